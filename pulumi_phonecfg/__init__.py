@@ -1,0 +1,1 @@
+"""Pulumi dynamic provider for IBM watsonx Orchestrate phone configs."""
