@@ -21,7 +21,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "emulator":
         from pulumi_phonecfg.emulator.server import main as emulator_main
 
-        return emulator_main(rest)
+        return int(emulator_main(rest))
     print(f"phonecfg: unknown command {command!r}\n\n{USAGE}", end="", file=sys.stderr)
     return 2
 

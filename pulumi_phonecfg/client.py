@@ -1,0 +1,348 @@
+"""HTTP access to the phone-config API: URLs, auth, retries and error mapping. Nothing here knows Pulumi.
+
+Every request goes through `PhoneApiClient._send`, which owns the retry policy:
+- GET, PATCH and DELETE are retried on transport errors, 429 (honouring Retry-After), 502, 503 and 504;
+- POST is retried only when the server surely did not process it (connect error, 429, 503). Any other POST
+  failure is *ambiguous* (it may have been committed) and is raised as `AmbiguousCreateError`, so the caller can
+  look the config up instead of creating a duplicate;
+- all of it bounded by `max_retries` and an overall per-operation deadline.
+
+Errors are `PhoneApiError`: one line with the operation, the HTTP status and the API's own `detail` messages.
+Credentials sent in a request body and the bearer token are scrubbed from every message.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Generator, Mapping
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Any, Final
+
+import httpx
+
+log = logging.getLogger("pulumi_phonecfg")
+
+PHONE_PATH: Final = "/v1/channels/phone"
+RETRYABLE_STATUSES: Final = frozenset({429, 502, 503, 504})
+# Statuses after which a POST surely was not processed: refused before any work was done.
+POST_SAFE_STATUSES: Final = frozenset({429, 503})
+MAX_BACKOFF: Final = 8.0
+MAX_DETAIL_CHARS: Final = 600
+REDACTED: Final = "[redacted]"
+
+
+@dataclass(frozen=True)
+class ProviderSettings:
+    """Provider configuration: stack config `phonecfg:*`, falling back to `PHONECFG_*` environment variables."""
+
+    url: str | None = None
+    token: str | None = field(default=None, repr=False)
+    max_retries: int = 5
+    timeout: float = 120.0  # overall deadline of one operation, retries included (seconds)
+    request_timeout: float = 30.0
+
+    @classmethod
+    def from_sources(
+        cls, config: Callable[[str], str | None], env: Mapping[str, str] | None = None
+    ) -> ProviderSettings:
+        environ = os.environ if env is None else env
+
+        def setting(key: str, variable: str) -> str | None:
+            value = config(f"phonecfg:{key}")
+            if value is None or value == "":
+                value = environ.get(variable) or None
+            return value
+
+        max_retries = setting("maxRetries", "PHONECFG_MAX_RETRIES")
+        timeout = setting("timeout", "PHONECFG_TIMEOUT")
+        return cls(
+            url=setting("url", "PHONECFG_URL"),
+            token=setting("token", "PHONECFG_TOKEN"),
+            max_retries=int(_parse_number("maxRetries", max_retries, cls.max_retries)),
+            timeout=_parse_number("timeout", timeout, cls.timeout),
+        )
+
+
+def _parse_number(key: str, text: str | None, default: float) -> float:
+    if text is None:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise ConfigurationError(f"phonecfg:{key} must be a number, got {text!r}") from None
+    if value < 0:
+        raise ConfigurationError(f"phonecfg:{key} must not be negative")
+    return value
+
+
+class ConfigurationError(Exception):
+    """The provider is missing configuration it needs to reach the API."""
+
+
+class PhoneApiError(Exception):
+    """A failed API call, as one readable line: operation, HTTP status and the API's own messages."""
+
+    def __init__(self, operation: str, status: int | None, detail: str) -> None:
+        self.operation = operation
+        self.status = status
+        self.detail = detail
+        where = f"HTTP {status}" if status is not None else "no response"
+        super().__init__(f"{operation} failed: {where}: {detail}" if detail else f"{operation} failed: {where}")
+
+
+class AmbiguousCreateError(PhoneApiError):
+    """A POST failed in a way that leaves open whether the config was created."""
+
+
+def describe_error_body(response: httpx.Response) -> str:
+    """The API's `detail`, made readable: FastAPI 422 items as `loc: msg`, quota errors by code and limit."""
+    try:
+        body = response.json()
+    except ValueError:
+        text = response.text.strip().splitlines()
+        return text[0][:200] if text else (response.reason_phrase or "")
+    detail = body.get("detail") if isinstance(body, dict) else body
+    if isinstance(detail, list):
+        parts = []
+        for item in detail:
+            if isinstance(item, Mapping):
+                # Only loc and msg: FastAPI also echoes the rejected `input`, which may be a credential.
+                loc = ".".join(str(p) for p in item.get("loc", ()) if p != "body")
+                parts.append(f"{loc}: {item.get('msg', '')}" if loc else str(item.get("msg", "")))
+            else:
+                parts.append(str(item))
+        return "; ".join(parts)
+    if isinstance(detail, Mapping):
+        code, message = detail.get("code"), detail.get("message")
+        if code == "RESOURCE_QUOTA_EXCEEDED":
+            return f"{code}: {message or ''} (limit {detail.get('limit')}, current {detail.get('current')})"
+        return ": ".join(str(p) for p in (code, message) if p) or str(dict(detail))
+    if detail is None:
+        return response.reason_phrase or ""
+    return str(detail)
+
+
+def redact(text: str, secrets: set[str]) -> str:
+    for secret in sorted(secrets, key=len, reverse=True):
+        if len(secret) >= 4:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def collect_secrets(body: Any) -> set[str]:
+    """Credential values in a request body, so no error or log line can repeat them."""
+    found: set[str] = set()
+    if isinstance(body, Mapping):
+        for key, value in body.items():
+            if key in ("password", "api_key", "client_secret", "apikey", "token") and isinstance(value, str):
+                found.add(value)
+            else:
+                found |= collect_secrets(value)
+    elif isinstance(body, list):
+        for item in body:
+            found |= collect_secrets(item)
+    return found
+
+
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, float(parsedate_to_datetime(value).timestamp()) - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+class BearerAuth(httpx.Auth):
+    """A static bearer token (`phonecfg:token`)."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        yield request
+
+
+class PhoneApiClient:
+    """One client per provider process, shared by the engine's worker threads (httpx.Client is thread-safe)."""
+
+    def __init__(
+        self,
+        settings: ProviderSettings,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if not settings.url:
+            raise ConfigurationError(
+                "no API URL: set it with `pulumi config set phonecfg:url <instance url>` or PHONECFG_URL"
+            )
+        if not settings.token:
+            raise ConfigurationError(
+                "no credentials: set `pulumi config set --secret phonecfg:token <token>` or PHONECFG_TOKEN"
+            )
+        self.settings = settings
+        self._base = settings.url.rstrip("/") + PHONE_PATH
+        self._secrets = {settings.token}
+        self._sleep = sleep
+        self._clock = clock
+        self._random = random.Random()
+        self._random_lock = threading.Lock()
+        self._http = httpx.Client(
+            auth=BearerAuth(settings.token),
+            transport=transport,
+            timeout=httpx.Timeout(settings.request_timeout, connect=10.0),
+            headers={"Accept": "application/json", "User-Agent": "pulumi_phonecfg"},
+            follow_redirects=False,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- phone configs ----------------------------------------------------------------------------------------
+
+    def create_config(self, body: Mapping[str, Any], *, label: str) -> dict[str, Any]:
+        response = self._send("POST", self._base, f"create phone config {label}", json=body)
+        return self._document(response, f"create phone config {label}")
+
+    def get_config(self, config_id: str) -> dict[str, Any] | None:
+        """The config, or None when the API says 404."""
+        operation = f"read phone config {config_id}"
+        response = self._send("GET", f"{self._base}/{config_id}", operation, allow={404})
+        return None if response.status_code == 404 else self._document(response, operation)
+
+    def list_configs(self) -> list[dict[str, Any]]:
+        response = self._send("GET", self._base, "list phone configs")
+        body = _json(response)
+        phones = body.get("phones") if isinstance(body, dict) else body
+        if not isinstance(phones, list):
+            raise PhoneApiError("list phone configs", response.status_code, "response has no 'phones' list")
+        return [p for p in phones if isinstance(p, dict)]
+
+    def update_config(
+        self, config_id: str, body: Mapping[str, Any], *, append: bool = False, label: str = ""
+    ) -> dict[str, Any]:
+        operation = f"update phone config {label or config_id}"
+        params = {"append": "true" if append else "false"}
+        response = self._send("PATCH", f"{self._base}/{config_id}", operation, json=body, params=params)
+        document = _json(response)
+        if isinstance(document, dict) and document.get("id"):
+            return document
+        # The update response is documented as "any": fall back to reading the config.
+        fresh = self.get_config(config_id)
+        if fresh is None:
+            raise PhoneApiError(operation, 404, "the config disappeared during the update")
+        return fresh
+
+    def delete_config(self, config_id: str) -> bool:
+        """Delete; False when it was already gone (404)."""
+        response = self._send("DELETE", f"{self._base}/{config_id}", f"delete phone config {config_id}", allow={404})
+        return response.status_code != 404
+
+    # -- phone numbers (SIP trunks) ---------------------------------------------------------------------------
+
+    def list_numbers(self, config_id: str) -> list[dict[str, Any]]:
+        response = self._send("GET", f"{self._base}/{config_id}/numbers", f"list numbers of {config_id}")
+        body = _json(response)
+        numbers = body.get("phone_numbers", body) if isinstance(body, dict) else body
+        return [n for n in numbers if isinstance(n, dict)] if isinstance(numbers, list) else []
+
+    def add_number(self, config_id: str, number: Mapping[str, Any]) -> dict[str, Any]:
+        operation = f"add number {number.get('phone_number')} to {config_id}"
+        response = self._send("POST", f"{self._base}/{config_id}/numbers", operation, json=number)
+        return self._document(response, operation)
+
+    def update_number(self, config_id: str, phone_number: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        operation = f"update number {phone_number} of {config_id}"
+        # The number is the path key, sent raw as the ADK does ('+' is legal in a path segment).
+        response = self._send("PATCH", f"{self._base}/{config_id}/numbers/{phone_number}", operation, json=body)
+        return self._document(response, operation)
+
+    def delete_number(self, config_id: str, phone_number: str) -> bool:
+        operation = f"delete number {phone_number} of {config_id}"
+        url = f"{self._base}/{config_id}/numbers/{phone_number}"
+        return self._send("DELETE", url, operation, allow={404}).status_code != 404
+
+    # -- transport --------------------------------------------------------------------------------------------
+
+    def _document(self, response: httpx.Response, operation: str) -> dict[str, Any]:
+        document = _json(response)
+        if not isinstance(document, dict):
+            raise PhoneApiError(operation, response.status_code, "the response is not a JSON object")
+        return document
+
+    def _backoff(self, attempt: int, response: httpx.Response | None) -> float:
+        hinted = retry_after_seconds(response) if response is not None else None
+        if hinted is not None:
+            return min(hinted, 60.0)
+        with self._random_lock:
+            jitter = self._random.uniform(0.5, 1.0)
+        return float(min(MAX_BACKOFF, 0.25 * 2.0**attempt) * jitter)
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        operation: str,
+        *,
+        json: Mapping[str, Any] | None = None,
+        params: Mapping[str, str] | None = None,
+        allow: set[int] | frozenset[int] = frozenset(),
+    ) -> httpx.Response:
+        secrets = self._secrets | collect_secrets(json)
+        deadline = self._clock() + self.settings.timeout
+        attempt = 0
+        while True:
+            started = self._clock()
+            response: httpx.Response | None = None
+            try:
+                response = self._http.request(method, url, json=json, params=params)
+            except httpx.TransportError as error:
+                retryable = method != "POST" or isinstance(error, httpx.ConnectError | httpx.ConnectTimeout)
+                problem = f"{type(error).__name__}: {error}"
+                self._debug(method, url, None, started)
+            else:
+                self._debug(method, url, response.status_code, started)
+                status = response.status_code
+                if status < 400 or status in allow:
+                    return response
+                retryable = status in (POST_SAFE_STATUSES if method == "POST" else RETRYABLE_STATUSES)
+                problem = describe_error_body(response)
+            wait = self._backoff(attempt, response)
+            if not retryable or attempt >= self.settings.max_retries or self._clock() + wait > deadline:
+                status_code = response.status_code if response is not None else None
+                error_type = PhoneApiError
+                if method == "POST" and not retryable and (status_code is None or status_code >= 500):
+                    error_type = AmbiguousCreateError
+                tries = f" (after {attempt + 1} attempts)" if attempt else ""
+                raise error_type(operation, status_code, redact(problem, secrets)[:MAX_DETAIL_CHARS] + tries)
+            attempt += 1
+            self._sleep(wait)
+
+    def _debug(self, method: str, url: str, status: int | None, started: float) -> None:
+        if os.environ.get("PHONECFG_DEBUG") == "1":
+            path = url.split("://", 1)[-1].split("/", 1)[-1]
+            took = (self._clock() - started) * 1000
+            # Method, path and status only: never headers (the token) or bodies (credentials).
+            log.warning("phonecfg %s /%s -> %s (%.0f ms)", method, path, status or "no response", took)
+
+
+def _json(response: httpx.Response) -> Any:
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return None

@@ -1,0 +1,500 @@
+"""The PhoneConfig schema: validation, canonical form and the shape of outputs.
+
+One canonical form serves both sides of every comparison. `check` turns program inputs into it (defaults
+filled, strings stripped, numbers in E.164, set-like lists sorted) and the provider turns API responses into
+the same shape (`outputs_from_api`), so `diff` can compare them key by key. Credentials are the exception:
+inputs carry them in plaintext (stored encrypted by Pulumi), outputs carry only salted fingerprints
+(`fingerprint`, `fingerprint_matches`), because the API never returns them.
+
+Field names are the API's own (those of the PATCH body), so a program reads like the API document.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any, Final, Literal
+from uuid import UUID
+
+import phonenumbers
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
+
+SIP_TRUNK: Final = "sip_trunk"
+GENESYS: Final = "genesys_audio_connector"
+ServiceProvider = Literal["sip_trunk", "genesys_audio_connector"]
+
+# Credentials the API accepts but never returns (write-only).
+SECRET_FIELDS: Final = ("password", "api_key", "client_secret")
+
+# Top-level fields, per kind, in the order they appear in the API document.
+COMMON_FIELDS: Final = ("name", "description", "service_provider", "security")
+SIP_ONLY_FIELDS: Final = (
+    "custom_invite_headers",
+    "put_caller_on_hold_on_transfer",
+    "send_provisional_response",
+    "error_handling",
+    "phone_numbers",
+)
+GENESYS_ONLY_FIELDS: Final = ("attached_environments",)
+INPUT_FIELDS: Final = COMMON_FIELDS + SIP_ONLY_FIELDS + GENESYS_ONLY_FIELDS
+# Fields the create body does not take; they are written by a follow-up PATCH.
+LIST_FIELDS_SET_AFTER_CREATE: Final = ("phone_numbers", "attached_environments")
+# Fields only the server writes.
+SERVER_FIELDS: Final = ("tenant_id", "created_on", "created_by", "updated_at", "updated_by")
+
+# A change of these replaces the config: the field sets of the two kinds are incompatible.
+REPLACE_FIELDS: Final = frozenset({"service_provider"})
+
+SIP_SECURITY_DEFAULTS: Final[dict[str, Any]] = {"secure_trunking": False, "authentication": False}
+SIP_FLAG_DEFAULTS: Final[dict[str, Any]] = {
+    "put_caller_on_hold_on_transfer": True,
+    "send_provisional_response": True,
+}
+
+FINGERPRINT_SCHEME: Final = "pbkdf2_sha256"
+FINGERPRINT_ITERATIONS: Final = 10_000
+
+NonEmptyStr = Annotated[str, Field(min_length=1)]
+
+
+class _Model(BaseModel):
+    # Unknown or misspelled fields are errors, as in the ADK's own spec models.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class CustomInviteHeader(_Model):
+    name: NonEmptyStr
+
+
+class TransferFailure(_Model):
+    reply_message: str | None = None
+    disconnect_call: StrictBool | None = None
+
+
+class CallFailure(_Model):
+    reply_message: str | None = None
+
+
+class ErrorHandling(_Model):
+    fallback_sip_uri: str | None = None
+    transfer_failure: TransferFailure | None = None
+    call_failure: CallFailure | None = None
+
+
+class Security(_Model):
+    # SIP trunk
+    secure_trunking: StrictBool | None = None
+    authentication: StrictBool | None = None
+    username: str | None = None
+    password: str | None = None
+    # Genesys Audio Connector (user-chosen shared secrets, entered identically in Genesys)
+    api_key: str | None = None
+    client_secret: str | None = None
+
+    @field_validator("client_secret")
+    @classmethod
+    def _client_secret_is_base64(cls, value: str | None) -> str | None:
+        # The message never contains the value: it is a credential.
+        if value is None:
+            return value
+        try:
+            decoded = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("must be base64-encoded") from None
+        if not decoded:
+            raise ValueError("must be base64-encoded and not empty")
+        return value
+
+
+class PhoneNumber(_Model):
+    phone_number: NonEmptyStr
+    description: str | None = None
+    agent_id: UUID | None = None
+    environment_id: UUID | None = None
+
+    @field_validator("phone_number")
+    @classmethod
+    def _e164(cls, value: str) -> str:
+        return normalize_e164(value)
+
+
+class AttachedEnvironment(_Model):
+    agent_id: UUID
+    environment_id: UUID
+    agent_name: str | None = None
+    environment_name: str | None = None
+
+
+class PhoneConfigInputs(_Model):
+    """Everything a user may declare on one phone config."""
+
+    name: str = Field(min_length=1, max_length=64)
+    description: str | None = Field(default=None, max_length=1024)
+    service_provider: ServiceProvider = SIP_TRUNK
+    security: Security | None = None
+    custom_invite_headers: list[CustomInviteHeader] | None = None
+    put_caller_on_hold_on_transfer: StrictBool | None = None
+    send_provisional_response: StrictBool | None = None
+    error_handling: ErrorHandling | None = None
+    phone_numbers: list[PhoneNumber] | None = None
+    attached_environments: list[AttachedEnvironment] | None = None
+
+
+def normalize_e164(value: str) -> str:
+    """Return `value` as an E.164 number (`+14155550100`), or raise ValueError saying why not."""
+    text = value.strip()
+    if not text.startswith("+"):
+        raise ValueError("must be in E.164 format: '+' then country code and number, e.g. +14155550100")
+    try:
+        parsed = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException:
+        raise ValueError("is not a phone number in E.164 format") from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValueError("is not a valid phone number for its country code")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Validation
+
+
+class Violation(ValueError):
+    """One problem with the declared inputs: `path` names the field (`security.password`, `phone_numbers[2]`)."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}" if path else message)
+        self.path = path
+        self.message = message
+
+
+def field_path(loc: Iterable[int | str]) -> str:
+    """`("phone_numbers", 0, "agent_id")` -> `phone_numbers[0].agent_id`."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _violations_from(error: ValidationError, prefix: tuple[int | str, ...] = ()) -> list[Violation]:
+    found = []
+    for item in error.errors(include_input=False, include_url=False):
+        loc = prefix + tuple(item["loc"])
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "unknown field (check the spelling; field names are the API's own)"
+        found.append(Violation(field_path(loc), message))
+    return found
+
+
+def validate_inputs(raw: Mapping[str, Any]) -> tuple[PhoneConfigInputs | None, list[Violation]]:
+    """Validate fully known inputs: schema first, then the rules that span fields."""
+    try:
+        model = PhoneConfigInputs.model_validate(dict(raw))
+    except ValidationError as error:
+        return None, _violations_from(error)
+    violations = cross_field_violations(model)
+    return (None if violations else model), violations
+
+
+@functools.cache
+def _field_adapter(name: str) -> TypeAdapter[Any]:
+    info = PhoneConfigInputs.model_fields[name]
+    annotated: Any = Annotated[info.annotation, info]
+    return TypeAdapter(annotated, config=ConfigDict(str_strip_whitespace=True))
+
+
+def validate_field(name: str, value: Any) -> tuple[Any, list[Violation]]:
+    """Validate one top-level field on its own (used when other fields are still unknown in a preview)."""
+    if name not in PhoneConfigInputs.model_fields:
+        return value, [Violation(name, "unknown field (check the spelling; field names are the API's own)")]
+    try:
+        return _field_adapter(name).validate_python(value), []
+    except ValidationError as error:
+        return value, _violations_from(error, (name,))
+
+
+def cross_field_violations(model: PhoneConfigInputs) -> list[Violation]:
+    found: list[Violation] = []
+    security = model.security
+    if model.service_provider == SIP_TRUNK:
+        if model.attached_environments:
+            found.append(Violation("attached_environments", "agent attachments exist only on genesys_audio_connector"))
+        if security is not None:
+            for key in ("api_key", "client_secret"):
+                if getattr(security, key) is not None:
+                    found.append(Violation(f"security.{key}", "applies only to genesys_audio_connector"))
+            if security.authentication:
+                for key in ("username", "password"):
+                    if not getattr(security, key):
+                        found.append(Violation(f"security.{key}", "is required when authentication is true"))
+    else:
+        for key in SIP_ONLY_FIELDS:
+            if getattr(model, key) is not None:
+                found.append(Violation(key, "applies only to sip_trunk configs"))
+        for key in ("api_key", "client_secret"):
+            if security is None or not getattr(security, key):
+                found.append(Violation(f"security.{key}", "is required for genesys_audio_connector"))
+        if security is not None:
+            for key in ("secure_trunking", "authentication", "username", "password"):
+                if getattr(security, key) is not None:
+                    found.append(Violation(f"security.{key}", "applies only to sip_trunk configs"))
+    found += _duplicates(
+        "phone_numbers", [n.phone_number for n in model.phone_numbers or []], "phone number listed twice"
+    )
+    found += _duplicates(
+        "attached_environments",
+        [(a.agent_id, a.environment_id) for a in model.attached_environments or []],
+        "agent environment attached twice",
+    )
+    found += _duplicates(
+        "custom_invite_headers",
+        [h.name.lower() for h in model.custom_invite_headers or []],
+        "header listed twice (SIP header names are case-insensitive)",
+    )
+    for index, number in enumerate(model.phone_numbers or []):
+        if (number.agent_id is None) != (number.environment_id is None):
+            found.append(Violation(f"phone_numbers[{index}]", "agent_id and environment_id must be given together"))
+    return found
+
+
+def _duplicates(path: str, keys: list[Any], message: str) -> list[Violation]:
+    seen: set[Any] = set()
+    found = []
+    for index, key in enumerate(keys):
+        if key in seen:
+            found.append(Violation(f"{path}[{index}]", message))
+        seen.add(key)
+    return found
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Canonical form
+
+
+def _drop_empty(value: Any) -> Any:
+    """Remove None values and empty nested objects, recursively (the engine drops None keys anyway)."""
+    if isinstance(value, Mapping):
+        cleaned = {k: _drop_empty(v) for k, v in value.items()}
+        return {k: v for k, v in cleaned.items() if v is not None and v != {}}
+    if isinstance(value, list):
+        return [_drop_empty(v) for v in value]
+    return value
+
+
+def canonical_field(name: str, value: Any, service_provider: str) -> Any:
+    """Canonical JSON value of one top-level field, or None when it is absent/empty."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json", exclude_none=True)
+    elif isinstance(value, list):
+        value = [v.model_dump(mode="json", exclude_none=True) if isinstance(v, BaseModel) else v for v in value]
+    if name == "description":
+        return value or None
+    if name == "security":
+        defaults = SIP_SECURITY_DEFAULTS if service_provider == SIP_TRUNK else {}
+        return {**defaults, **_drop_empty(value or {})}
+    if name in SIP_FLAG_DEFAULTS:
+        return SIP_FLAG_DEFAULTS[name] if value is None else value
+    if name == "error_handling":
+        return _canonical_error_handling(value)
+    if name in ITEM_KEYS:
+        items = [_canonical_item(name, item) for item in value or [] if isinstance(item, Mapping)]
+        return sort_collection(name, items)
+    return value
+
+
+# The keys each list item may carry; anything else the API adds to an item is not ours to compare.
+ITEM_KEYS: Final[dict[str, tuple[str, ...]]] = {
+    "phone_numbers": tuple(PhoneNumber.model_fields),
+    "attached_environments": tuple(AttachedEnvironment.model_fields),
+    "custom_invite_headers": tuple(CustomInviteHeader.model_fields),
+}
+ERROR_HANDLING_KEYS: Final = {
+    "fallback_sip_uri": None,
+    "transfer_failure": tuple(TransferFailure.model_fields),
+    "call_failure": tuple(CallFailure.model_fields),
+}
+
+
+def _canonical_item(name: str, item: Mapping[str, Any]) -> dict[str, Any]:
+    """Known keys only, None and "" dropped, ids lower-cased (an API returning upper-case UUIDs is not drift)."""
+    kept = {k: item[k] for k in ITEM_KEYS[name] if item.get(k) not in (None, "")}
+    for key in ("agent_id", "environment_id"):
+        if isinstance(kept.get(key), str):
+            kept[key] = kept[key].lower()
+    return kept
+
+
+def _canonical_error_handling(value: Any) -> dict[str, Any] | None:
+    if not isinstance(value, Mapping):
+        return None
+    kept: dict[str, Any] = {}
+    for key, sub_keys in ERROR_HANDLING_KEYS.items():
+        sub = value.get(key)
+        if sub_keys is not None and isinstance(sub, Mapping):
+            sub = {k: sub[k] for k in sub_keys if sub.get(k) is not None} or None
+        if sub is not None:
+            kept[key] = sub
+    return kept or None
+
+
+def sort_collection(name: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Set-like lists in one order: numbers by number, attachments by (agent, env), headers by name."""
+    if name == "phone_numbers":
+        return sorted(items, key=lambda n: str(n.get("phone_number", "")))
+    if name == "attached_environments":
+        return sorted(items, key=lambda a: (str(a.get("agent_id", "")), str(a.get("environment_id", ""))))
+    if name == "custom_invite_headers":
+        return sorted(items, key=lambda h: str(h.get("name", "")).lower())
+    return items
+
+
+def fields_for(service_provider: str) -> tuple[str, ...]:
+    extra = SIP_ONLY_FIELDS if service_provider == SIP_TRUNK else GENESYS_ONLY_FIELDS
+    return COMMON_FIELDS + extra
+
+
+def canonical_inputs(model: PhoneConfigInputs) -> dict[str, Any]:
+    """The checked inputs: every field of the config's kind, server defaults filled, None dropped."""
+    kind = model.service_provider
+    result: dict[str, Any] = {}
+    for name in fields_for(kind):
+        value = canonical_field(name, getattr(model, name), kind)
+        if value is not None:
+            result[name] = value
+    return result
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Credentials: write-only, remembered as salted fingerprints
+
+
+def fingerprint(secret: str, *, salt: bytes | None = None) -> str:
+    """A salted one-way fingerprint of a credential: `pbkdf2_sha256$<iterations>$<salt>$<digest>`."""
+    salt = secrets.token_bytes(16) if salt is None else salt
+    digest = hashlib.pbkdf2_hmac("sha256", secret.encode(), salt, FINGERPRINT_ITERATIONS)
+    encode = base64.urlsafe_b64encode
+    return f"{FINGERPRINT_SCHEME}${FINGERPRINT_ITERATIONS}${encode(salt).decode()}${encode(digest).decode()}"
+
+
+def fingerprint_matches(secret: str, stored: Any) -> bool:
+    if not isinstance(stored, str):
+        return False
+    try:
+        scheme, iterations, salt_text, digest_text = stored.split("$")
+        salt = base64.urlsafe_b64decode(salt_text)
+        expected = base64.urlsafe_b64decode(digest_text)
+        rounds = int(iterations)
+    except ValueError:
+        return False
+    if scheme != FINGERPRINT_SCHEME:
+        return False
+    actual = hashlib.pbkdf2_hmac("sha256", secret.encode(), salt, rounds)
+    return hmac.compare_digest(actual, expected)
+
+
+def security_output(
+    desired: Mapping[str, Any], previous_fingerprints: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The `security` output for inputs `desired`: plain fields kept, credentials replaced by fingerprints.
+
+    A fingerprint that still matches is kept as it was, so an unchanged credential never changes state.
+    """
+    previous = previous_fingerprints or {}
+    output = {k: v for k, v in desired.items() if k not in SECRET_FIELDS}
+    fingerprints = {}
+    for key in SECRET_FIELDS:
+        value = desired.get(key)
+        if isinstance(value, str) and value:
+            kept = previous.get(key)
+            fingerprints[key] = kept if fingerprint_matches(value, kept) else fingerprint(value)
+    if fingerprints:
+        output["fingerprints"] = fingerprints
+    return output
+
+
+def security_matches(desired: Mapping[str, Any] | None, actual: Mapping[str, Any] | None) -> bool:
+    """Does the `security` output `actual` describe the `security` inputs `desired`?"""
+    desired, actual = dict(desired or {}), dict(actual or {})
+    stored = dict(actual.pop("fingerprints", None) or {})
+    for key in SECRET_FIELDS:
+        value = desired.pop(key, None)
+        if value is None:
+            if key in stored:
+                return False
+        elif not fingerprint_matches(value, stored.get(key)):
+            return False
+    return desired == actual
+
+
+# --------------------------------------------------------------------------------------------------------------
+# API documents -> outputs
+
+
+def outputs_from_api(
+    document: Mapping[str, Any], *, desired_security: Mapping[str, Any] | None, fingerprints: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Outputs in the canonical shape, from a config as the API returns it.
+
+    `desired_security` is what was just written (create/update) and `fingerprints` what state remembers; on
+    refresh `desired_security` is None and the remembered fingerprints are carried forward, except a password
+    fingerprint when the API says no password is stored (`password_is_set: false`): that is drift we can see.
+    """
+    kind = str(document.get("service_provider") or SIP_TRUNK)
+    outputs: dict[str, Any] = {}
+    for name in fields_for(kind):
+        if name == "security":
+            continue
+        value = canonical_field(name, document.get(name), kind)
+        if value is not None:
+            outputs[name] = value
+    if isinstance(outputs.get("name"), str):
+        outputs["name"] = outputs["name"].strip()
+    outputs["security"] = _security_from_api(document.get("security"), kind, desired_security, fingerprints)
+    for name in SERVER_FIELDS:
+        if document.get(name) is not None:
+            outputs[name] = document[name]
+    return outputs
+
+
+def _security_from_api(
+    returned: Any, kind: str, desired: Mapping[str, Any] | None, fingerprints: Mapping[str, Any]
+) -> dict[str, Any]:
+    returned = returned if isinstance(returned, Mapping) else {}
+    plain_keys = ("secure_trunking", "authentication", "username") if kind == SIP_TRUNK else ()
+    seen = {k: returned.get(k) for k in plain_keys}
+    security = canonical_field("security", seen, kind)
+    if desired is not None:
+        kept = security_output(desired, fingerprints)
+        remembered = dict(kept.get("fingerprints", {}))
+    else:
+        remembered = {k: v for k, v in fingerprints.items() if k in SECRET_FIELDS}
+        if returned.get("password_is_set") is False:
+            remembered.pop("password", None)
+    if remembered:
+        security["fingerprints"] = remembered
+    return dict(security)
+
+
+def api_value(name: str, value: Any) -> Any:
+    """The value to send for a top-level field; None for a cleared field."""
+    if name in ("phone_numbers", "attached_environments", "custom_invite_headers"):
+        return list(value or [])
+    if name == "error_handling":
+        return value or {}
+    return value

@@ -1,0 +1,249 @@
+"""The PhoneConfig lifecycle: check, diff, create, read, update, delete.
+
+`PhoneConfigProvider` is what Pulumi pickles into every resource's state (`__provider`). It is pickled by
+reference (`pulumi_phonecfg.provider.PhoneConfigProvider`) with no instance state, so it holds no credentials
+and no HTTP client, and stays a few dozen bytes. **Its module path and class name must never change**: state
+files of existing stacks name them, and `refresh`/`destroy` unpickle the provider stored there.
+
+The class only wires Pulumi to the lifecycle functions below; those are plain functions of (API client,
+properties) so they can be tested without Pulumi. What the engine passes (see the reference):
+check(old inputs, new inputs), diff/update(old *outputs*, checked new inputs), read/delete(old outputs); every
+dict carries `__provider`; during preview, check and diff see `pulumi.output.Unknown` values.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, ParamSpec, TypeVar
+
+import httpx
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+from pulumi.output import contains_unknowns
+
+from pulumi_phonecfg.client import ConfigurationError, PhoneApiClient, PhoneApiError, ProviderSettings
+from pulumi_phonecfg.models import (
+    INPUT_FIELDS,
+    LIST_FIELDS_SET_AFTER_CREATE,
+    REPLACE_FIELDS,
+    SIP_TRUNK,
+    api_value,
+    canonical_field,
+    canonical_inputs,
+    outputs_from_api,
+    security_matches,
+    validate_field,
+    validate_inputs,
+)
+
+PROVIDER_KEY = "__provider"
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _short_errors(method: Callable[P, R]) -> Callable[P, R]:
+    """Re-raise our own errors without their stack: the engine prints the traceback as the resource error."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except (PhoneApiError, ConfigurationError) as error:
+            failure = error
+        raise failure.with_traceback(None) from None
+
+    return wrapper
+
+
+class PhoneConfigProvider(ResourceProvider):
+    """Pulumi dynamic provider for watsonx Orchestrate phone configs. Import path is permanent."""
+
+    serialize_as_secret_always = False  # the pickle carries nothing secret: see __getstate__
+    transport: ClassVar[httpx.BaseTransport | None] = None  # test seam; never pickled
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        pass
+
+    def configure(self, req: ConfigureRequest) -> None:
+        settings = ProviderSettings.from_sources(req.config.get)
+        with self._lock:
+            previous: PhoneApiClient | None = getattr(self, "_client", None)
+            self._settings: ProviderSettings | None = settings
+            self._client: PhoneApiClient | None = None
+        if previous is not None:
+            previous.close()
+
+    def api(self) -> PhoneApiClient:
+        """The process-wide client, made on first use (4 engine threads share this instance)."""
+        with self._lock:
+            client = getattr(self, "_client", None)
+            if client is None:
+                settings = getattr(self, "_settings", None) or ProviderSettings.from_sources(lambda _: None)
+                client = PhoneApiClient(settings, transport=self.transport)
+                self._client = client
+            return client
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return check_inputs(news)
+
+    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
+        return diff_config(_olds, _news)
+
+    @_short_errors
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        return create_config(self.api(), props)
+
+    @_short_errors
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        return read_config(self.api(), id_, props)
+
+    @_short_errors
+    def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
+        return update_config(self.api(), _id, _olds, _news)
+
+    @_short_errors
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        delete_config(self.api(), _id)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# check: validation and canonical form, before any HTTP request
+
+
+def _failure(path: str, message: str) -> CheckFailure:
+    # The engine prints the input value of a property named exactly like a top-level key. Never let that be
+    # the whole `security` object: it holds credentials.
+    return CheckFailure("security (object)" if path == "security" else path, message)
+
+
+def check_inputs(news: Mapping[str, Any]) -> CheckResult:
+    raw = {k: v for k, v in news.items() if k != PROVIDER_KEY}
+    if not contains_unknowns(raw):
+        model, violations = validate_inputs(raw)
+        if model is None:
+            return CheckResult(dict(news), [_failure(v.path, v.message) for v in violations])
+        return CheckResult(canonical_inputs(model), [])
+    # Preview with values that depend on resources not yet created: check what is known, pass the rest on.
+    kind = raw.get("service_provider", SIP_TRUNK)
+    checked: dict[str, Any] = {}
+    failures: list[CheckFailure] = []
+    for name, value in raw.items():
+        if contains_unknowns(value):
+            checked[name] = value
+            continue
+        valid, violations = validate_field(name, value)
+        failures += [_failure(v.path, v.message) for v in violations]
+        known_kind = isinstance(kind, str) and not contains_unknowns(kind)
+        checked[name] = canonical_field(name, valid, kind) if not violations and known_kind else value
+    return CheckResult({k: v for k, v in checked.items() if v is not None}, failures)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# diff: no HTTP; canonical new inputs against prior outputs
+
+
+def changed_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+    changed = []
+    for name in INPUT_FIELDS:
+        new, old = news.get(name), olds.get(name)
+        if contains_unknowns(new):
+            changed.append(name)
+        elif name == "security":
+            if not security_matches(new, old):
+                changed.append(name)
+        elif new != old:
+            changed.append(name)
+    return changed
+
+
+def diff_config(olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
+    changed = changed_fields(olds, news)
+    replaces = [name for name in changed if name in REPLACE_FIELDS]
+    # changes must be explicit: None would make the engine diff raw inputs itself, `__provider` included.
+    return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# create / read / update / delete
+
+
+def _label(props: Mapping[str, Any]) -> str:
+    return repr(props.get("name", "?"))
+
+
+def _fingerprints(outputs: Mapping[str, Any]) -> Mapping[str, Any]:
+    security = outputs.get("security")
+    found = security.get("fingerprints") if isinstance(security, Mapping) else None
+    return found if isinstance(found, Mapping) else {}
+
+
+def create_config(api: PhoneApiClient, props: Mapping[str, Any]) -> CreateResult:
+    inputs = {k: props[k] for k in INPUT_FIELDS if k in props}
+    body = {k: api_value(k, v) for k, v in inputs.items() if k not in LIST_FIELDS_SET_AFTER_CREATE}
+    body.setdefault("security", {})  # required by the create schema, even for a SIP trunk without auth
+    document = api.create_config(body, label=_label(inputs))
+    config_id = str(document.get("id") or "")
+    if not config_id:
+        raise PhoneApiError(f"create phone config {_label(inputs)}", None, "the response carries no id")
+    # The create schema has no phone_numbers / attached_environments: one PATCH sets them.
+    follow_up = {k: api_value(k, inputs[k]) for k in LIST_FIELDS_SET_AFTER_CREATE if inputs.get(k)}
+    if follow_up:
+        try:
+            document = api.update_config(config_id, follow_up, label=_label(inputs))
+        except PhoneApiError as error:
+            raise _compensate(api, config_id, error) from None
+    outputs = outputs_from_api(document, desired_security=inputs.get("security", {}), fingerprints={})
+    return CreateResult(config_id, outputs)
+
+
+def _compensate(api: PhoneApiClient, config_id: str, error: PhoneApiError) -> PhoneApiError:
+    """Delete a config whose creation failed half way, so nothing is orphaned; say so in the error."""
+    try:
+        api.delete_config(config_id)
+    except PhoneApiError as cleanup:
+        note = f"; the half-created config {config_id} could NOT be deleted ({cleanup.detail}): delete it by hand"
+    else:
+        note = f"; the half-created config {config_id} was deleted again"
+    return PhoneApiError(error.operation, error.status, error.detail + note)
+
+
+def read_config(api: PhoneApiClient, config_id: str, props: Mapping[str, Any]) -> ReadResult:
+    document = api.get_config(config_id)
+    if document is None:
+        return ReadResult("", {})  # gone: the engine drops it from state
+    outputs = outputs_from_api(document, desired_security=None, fingerprints=_fingerprints(props))
+    return ReadResult(config_id, outputs)
+
+
+def update_config(
+    api: PhoneApiClient, config_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]
+) -> UpdateResult:
+    # Only the changed top-level fields; security and lists are whole values, so they are sent whole.
+    body = {name: api_value(name, news.get(name)) for name in changed_fields(olds, news)}
+    if body:
+        document = api.update_config(config_id, body, append=False, label=_label(news))
+    else:
+        found = api.get_config(config_id)
+        if found is None:
+            raise PhoneApiError(f"update phone config {_label(news)}", 404, "the config no longer exists")
+        document = found
+    outputs = outputs_from_api(document, desired_security=news.get("security", {}), fingerprints=_fingerprints(olds))
+    return UpdateResult(outputs)
+
+
+def delete_config(api: PhoneApiClient, config_id: str) -> None:
+    api.delete_config(config_id)  # already gone (404) counts as deleted

@@ -1,0 +1,148 @@
+"""`PhoneConfig`, the resource a Pulumi program declares, and typed args for its nested values.
+
+Nested values may be plain dicts/lists with the API's field names or the args classes below; both end up as
+the same input document. `security` is always a secret, in inputs and outputs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+
+from pulumi_phonecfg.provider import PhoneConfigProvider
+
+TYPE_TOKEN = "pulumi-python:dynamic/phonecfg:PhoneConfig"
+
+
+@dataclasses.dataclass
+class SecurityArgs:
+    """SIP: secure_trunking, authentication, username, password. Genesys: api_key, base64 client_secret."""
+
+    secure_trunking: pulumi.Input[bool] | None = None
+    authentication: pulumi.Input[bool] | None = None
+    username: pulumi.Input[str] | None = None
+    password: pulumi.Input[str] | None = None
+    api_key: pulumi.Input[str] | None = None
+    client_secret: pulumi.Input[str] | None = None
+
+
+@dataclasses.dataclass
+class CustomInviteHeaderArgs:
+    name: pulumi.Input[str]
+
+
+@dataclasses.dataclass
+class TransferFailureArgs:
+    reply_message: pulumi.Input[str] | None = None
+    disconnect_call: pulumi.Input[bool] | None = None
+
+
+@dataclasses.dataclass
+class CallFailureArgs:
+    reply_message: pulumi.Input[str] | None = None
+
+
+@dataclasses.dataclass
+class ErrorHandlingArgs:
+    fallback_sip_uri: pulumi.Input[str] | None = None
+    transfer_failure: TransferFailureArgs | Mapping[str, Any] | None = None
+    call_failure: CallFailureArgs | Mapping[str, Any] | None = None
+
+
+@dataclasses.dataclass
+class PhoneNumberArgs:
+    """A number on a SIP trunk (E.164), optionally routed to one agent environment."""
+
+    phone_number: pulumi.Input[str]
+    description: pulumi.Input[str] | None = None
+    agent_id: pulumi.Input[str] | None = None
+    environment_id: pulumi.Input[str] | None = None
+
+
+@dataclasses.dataclass
+class AttachedEnvironmentArgs:
+    """An agent environment attached to a Genesys Audio Connector config."""
+
+    agent_id: pulumi.Input[str]
+    environment_id: pulumi.Input[str]
+    agent_name: pulumi.Input[str] | None = None
+    environment_name: pulumi.Input[str] | None = None
+
+
+def to_plain(value: Any) -> Any:
+    """Args objects -> dicts, recursively, dropping unset (None) fields; Outputs and plain values pass through."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: to_plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if getattr(value, f.name) is not None
+        }
+    if isinstance(value, Mapping):
+        return {k: to_plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [to_plain(v) for v in value]
+    return value
+
+
+class PhoneConfig(pulumi.dynamic.Resource, module="phonecfg", name="PhoneConfig"):
+    """One watsonx Orchestrate phone config: a SIP trunk or a Genesys Audio Connector config."""
+
+    name: pulumi.Output[str]
+    description: pulumi.Output[str | None]
+    service_provider: pulumi.Output[str]
+    security: pulumi.Output[dict[str, Any]]
+    custom_invite_headers: pulumi.Output[list[dict[str, Any]] | None]
+    put_caller_on_hold_on_transfer: pulumi.Output[bool | None]
+    send_provisional_response: pulumi.Output[bool | None]
+    error_handling: pulumi.Output[dict[str, Any] | None]
+    phone_numbers: pulumi.Output[list[dict[str, Any]] | None]
+    attached_environments: pulumi.Output[list[dict[str, Any]] | None]
+    tenant_id: pulumi.Output[str]
+    created_on: pulumi.Output[str]
+    created_by: pulumi.Output[str]
+    updated_at: pulumi.Output[str]
+    updated_by: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        name: pulumi.Input[str],
+        service_provider: pulumi.Input[str] = "sip_trunk",
+        description: pulumi.Input[str] | None = None,
+        security: SecurityArgs | Mapping[str, Any] | pulumi.Input[Mapping[str, Any]] | None = None,
+        custom_invite_headers: Sequence[CustomInviteHeaderArgs | Mapping[str, Any]] | None = None,
+        put_caller_on_hold_on_transfer: pulumi.Input[bool] | None = None,
+        send_provisional_response: pulumi.Input[bool] | None = None,
+        error_handling: ErrorHandlingArgs | Mapping[str, Any] | None = None,
+        phone_numbers: Sequence[PhoneNumberArgs | Mapping[str, Any]] | None = None,
+        attached_environments: Sequence[AttachedEnvironmentArgs | Mapping[str, Any]] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props: dict[str, Any] = {
+            "name": name,
+            "service_provider": service_provider,
+            "description": description,
+            # Credentials: secret in state and in the program's view of the outputs, always.
+            "security": pulumi.Output.secret(to_plain(security)) if security is not None else None,
+            "custom_invite_headers": to_plain(custom_invite_headers),
+            "put_caller_on_hold_on_transfer": put_caller_on_hold_on_transfer,
+            "send_provisional_response": send_provisional_response,
+            "error_handling": to_plain(error_handling),
+            "phone_numbers": to_plain(phone_numbers),
+            "attached_environments": to_plain(attached_environments),
+            # Outputs only the server writes: declared so they are attributes of the resource.
+            "tenant_id": None,
+            "created_on": None,
+            "created_by": None,
+            "updated_at": None,
+            "updated_by": None,
+        }
+        secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=["security"])
+        super().__init__(
+            PhoneConfigProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret_outputs)
+        )
