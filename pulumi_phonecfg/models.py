@@ -202,12 +202,25 @@ def _violations_from(error: ValidationError, prefix: tuple[int | str, ...] = ())
     return found
 
 
+def _top_level(path: str) -> str:
+    return path.split(".", 1)[0].split("[", 1)[0]
+
+
 def validate_inputs(raw: Mapping[str, Any]) -> tuple[PhoneConfigInputs | None, list[Violation]]:
     """Validate fully known inputs: schema first, then the rules that span fields."""
     try:
         model = PhoneConfigInputs.model_validate(dict(raw))
     except ValidationError as error:
-        return None, _violations_from(error)
+        # Still apply the cross-field rules to the fields that are valid, so one run reports every problem.
+        valid = {}
+        for name, value in raw.items():
+            checked, problems = validate_field(name, value)
+            if not problems:
+                valid[name] = checked
+        partial = PhoneConfigInputs.model_construct(**valid)
+        invalid = set(raw) - set(valid)
+        more = [v for v in cross_field_violations(partial) if _top_level(v.path) not in invalid]
+        return None, _violations_from(error) + more
     violations = cross_field_violations(model)
     return (None if violations else model), violations
 

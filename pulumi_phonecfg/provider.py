@@ -40,6 +40,7 @@ from pulumi_phonecfg.models import (
     api_value,
     canonical_field,
     canonical_inputs,
+    fields_for,
     outputs_from_api,
     security_matches,
     validate_field,
@@ -138,17 +139,23 @@ def check_inputs(news: Mapping[str, Any]) -> CheckResult:
             return CheckResult(dict(news), [_failure(v.path, v.message) for v in violations])
         return CheckResult(canonical_inputs(model), [])
     # Preview with values that depend on resources not yet created: check what is known, pass the rest on.
-    kind = raw.get("service_provider", SIP_TRUNK)
+    kind = raw.setdefault("service_provider", SIP_TRUNK)
+    known_kind = isinstance(kind, str)
+    names = list(raw) + [n for n in (fields_for(kind) if known_kind else ()) if n not in raw]
     checked: dict[str, Any] = {}
     failures: list[CheckFailure] = []
-    for name, value in raw.items():
+    for name in names:
+        value = raw.get(name)
         if contains_unknowns(value):
             checked[name] = value
             continue
-        valid, violations = validate_field(name, value)
-        failures += [_failure(v.path, v.message) for v in violations]
-        known_kind = isinstance(kind, str) and not contains_unknowns(kind)
-        checked[name] = canonical_field(name, valid, kind) if not violations and known_kind else value
+        if value is not None:
+            value, violations = validate_field(name, value)
+            failures += [_failure(v.path, v.message) for v in violations]
+            if violations:
+                checked[name] = raw[name]
+                continue
+        checked[name] = canonical_field(name, value, kind) if known_kind else value
     return CheckResult({k: v for k, v in checked.items() if v is not None}, failures)
 
 

@@ -39,7 +39,10 @@ def checked(news: dict[str, Any]) -> dict[str, Any]:
         ({"name": "ok", "phone_numbers": [{"phone_number": "555-1234"}]}, "phone_numbers[0].phone_number"),
         ({"name": "ok", "phone_numbers": [{"phone_number": "+15551234567"}]}, "phone_numbers[0].phone_number"),
         (
-            {"name": "ok", "phone_numbers": [{"phone_number": "+14155550100", "agent_id": "agent-7", "environment_id": ENV}]},
+            {
+                "name": "ok",
+                "phone_numbers": [{"phone_number": "+14155550100", "agent_id": "agent-7", "environment_id": ENV}],
+            },
             "phone_numbers[0].agent_id",
         ),
         (
@@ -54,7 +57,10 @@ def checked(news: dict[str, Any]) -> dict[str, Any]:
         ({"name": "ok", "security": {"authentication": True, "password": FAKE_PASSWORD}}, "security.username"),
         ({"name": "ok", "security": {"authentication": "yes"}}, "security.authentication"),
         ({"name": "ok", "security": {"api_key": "k", "client_secret": FAKE_SECRET_B64}}, "security.api_key"),
-        ({"name": "ok", "attached_environments": [{"agent_id": AGENT, "environment_id": ENV}]}, "attached_environments"),
+        (
+            {"name": "ok", "attached_environments": [{"agent_id": AGENT, "environment_id": ENV}]},
+            "attached_environments",
+        ),
         ({"name": "ok", "custom_invite_headers": [{"name": "X-A"}, {"name": "x-a"}]}, "custom_invite_headers[1]"),
         ({"name": "ok", "service_provider": "genesys_audio_connector"}, "security.api_key"),
         (
@@ -106,7 +112,11 @@ def test_each_bad_input_fails_on_its_field(news: dict[str, Any], field: str) -> 
 def test_a_credential_is_never_echoed_in_a_failure() -> None:
     bad_secret = "not base64 but a fake secret!"
     found = failures(
-        {"name": "ok", "service_provider": "genesys_audio_connector", "security": {"api_key": "k", "client_secret": bad_secret}}
+        {
+            "name": "ok",
+            "service_provider": "genesys_audio_connector",
+            "security": {"api_key": "k", "client_secret": bad_secret},
+        }
     )
     assert found == {"security.client_secret": "must be base64-encoded"}
     assert "security" not in found  # the engine would print the whole (secret) object next to that property
@@ -139,7 +149,10 @@ def test_numbers_become_e164_and_set_like_lists_are_sorted() -> None:
                 {"phone_number": "+14155550100", "description": ""},
             ],
             "custom_invite_headers": [{"name": "X-Zeta"}, {"name": "x-alpha"}],
-            "error_handling": {"transfer_failure": {"reply_message": "Sorry", "disconnect_call": None}, "call_failure": {}},
+            "error_handling": {
+                "transfer_failure": {"reply_message": "Sorry", "disconnect_call": None},
+                "call_failure": {},
+            },
         }
     )
     assert inputs["phone_numbers"] == [

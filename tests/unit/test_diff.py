@@ -47,7 +47,7 @@ def applied(inputs: dict[str, Any], mask: Any = None) -> dict[str, Any]:
 
 uuids = st.uuids().map(str)
 text = st.text(alphabet=st.characters(codec="utf-8", categories=["L", "N", "P", "Zs"]), max_size=20)
-secret = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=8, max_size=24)
+secret = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=8, max_size=24).map("fake-{}".format)
 numbers = st.lists(
     st.fixed_dictionaries(
         {"phone_number": st.sampled_from(NUMBERS)},
@@ -81,7 +81,9 @@ sip_configs = st.fixed_dictionaries(
             {},
             optional={
                 "fallback_sip_uri": st.just("sip:fallback@example.invalid"),
-                "transfer_failure": st.fixed_dictionaries({}, optional={"reply_message": text, "disconnect_call": st.booleans()}),
+                "transfer_failure": st.fixed_dictionaries(
+                    {}, optional={"reply_message": text, "disconnect_call": st.booleans()}
+                ),
             },
         ),
         "phone_numbers": numbers,
@@ -135,7 +137,9 @@ def test_credentials_never_appear_in_outputs(config: dict[str, Any]) -> None:
 
 
 def sip(**extra: Any) -> dict[str, Any]:
-    return canonical({"name": "trunk", "security": {"authentication": True, "username": "u", "password": "pw-one"}, **extra})
+    return canonical(
+        {"name": "trunk", "security": {"authentication": True, "username": "u", "password": "pw-one"}, **extra}
+    )
 
 
 def test_rotating_a_password_is_a_planned_update_not_a_replace() -> None:
@@ -158,14 +162,20 @@ def test_a_password_removed_out_of_band_shows_as_drift_after_refresh() -> None:
 def test_refresh_of_an_untouched_config_keeps_the_fingerprints() -> None:
     inputs = sip()
     outputs = applied(inputs)
-    refreshed = outputs_from_api(served(inputs), desired_security=None, fingerprints=outputs["security"]["fingerprints"])
+    refreshed = outputs_from_api(
+        served(inputs), desired_security=None, fingerprints=outputs["security"]["fingerprints"]
+    )
     assert refreshed == outputs
 
 
 def test_a_changed_service_provider_replaces_and_other_changes_update_in_place() -> None:
     outputs = applied(sip())
     genesys = canonical(
-        {"name": "trunk", "service_provider": "genesys_audio_connector", "security": {"api_key": "k", "client_secret": CLIENT_SECRET}}
+        {
+            "name": "trunk",
+            "service_provider": "genesys_audio_connector",
+            "security": {"api_key": "k", "client_secret": CLIENT_SECRET},
+        }
     )
     assert diff_config(outputs, genesys).replaces == ["service_provider"]
     renamed = diff_config(outputs, sip(name="renamed", description="now described"))

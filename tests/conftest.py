@@ -1,0 +1,24 @@
+"""Shared fixtures: one real emulator process per test session, wiped before each test that uses it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from pulumi_phonecfg.emulator.testing import RunningEmulator, start_emulator
+
+
+@pytest.fixture(scope="session")
+def phone_api_server() -> Iterator[RunningEmulator]:
+    with start_emulator() as running:
+        yield running
+
+
+@pytest.fixture
+def phone_api(phone_api_server: RunningEmulator) -> RunningEmulator:
+    """The session's emulator with no configs, no faults and an empty request log."""
+    phone_api_server.clear_faults()
+    phone_api_server.reset()
+    phone_api_server.clear_requests()
+    return phone_api_server

@@ -1,0 +1,141 @@
+"""Drive the provider through the real `python -m pulumi.dynamic` gRPC server, the way the engine does.
+
+What the engine does and a direct call would not: the provider is pickled and unpickled, configuration
+arrives with secrets wrapped, every property goes through protobuf Structs (numbers become floats, None keys
+vanish, unknowns travel as a sentinel), diff/update get old *outputs*, and errors come back as gRPC UNKNOWN
+carrying the Python traceback text.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import grpc
+from google.protobuf import json_format, struct_pb2
+from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+
+from pulumi_phonecfg import PhoneConfigProvider
+
+SECRET_SIG = "4dabf18193072939515e22adb298388d"
+SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+URN = "urn:pulumi:dev::contract::pulumi-python:dynamic/phonecfg:PhoneConfig::{name}"
+
+
+def struct(value: Mapping[str, Any]) -> struct_pb2.Struct:
+    result = struct_pb2.Struct()
+    result.update(dict(value))
+    return result
+
+
+def plain(value: struct_pb2.Struct) -> dict[str, Any]:
+    return json_format.MessageToDict(value)
+
+
+def secret(value: Any) -> dict[str, Any]:
+    return {SECRET_SIG: SECRET_VALUE, "value": value}
+
+
+@dataclass
+class Created:
+    id: str
+    outputs: dict[str, Any]
+    inputs: dict[str, Any]
+
+
+class DynamicProviderServer:
+    """A running `pulumi.dynamic` server and a stub speaking the engine's side of the protocol."""
+
+    def __init__(self, process: subprocess.Popen[str], port: int) -> None:
+        self.process = process
+        self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
+        self.provider = serialize_provider(PhoneConfigProvider())
+
+    def configure(self, config: Mapping[str, Any]) -> None:
+        self.stub.Configure(provider_pb2.ConfigureRequest(args=struct(config)))
+
+    def check(self, news: Mapping[str, Any], olds: Mapping[str, Any] | None = None, name: str = "main") -> Any:
+        return self.stub.Check(
+            provider_pb2.CheckRequest(
+                urn=URN.format(name=name),
+                olds=struct(olds or {}),
+                news=struct({"__provider": self.provider, **news}),
+            )
+        )
+
+    def checked(self, news: Mapping[str, Any], name: str = "main") -> dict[str, Any]:
+        response = self.check(news, name=name)
+        failures = [(f.property, f.reason) for f in response.failures]
+        assert not failures, failures
+        return plain(response.inputs)
+
+    def create(self, news: Mapping[str, Any], name: str = "main") -> Created:
+        inputs = self.checked(news, name)
+        response = self.stub.Create(provider_pb2.CreateRequest(urn=URN.format(name=name), properties=struct(inputs)))
+        return Created(response.id, plain(response.properties), inputs)
+
+    def diff(self, config_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], name: str = "main") -> Any:
+        return self.stub.Diff(
+            provider_pb2.DiffRequest(id=config_id, urn=URN.format(name=name), olds=struct(olds), news=struct(news))
+        )
+
+    def update(
+        self, config_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], name: str = "main"
+    ) -> dict[str, Any]:
+        response = self.stub.Update(
+            provider_pb2.UpdateRequest(id=config_id, urn=URN.format(name=name), olds=struct(olds), news=struct(news))
+        )
+        return plain(response.properties)
+
+    def read(self, config_id: str, outputs: Mapping[str, Any], name: str = "main") -> tuple[str, dict[str, Any]]:
+        response = self.stub.Read(
+            provider_pb2.ReadRequest(id=config_id, urn=URN.format(name=name), properties=struct(outputs))
+        )
+        return response.id, plain(response.properties)
+
+    def delete(self, config_id: str, outputs: Mapping[str, Any], name: str = "main") -> None:
+        self.stub.Delete(
+            provider_pb2.DeleteRequest(id=config_id, urn=URN.format(name=name), properties=struct(outputs))
+        )
+
+    def close(self) -> str:
+        """Stop the server; return what it printed on stderr (the engine shows this to the user)."""
+        self.channel.close()
+        self.process.terminate()
+        try:
+            _, stderr = self.process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            _, stderr = self.process.communicate()
+        return stderr or ""
+
+
+@contextmanager
+def dynamic_provider_server(env: Mapping[str, str] | None = None) -> Iterator[DynamicProviderServer]:
+    process = subprocess.Popen(
+        [sys.executable, "-u", "-m", "pulumi.dynamic"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PULUMI_PROJECT": "contract", **(env or {})},
+    )
+    assert process.stdout is not None
+    port_line = process.stdout.readline()  # the server prints its port once it listens
+    if not port_line.strip().isdigit():
+        process.kill()
+        raise RuntimeError(
+            f"pulumi.dynamic did not start: {port_line!r} {process.stderr.read() if process.stderr else ''}"
+        )
+    server = DynamicProviderServer(process, int(port_line))
+    try:
+        yield server
+    finally:
+        server.close()
