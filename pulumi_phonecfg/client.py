@@ -13,27 +13,42 @@ Credentials sent in a request body and the bearer token are scrubbed from every 
 
 from __future__ import annotations
 
-import logging
+import json as json_module
 import os
 import random
+import sys
 import threading
 import time
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import httpx
 
-log = logging.getLogger("pulumi_phonecfg")
+from pulumi_phonecfg.auth import (
+    AUTH_TYPES,
+    DEFAULT_AUTH_URLS,
+    ApiKeyToken,
+    AuthType,
+    StaticToken,
+    infer_auth_type,
+)
+
+CREDENTIAL_KEYS: Final = frozenset({"password", "api_key", "client_secret", "apikey", "token", "access_token"})
 
 PHONE_PATH: Final = "/v1/channels/phone"
-RETRYABLE_STATUSES: Final = frozenset({429, 502, 503, 504})
+# Idempotent requests (GET, PATCH with append=false, DELETE) are retried on these; 500 included, since
+# repeating an idempotent request is harmless whether or not the first one took effect.
+RETRYABLE_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
 # Statuses after which a POST surely was not processed: refused before any work was done.
 POST_SAFE_STATUSES: Final = frozenset({429, 503})
 MAX_BACKOFF: Final = 8.0
 MAX_DETAIL_CHARS: Final = 600
 REDACTED: Final = "[redacted]"
+# How far before our own clock a config's created_on may lie and still be the one our failed POST created.
+CREATED_ON_SKEW: Final = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -42,6 +57,9 @@ class ProviderSettings:
 
     url: str | None = None
     token: str | None = field(default=None, repr=False)
+    api_key: str | None = field(default=None, repr=False)
+    auth_type: AuthType | None = None
+    auth_url: str | None = None
     max_retries: int = 5
     timeout: float = 120.0  # overall deadline of one operation, retries included (seconds)
     request_timeout: float = 30.0
@@ -58,14 +76,39 @@ class ProviderSettings:
                 value = environ.get(variable) or None
             return value
 
-        max_retries = setting("maxRetries", "PHONECFG_MAX_RETRIES")
-        timeout = setting("timeout", "PHONECFG_TIMEOUT")
+        url, token = setting("url", "PHONECFG_URL"), setting("token", "PHONECFG_TOKEN")
+        api_key = setting("apiKey", "PHONECFG_API_KEY")
+        auth_type = setting("authType", "PHONECFG_AUTH_TYPE")
+        if auth_type is not None and auth_type not in AUTH_TYPES:
+            raise ConfigurationError(f"phonecfg:authType must be one of {', '.join(AUTH_TYPES)}, got {auth_type!r}")
         return cls(
-            url=setting("url", "PHONECFG_URL"),
-            token=setting("token", "PHONECFG_TOKEN"),
-            max_retries=int(_parse_number("maxRetries", max_retries, cls.max_retries)),
-            timeout=_parse_number("timeout", timeout, cls.timeout),
+            url=url,
+            token=token,
+            api_key=api_key,
+            auth_type=cast(AuthType | None, auth_type),
+            auth_url=setting("authUrl", "PHONECFG_AUTH_URL"),
+            max_retries=int(
+                _parse_number("maxRetries", setting("maxRetries", "PHONECFG_MAX_RETRIES"), cls.max_retries)
+            ),
+            timeout=_parse_number("timeout", setting("timeout", "PHONECFG_TIMEOUT"), cls.timeout),
         )
+
+    def resolved_auth_type(self) -> AuthType:
+        """The auth type to use: as configured, else inferred from the URL and the credentials given."""
+        if self.auth_type is not None:
+            return self.auth_type
+        inferred = infer_auth_type(self.url, has_api_key=bool(self.api_key), has_token=bool(self.token))
+        if inferred is None and self.api_key:
+            raise ConfigurationError(
+                "cannot tell how to exchange phonecfg:apiKey for a token from the URL's host: "
+                "set phonecfg:authType to ibm_iam, mcsp or bearer"
+            )
+        if inferred is None:
+            raise ConfigurationError(
+                "no credentials: set `pulumi config set --secret phonecfg:apiKey <key>` (or phonecfg:token), "
+                "or PHONECFG_API_KEY / PHONECFG_TOKEN"
+            )
+        return inferred
 
 
 def _parse_number(key: str, text: str | None, default: float) -> float:
@@ -139,7 +182,7 @@ def collect_secrets(body: Any) -> set[str]:
     found: set[str] = set()
     if isinstance(body, Mapping):
         for key, value in body.items():
-            if key in ("password", "api_key", "client_secret", "apikey", "token") and isinstance(value, str):
+            if key in CREDENTIAL_KEYS and isinstance(value, str):
                 found.add(value)
             else:
                 found |= collect_secrets(value)
@@ -163,17 +206,6 @@ def retry_after_seconds(response: httpx.Response) -> float | None:
         return None
 
 
-class BearerAuth(httpx.Auth):
-    """A static bearer token (`phonecfg:token`)."""
-
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = f"Bearer {self._token}"
-        yield request
-
-
 class PhoneApiClient:
     """One client per provider process, shared by the engine's worker threads (httpx.Client is thread-safe)."""
 
@@ -189,33 +221,92 @@ class PhoneApiClient:
             raise ConfigurationError(
                 "no API URL: set it with `pulumi config set phonecfg:url <instance url>` or PHONECFG_URL"
             )
-        if not settings.token:
-            raise ConfigurationError(
-                "no credentials: set `pulumi config set --secret phonecfg:token <token>` or PHONECFG_TOKEN"
-            )
+        auth_type = settings.resolved_auth_type()
         self.settings = settings
         self._base = settings.url.rstrip("/") + PHONE_PATH
-        self._secrets = {settings.token}
         self._sleep = sleep
         self._clock = clock
         self._random = random.Random()
         self._random_lock = threading.Lock()
+        timeout = httpx.Timeout(settings.request_timeout, connect=10.0)
+        self._secrets: set[str] = set()
+        auth: httpx.Auth
+        if auth_type == "bearer":
+            if not settings.token:
+                raise ConfigurationError("phonecfg:authType is bearer but phonecfg:token is not set")
+            auth = StaticToken(settings.token)
+            self._secrets.add(settings.token)
+        else:
+            if not settings.api_key:
+                raise ConfigurationError(f"phonecfg:authType is {auth_type} but phonecfg:apiKey is not set")
+            self._token_http = httpx.Client(transport=transport, timeout=timeout, follow_redirects=False)
+            auth = self.token_auth = ApiKeyToken(
+                auth_type=auth_type,
+                api_key=settings.api_key,
+                auth_url=settings.auth_url or DEFAULT_AUTH_URLS[auth_type],
+                http=self._token_http,
+                retries=min(settings.max_retries, 3),
+                sleep=sleep,
+            )
+            self._secrets.add(settings.api_key)
         self._http = httpx.Client(
-            auth=BearerAuth(settings.token),
+            auth=auth,
             transport=transport,
-            timeout=httpx.Timeout(settings.request_timeout, connect=10.0),
+            timeout=timeout,
             headers={"Accept": "application/json", "User-Agent": "pulumi_phonecfg"},
             follow_redirects=False,
         )
 
     def close(self) -> None:
         self._http.close()
+        token_http: httpx.Client | None = getattr(self, "_token_http", None)
+        if token_http is not None:
+            token_http.close()
 
     # -- phone configs ----------------------------------------------------------------------------------------
 
     def create_config(self, body: Mapping[str, Any], *, label: str) -> dict[str, Any]:
-        response = self._send("POST", self._base, f"create phone config {label}", json=body)
-        return self._document(response, f"create phone config {label}")
+        """POST a config, never twice: after an ambiguous failure, adopt the config if it appeared."""
+        operation = f"create phone config {label}"
+        started = datetime.now(UTC)
+        attempt = 0
+        while True:
+            try:
+                return self._document(self._send("POST", self._base, operation, json=body), operation)
+            except AmbiguousCreateError as error:
+                try:
+                    created = self._find_created(body, started, operation)
+                except PhoneApiError as lookup:
+                    raise PhoneApiError(
+                        operation, error.status, f"{error.detail}; could not check whether it was created: {lookup}"
+                    ) from None
+                if created is not None:
+                    return created
+                attempt += 1
+                if attempt > self.settings.max_retries:
+                    raise
+                self._sleep(self._backoff(attempt, None))
+
+    def _find_created(self, body: Mapping[str, Any], started: datetime, operation: str) -> dict[str, Any] | None:
+        """The config a failed POST may have created: same name and kind, created since the POST began."""
+        name = str(body.get("name", "")).strip()
+        kind = body.get("service_provider") or "sip_trunk"
+        since = started - CREATED_ON_SKEW
+        candidates = [
+            config
+            for config in self.list_configs()
+            if str(config.get("name", "")).strip() == name
+            and (config.get("service_provider") or "sip_trunk") == kind
+            and _created_since(config.get("created_on"), since)
+        ]
+        if len(candidates) > 1:
+            ids = ", ".join(str(c.get("id")) for c in candidates)
+            raise PhoneApiError(
+                operation,
+                None,
+                f"the create may have gone through more than once: configs {ids} appeared; delete the extra",
+            )
+        return candidates[0] if candidates else None
 
     def get_config(self, config_id: str) -> dict[str, Any] | None:
         """The config, or None when the API says 404."""
@@ -312,9 +403,9 @@ class PhoneApiClient:
             except httpx.TransportError as error:
                 retryable = method != "POST" or isinstance(error, httpx.ConnectError | httpx.ConnectTimeout)
                 problem = f"{type(error).__name__}: {error}"
-                self._debug(method, url, None, started)
+                self._debug(method, url, None, started, json)
             else:
-                self._debug(method, url, response.status_code, started)
+                self._debug(method, url, response.status_code, started, json)
                 status = response.status_code
                 if status < 400 or status in allow:
                     return response
@@ -331,12 +422,34 @@ class PhoneApiClient:
             attempt += 1
             self._sleep(wait)
 
-    def _debug(self, method: str, url: str, status: int | None, started: float) -> None:
-        if os.environ.get("PHONECFG_DEBUG") == "1":
-            path = url.split("://", 1)[-1].split("/", 1)[-1]
-            took = (self._clock() - started) * 1000
-            # Method, path and status only: never headers (the token) or bodies (credentials).
-            log.warning("phonecfg %s /%s -> %s (%.0f ms)", method, path, status or "no response", took)
+    def _debug(self, method: str, url: str, status: int | None, started: float, body: Any = None) -> None:
+        if os.environ.get("PHONECFG_DEBUG") != "1":
+            return
+        path = "/" + url.split("://", 1)[-1].split("/", 1)[-1]
+        took = (self._clock() - started) * 1000
+        shown = f" body={json_module.dumps(redact_body(body))[:400]}" if body is not None else ""
+        # Never headers (the token); bodies only with every credential replaced.
+        print(f"phonecfg: {method} {path} -> {status or 'no response'} ({took:.0f} ms){shown}", file=sys.stderr)
+
+
+def redact_body(body: Any) -> Any:
+    if isinstance(body, Mapping):
+        return {k: (REDACTED if k in CREDENTIAL_KEYS and v is not None else redact_body(v)) for k, v in body.items()}
+    if isinstance(body, list):
+        return [redact_body(v) for v in body]
+    return body
+
+
+def _created_since(created_on: Any, since: datetime) -> bool:
+    if not isinstance(created_on, str):
+        return True  # no timestamp to rule it out (the reference lists created_on, but it is unverified)
+    try:
+        stamp = datetime.fromisoformat(created_on.replace("Z", "+00:00"))
+    except ValueError:
+        return True
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    return stamp >= since
 
 
 def _json(response: httpx.Response) -> Any:

@@ -31,6 +31,7 @@ from pulumi.dynamic import (
 )
 from pulumi.output import contains_unknowns
 
+from pulumi_phonecfg.auth import AuthenticationError
 from pulumi_phonecfg.client import ConfigurationError, PhoneApiClient, PhoneApiError, ProviderSettings
 from pulumi_phonecfg.models import (
     INPUT_FIELDS,
@@ -59,7 +60,7 @@ def _short_errors(method: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return method(*args, **kwargs)
-        except (PhoneApiError, ConfigurationError) as error:
+        except (PhoneApiError, ConfigurationError, AuthenticationError) as error:
             failure = error
         raise failure.with_traceback(None) from None
 

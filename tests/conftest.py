@@ -8,11 +8,19 @@ import pytest
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator, start_emulator
 
+FAKE_API_KEY = "fake-wxo-api-key-for-tests"
+
 
 @pytest.fixture(scope="session")
 def phone_api_server() -> Iterator[RunningEmulator]:
-    with start_emulator() as running:
+    with start_emulator(api_keys=[FAKE_API_KEY]) as running:
         yield running
+
+
+@pytest.fixture
+def api_key() -> str:
+    """The (fake) API key the session's emulator accepts at its token endpoints."""
+    return FAKE_API_KEY
 
 
 @pytest.fixture

@@ -1,0 +1,160 @@
+"""Bearer credentials for the API: a static token, or an API key exchanged for short-lived tokens.
+
+IBM Cloud instances exchange the key at IBM Cloud IAM, AWS-hosted ones at IBM's MCSP token service. The token is
+cached per provider process and shared by the engine's worker threads; it is renewed shortly before it expires
+and once after a 401. A key the token service rejects fails at once, and every later request in the process
+fails with the same message instead of asking again (no retry storm against IAM).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Generator
+from typing import Any, Final, Literal
+from urllib.parse import urlsplit
+
+import httpx
+
+AuthType = Literal["ibm_iam", "mcsp", "bearer"]
+AUTH_TYPES: Final = ("ibm_iam", "mcsp", "bearer")
+DEFAULT_AUTH_URLS: Final[dict[str, str]] = {
+    "ibm_iam": "https://iam.cloud.ibm.com/identity/token",
+    "mcsp": "https://iam.platform.saas.ibm.com/siusermgr/api/1.0/apikeys/token",
+}
+AUTH_STEP: Final[dict[str, str]] = {"ibm_iam": "IBM Cloud IAM", "mcsp": "MCSP"}
+RENEW_MARGIN: Final = 60.0  # seconds before expiry; capped at a fifth of short lifetimes
+
+
+class AuthenticationError(Exception):
+    """The token service refused the API key, or could not be reached. Message names the auth step."""
+
+
+def infer_auth_type(url: str | None, *, has_api_key: bool, has_token: bool) -> AuthType | None:
+    """ibm_iam for IBM Cloud hosts, mcsp for AWS-hosted ones, bearer for a plain token; None if undecidable."""
+    if not has_api_key:
+        return "bearer" if has_token else None
+    host = (urlsplit(url or "").hostname or "").lower()
+    if host.endswith(".cloud.ibm.com"):
+        return "ibm_iam"
+    if host.endswith(".watson-orchestrate.ibm.com"):
+        return "mcsp"
+    return None
+
+
+class StaticToken(httpx.Auth):
+    """A bearer token given as `phonecfg:token`."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        yield request
+
+
+class ApiKeyToken(httpx.Auth):
+    """Exchanges an API key for bearer tokens; thread-safe, renews before expiry and once after a 401."""
+
+    def __init__(
+        self,
+        *,
+        auth_type: Literal["ibm_iam", "mcsp"],
+        api_key: str,
+        auth_url: str,
+        http: httpx.Client,
+        retries: int = 3,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._auth_type = auth_type
+        self._api_key = api_key
+        self._auth_url = auth_url
+        self._http = http
+        self._retries = retries
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._token: str | None = None
+        self._renew_at = 0.0
+        self._failure: AuthenticationError | None = None
+        self.exchanges = 0  # how many times the key was exchanged (observable in tests)
+
+    @property
+    def step(self) -> str:
+        return f"authenticate with {AUTH_STEP[self._auth_type]} ({self._auth_url})"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        token = self.token()
+        request.headers["Authorization"] = f"Bearer {token}"
+        response = yield request
+        if response.status_code == 401:
+            request.headers["Authorization"] = f"Bearer {self.token(rejected=token)}"
+            yield request
+
+    def token(self, *, rejected: str | None = None) -> str:
+        with self._lock:
+            if self._failure is not None:
+                raise self._failure
+            stale = self._token is None or self._clock() >= self._renew_at or self._token == rejected
+            if stale:
+                self._exchange()
+            assert self._token is not None
+            return self._token
+
+    def _exchange(self) -> None:
+        """Get a new token (lock held, so concurrent callers wait for one exchange instead of each making one)."""
+        for attempt in range(self._retries + 1):
+            self.exchanges += 1
+            try:
+                response = self._post()
+            except httpx.TransportError as error:
+                problem = f"{type(error).__name__}"
+                transient = True
+            else:
+                if response.status_code < 400:
+                    self._accept(response)
+                    return
+                problem = f"HTTP {response.status_code}: {_auth_error_detail(response)}"
+                transient = response.status_code in (429, 500, 502, 503, 504)
+            if not transient:
+                self._failure = AuthenticationError(f"{self.step} failed: {problem}")
+                raise self._failure
+            if attempt < self._retries:
+                self._sleep(min(8.0, 0.5 * 2.0**attempt))
+        raise AuthenticationError(f"{self.step} failed after {self._retries + 1} attempts: {problem}")
+
+    def _post(self) -> httpx.Response:
+        if self._auth_type == "ibm_iam":
+            form = {"grant_type": "urn:ibm:params:oauth:grant-type:apikey", "apikey": self._api_key}
+            return self._http.post(self._auth_url, data=form, headers={"Accept": "application/json"})
+        return self._http.post(self._auth_url, json={"apikey": self._api_key}, headers={"Accept": "application/json"})
+
+    def _accept(self, response: httpx.Response) -> None:
+        try:
+            body: Any = response.json()
+        except ValueError:
+            body = None
+        key = "access_token" if self._auth_type == "ibm_iam" else "token"
+        token = body.get(key) if isinstance(body, dict) else None
+        if not isinstance(token, str) or not token:
+            self._failure = AuthenticationError(f"{self.step} failed: the answer has no {key!r}")
+            raise self._failure
+        lifetime = body.get("expires_in") if isinstance(body, dict) else None
+        seconds = float(lifetime) if isinstance(lifetime, int | float) and lifetime > 0 else 3600.0
+        self._token = token
+        self._renew_at = self._clock() + seconds - min(RENEW_MARGIN, seconds / 5)
+
+
+def _auth_error_detail(response: httpx.Response) -> str:
+    """IAM answers {errorCode, errorMessage}; MCSP and others {message} or {detail}. Never the request."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.reason_phrase or ""
+    if isinstance(body, dict):
+        for key in ("errorMessage", "message", "detail", "error_description", "error"):
+            if isinstance(body.get(key), str):
+                code = body.get("errorCode")
+                return f"{code}: {body[key]}" if isinstance(code, str) else str(body[key])
+    return response.reason_phrase or ""
