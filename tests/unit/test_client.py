@@ -1,0 +1,98 @@
+"""Client pieces that need no server: settings resolution, error lines, redaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from pulumi_phonecfg.client import (
+    ConfigurationError,
+    PhoneApiClient,
+    ProviderSettings,
+    collect_secrets,
+    describe_error_body,
+    redact,
+    redact_body,
+    retry_after_seconds,
+)
+
+
+def settings(config: dict[str, str], env: dict[str, str] | None = None) -> ProviderSettings:
+    return ProviderSettings.from_sources(config.get, env or {})
+
+
+def test_stack_config_wins_over_the_environment() -> None:
+    resolved = settings(
+        {"phonecfg:url": "https://from-config"}, {"PHONECFG_URL": "https://from-env", "PHONECFG_TOKEN": "t"}
+    )
+    assert resolved.url == "https://from-config" and resolved.token == "t"
+    assert "fake-token-value" not in repr(ProviderSettings(token="fake-token-value", api_key="fake-token-value"))
+
+
+@pytest.mark.parametrize(
+    ("url", "config", "expected"),
+    [
+        ("https://api.us-south.watson-orchestrate.cloud.ibm.com/instances/x", {"phonecfg:apiKey": "k"}, "ibm_iam"),
+        ("https://api.dl.watson-orchestrate.ibm.com/instances/x", {"phonecfg:apiKey": "k"}, "mcsp"),
+        ("http://127.0.0.1:8787", {"phonecfg:token": "t"}, "bearer"),
+        ("http://127.0.0.1:8787", {"phonecfg:apiKey": "k", "phonecfg:authType": "mcsp"}, "mcsp"),
+    ],
+)
+def test_auth_type_is_inferred_from_the_host(url: str, config: dict[str, str], expected: str) -> None:
+    assert settings({"phonecfg:url": url, **config}).resolved_auth_type() == expected
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"phonecfg:url": "http://127.0.0.1:1", "phonecfg:apiKey": "k"}, "set phonecfg:authType"),
+        ({"phonecfg:url": "http://127.0.0.1:1"}, "no credentials"),
+        ({"phonecfg:token": "t"}, "phonecfg:url"),
+        ({"phonecfg:url": "http://127.0.0.1:1", "phonecfg:token": "t", "phonecfg:authType": "oauth"}, "authType"),
+        ({"phonecfg:url": "http://127.0.0.1:1", "phonecfg:token": "t", "phonecfg:maxRetries": "many"}, "maxRetries"),
+    ],
+)
+def test_missing_or_bad_configuration_says_which_key(config: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        PhoneApiClient(settings(config))
+
+
+def response(
+    status: int, body: Any = None, text: str | None = None, headers: dict[str, str] | None = None
+) -> httpx.Response:
+    if text is not None:
+        return httpx.Response(status, text=text, headers=headers)
+    return httpx.Response(status, json=body, headers=headers)
+
+
+def test_fastapi_422_becomes_field_messages_without_the_rejected_input() -> None:
+    body = {
+        "detail": [
+            {"loc": ["body", "name"], "msg": "String should have at most 64 characters", "input": "n" * 70},
+            {"loc": ["body", "security", "client_secret"], "msg": "must be base64", "input": "fake-secret"},
+        ]
+    }
+    line = describe_error_body(response(422, body))
+    assert line == "name: String should have at most 64 characters; security.client_secret: must be base64"
+
+
+def test_quota_and_plain_details() -> None:
+    quota = {"detail": {"code": "RESOURCE_QUOTA_EXCEEDED", "message": "too many", "limit": 10, "current": 10}}
+    assert describe_error_body(response(429, quota)) == "RESOURCE_QUOTA_EXCEEDED: too many (limit 10, current 10)"
+    assert describe_error_body(response(404, {"detail": "Phone config not found"})) == "Phone config not found"
+    assert describe_error_body(response(502, text="<html>\nbad gateway</html>")) == "<html>"
+
+
+def test_credentials_are_found_and_scrubbed() -> None:
+    body = {"name": "n", "security": {"password": "fake-pw-1", "username": "u"}, "x": [{"api_key": "fake-key-2"}]}
+    assert collect_secrets(body) == {"fake-pw-1", "fake-key-2"}
+    assert redact("echo fake-pw-1 and fake-key-2", collect_secrets(body)) == "echo [redacted] and [redacted]"
+    assert redact_body(body)["security"] == {"password": "[redacted]", "username": "u"}
+
+
+def test_retry_after_in_seconds_or_as_a_date() -> None:
+    assert retry_after_seconds(response(429, {}, headers={"Retry-After": "3"})) == 3.0
+    assert retry_after_seconds(response(429, {}, headers={"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})) == 0.0
+    assert retry_after_seconds(response(429, {})) is None
