@@ -1,20 +1,46 @@
-"""Pulumi dynamic provider for IBM watsonx Orchestrate phone configs (SIP trunks, Genesys Audio Connector)."""
+"""Pulumi dynamic provider for IBM watsonx Orchestrate phone configs (SIP trunks, Genesys Audio Connector).
 
-from pulumi_phonecfg.client import ConfigurationError, PhoneApiError
-from pulumi_phonecfg.provider import PhoneConfigProvider
-from pulumi_phonecfg.resource import (
-    AttachedEnvironmentArgs,
-    CallFailureArgs,
-    CustomInviteHeaderArgs,
-    ErrorHandlingArgs,
-    PhoneConfig,
-    PhoneNumberArgs,
-    SecurityArgs,
-    TransferFailureArgs,
-)
+Names are imported on first use, so `phonecfg emulator` and other tools start without loading Pulumi.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pulumi_phonecfg.auth import AuthenticationError
+    from pulumi_phonecfg.client import ConfigurationError, PhoneApiError
+    from pulumi_phonecfg.provider import PhoneConfigProvider
+    from pulumi_phonecfg.resource import (
+        AttachedEnvironmentArgs,
+        CallFailureArgs,
+        CustomInviteHeaderArgs,
+        ErrorHandlingArgs,
+        PhoneConfig,
+        PhoneNumberArgs,
+        SecurityArgs,
+        TransferFailureArgs,
+    )
+
+_EXPORTS = {
+    "AuthenticationError": "pulumi_phonecfg.auth",
+    "ConfigurationError": "pulumi_phonecfg.client",
+    "PhoneApiError": "pulumi_phonecfg.client",
+    "PhoneConfigProvider": "pulumi_phonecfg.provider",
+    "AttachedEnvironmentArgs": "pulumi_phonecfg.resource",
+    "CallFailureArgs": "pulumi_phonecfg.resource",
+    "CustomInviteHeaderArgs": "pulumi_phonecfg.resource",
+    "ErrorHandlingArgs": "pulumi_phonecfg.resource",
+    "PhoneConfig": "pulumi_phonecfg.resource",
+    "PhoneNumberArgs": "pulumi_phonecfg.resource",
+    "SecurityArgs": "pulumi_phonecfg.resource",
+    "TransferFailureArgs": "pulumi_phonecfg.resource",
+}
 
 __all__ = [
     "AttachedEnvironmentArgs",
+    "AuthenticationError",
     "CallFailureArgs",
     "ConfigurationError",
     "CustomInviteHeaderArgs",
@@ -26,3 +52,12 @@ __all__ = [
     "SecurityArgs",
     "TransferFailureArgs",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pulumi_phonecfg' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

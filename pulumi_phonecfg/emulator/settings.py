@@ -1,0 +1,35 @@
+"""Emulator settings and defaults (stdlib only, so the CLI can parse arguments before heavy imports)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+DEFAULT_INSTANCE_ID = "8f0c6b8e-2f4a-4c1e-9d6b-5a7e3c2b1d00"
+DEFAULT_SUBSCRIPTION_ID = "emulator-sub"
+MaskStyle = Literal["null", "empty", "stars"]
+MASKS: dict[str, str | None] = {"null": None, "empty": "", "stars": "****"}
+
+
+@dataclass(frozen=True)
+class EmulatorSettings:
+    """Everything ``create_app`` needs. ``clock`` (epoch seconds) is injectable for token-expiry tests."""
+
+    db_path: Path | str = ":memory:"
+    tokens: Sequence[str] = ()
+    api_keys: Sequence[str] = ()
+    token_lifetime: int = 3600
+    mask_style: MaskStyle = "null"
+    max_configs: int | None = None
+    fault_rate: float = 0.0
+    fault_seed: int | None = None
+    instance_id: str = DEFAULT_INSTANCE_ID
+    subscription_id: str = DEFAULT_SUBSCRIPTION_ID
+    clock: Callable[[], float] = field(default=time.time)
+
+    @property
+    def tenant_id(self) -> str:
+        return f"{self.subscription_id}_{self.instance_id}"
