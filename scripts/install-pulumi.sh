@@ -7,15 +7,31 @@
 #   1. .pulumi/bin already holds the pinned version            -> nothing to do (a second run takes < 1 s)
 #   2. a `pulumi` on PATH at least PULUMI_MIN_VERSION, with the language host and shim next to it -> link them
 #   3. the per-user build cache (~/.cache/pulumi_phonecfg/pulumi-vX) -> copy
-#   4. build from Go modules into the cache, then copy        -> several minutes cold on 2 cores
+#   4. build from Go modules into the cache, then copy        -> ~10 min cold on 2 cores (~1.5 GB module cache)
+#
+# What is built (all four files must sit in one directory):
+#   pulumi                          pkg/v3@vX (wrapper module + clipboard replace + version ldflag)
+#   pulumi-resource-pulumi-python   the dynamic-provider shim script, from the sdk/v3@vX module zip
+#   pulumi-language-python-exec     the program runner script, from the sdk/v3@vX module zip
+#   pulumi-language-python          the language host (only needed for on-disk `runtime: python` projects).
+#       Its own module (sdk/python/cmd/pulumi-language-python/v3) has no tags and our Go proxy does not serve
+#       it, so unless PULUMI_LANGHOST_COMMIT names a commit the proxy serves, it is built from
+#       sdk/v3@v$PULUMI_LANGHOST_SDK (3.68.0: the last sdk release that still contained it). The CLI talks to
+#       older language hosts through its Unimplemented fallbacks (GetRequiredPackages, Handshake). That old host
+#       receives no runtime options, so it runs the program with $PULUMI_PYTHON_CMD (or python3 on PATH):
+#       point PULUMI_PYTHON_CMD at the project's virtualenv python (the Makefile does).
+# Concurrent runs serialize on a lock next to the cache; an interrupted build resumes from the finished pieces.
 set -euo pipefail
 
 V="${PULUMI_VERSION:-3.274.1}"
 MIN="${PULUMI_MIN_VERSION:-3.181.0}"   # Automation API inline refresh/destroy need >= 3.181
+LANGHOST_SDK="${PULUMI_LANGHOST_SDK:-3.68.0}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="$ROOT/.pulumi/bin"
-CACHE="${PHONECFG_CLI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi_phonecfg}/pulumi-v$V"
+CACHE_BASE="${PHONECFG_CLI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi_phonecfg}"
+CACHE="$CACHE_BASE/pulumi-v$V"
 NEEDED=(pulumi pulumi-resource-pulumi-python pulumi-language-python pulumi-language-python-exec)
+LD_VERSION_FLAG="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
 
 say() { printf '[install-pulumi] %s\n' "$*" >&2; }
 
@@ -27,6 +43,66 @@ complete_in() {  # complete_in DIR -> all four pieces present and the CLI runs
 
 version_ge() {  # version_ge A B -> A >= B (dotted, leading v ignored)
   [ "$(printf '%s\n%s\n' "${1#v}" "${2#v}" | sort -V | head -n1)" = "${2#v}" ]
+}
+
+new_module() {  # new_module DIR NAME -> an empty throwaway main module in DIR
+  mkdir -p "$1" && (cd "$1" && go mod init "$2" >/dev/null 2>&1)
+}
+
+build_cli() {  # build_cli OUT -> pulumi + the two scripts from sdk/v3@vV
+  local out="$1" w="$WORK/cli"
+  new_module "$w" example.invalid/pulumi-cli-build
+  cd "$w"
+  # The only non-local replace in pkg/go.mod; dependency replaces are ignored, so re-add it here.
+  go mod edit -replace=github.com/atotto/clipboard=github.com/tgummerer/clipboard@v0.0.0-20241001131231-d02d263e614e
+  say "resolving pkg/v3@v$V and sdk/v3@v$V"
+  go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v$V" "github.com/pulumi/pulumi/sdk/v3@v$V"
+  say "compiling pulumi (the long part)"
+  go build -trimpath -tags osusergo,grpcnotrace -ldflags "-s -w $LD_VERSION_FLAG=v$V" -o "$out/pulumi.tmp" \
+    github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+  mv "$out/pulumi.tmp" "$out/pulumi"
+}
+
+copy_scripts() {  # copy_scripts OUT -> the shim and the exec script from the sdk/v3@vV module zip
+  local out="$1" w="$WORK/scripts" sdk
+  new_module "$w" example.invalid/pulumi-sdk-files
+  sdk="$(cd "$w" && go mod download -json "github.com/pulumi/pulumi/sdk/v3@v$V" \
+         | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')"
+  install -m 0755 "$sdk/python/dist/pulumi-resource-pulumi-python" "$out/"
+  install -m 0755 "$sdk/python/cmd/pulumi-language-python-exec" "$out/"
+}
+
+build_langhost() {  # build_langhost OUT
+  local out="$1" w="$WORK/langhost"
+  if [ -n "${PULUMI_LANGHOST_COMMIT:-}" ]; then
+    new_module "$w" example.invalid/pulumi-langhost-build
+    say "building pulumi-language-python from its own module at commit $PULUMI_LANGHOST_COMMIT"
+    if (cd "$w" \
+        && go mod edit -replace=github.com/atotto/clipboard=github.com/tgummerer/clipboard@v0.0.0-20241001131231-d02d263e614e \
+        && go get "github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3@$PULUMI_LANGHOST_COMMIT" \
+        && go get "github.com/pulumi/pulumi/pkg/v3@v$V" "github.com/pulumi/pulumi/sdk/v3@v$V" \
+        && go build -trimpath -tags osusergo,grpcnotrace -ldflags "-s -w $LD_VERSION_FLAG=v$V" \
+             -o "$out/pulumi-language-python" github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3); then
+      return 0
+    fi
+    say "that failed; falling back to the language host of sdk/v3@v$LANGHOST_SDK"
+    rm -rf "$w"
+  fi
+  new_module "$w" example.invalid/pulumi-langhost-build
+  say "building pulumi-language-python from sdk/v3@v$LANGHOST_SDK"
+  (cd "$w" \
+    && go get "github.com/pulumi/pulumi/sdk/v3@v$LANGHOST_SDK" \
+    && go build -trimpath -ldflags "-s -w $LD_VERSION_FLAG=v$LANGHOST_SDK" -o "$out/pulumi-language-python" \
+         github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python)
+}
+
+install_into_bin() {
+  local f
+  for f in "${NEEDED[@]}"; do install -m 0755 "$CACHE/$f" "$BIN/$f.tmp" && mv -f "$BIN/$f.tmp" "$BIN/$f"; done
+  local got
+  got="$("$BIN/pulumi" version)"
+  [ "$got" = "v$V" ] || { say "the CLI reports $got, expected v$V"; exit 1; }
+  say "pulumi $got ready in .pulumi/bin"
 }
 
 mkdir -p "$BIN"
@@ -47,40 +123,32 @@ if command -v pulumi >/dev/null 2>&1 && [ "$(command -v pulumi)" != "$BIN/pulumi
   say "ignoring pulumi on PATH (${have:-no version}): older than $MIN or missing the Python plugins"
 fi
 
-if ! complete_in "$CACHE"; then
-  command -v go >/dev/null 2>&1 || { say "no Go toolchain: cannot build the Pulumi CLI"; exit 1; }
-  say "building pulumi v$V from the Go module proxy into $CACHE (cold: several minutes)"
-  W="$(mktemp -d)"; trap 'rm -rf "$W"' EXIT
-  mkdir -p "$CACHE.partial"
-  (
-    cd "$W"
-    export GOFLAGS=-mod=mod CGO_ENABLED=0
-    go mod init example.invalid/pulumi-cli-build >/dev/null 2>&1
-    # The only non-local replace in pkg/go.mod; dependency replaces are ignored, so re-add it here.
-    go mod edit -replace=github.com/atotto/clipboard=github.com/tgummerer/clipboard@v0.0.0-20241001131231-d02d263e614e
-    say "resolving pkg/v3@v$V and sdk/v3@v$V"
-    go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v$V" "github.com/pulumi/pulumi/sdk/v3@v$V"
-    LD="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$V"
-    say "compiling pulumi"
-    go build -trimpath -tags osusergo,grpcnotrace -ldflags "$LD" -o "$CACHE.partial/pulumi" \
-      github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-    SDK="$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)"
-    install -m 0755 "$SDK/python/dist/pulumi-resource-pulumi-python" "$CACHE.partial/"
-    # The language host has no semver tags: take the commit of the pkg/v3 tag as a pseudo-version.
-    SHA="${PULUMI_COMMIT:-$(go mod download -json "github.com/pulumi/pulumi/pkg/v3@v$V" \
-          | python3 -c 'import json,sys; print(json.load(sys.stdin)["Origin"]["Hash"])')}"
-    say "resolving the Python language host at $SHA"
-    go get "github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3@$SHA"
-    go get "github.com/pulumi/pulumi/pkg/v3@v$V" "github.com/pulumi/pulumi/sdk/v3@v$V"
-    say "compiling pulumi-language-python"
-    go build -trimpath -tags osusergo,grpcnotrace -ldflags "$LD" -o "$CACHE.partial/pulumi-language-python" \
-      github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3
-    install -m 0755 "$SDK/python/cmd/pulumi-language-python-exec" "$CACHE.partial/"
-  )
-  rm -rf "$CACHE"; mv "$CACHE.partial" "$CACHE"
+mkdir -p "$CACHE_BASE"
+exec 9>"$CACHE_BASE/pulumi-v$V.lock"
+if ! flock -n 9; then
+  say "another install is building into $CACHE; waiting for it"
+  flock 9
 fi
 
-for f in "${NEEDED[@]}"; do install -m 0755 "$CACHE/$f" "$BIN/$f"; done
-got="$("$BIN/pulumi" version)"
-[ "$got" = "v$V" ] || { say "built CLI reports $got, expected v$V"; exit 1; }
-say "pulumi $got ready in .pulumi/bin"
+if ! complete_in "$CACHE"; then
+  command -v go >/dev/null 2>&1 || { say "no Go toolchain: cannot build the Pulumi CLI"; exit 1; }
+  say "building pulumi v$V from the Go module proxy into $CACHE (cold: ~10 minutes, several GB of Go caches)"
+  start=$SECONDS
+  WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
+  export GOFLAGS=-mod=mod CGO_ENABLED=0
+  PARTIAL="$CACHE.partial"
+  mkdir -p "$PARTIAL"
+  # Resume: keep the pieces an interrupted build finished (the CLI only if it reports the right version).
+  if [ -e "$PARTIAL/pulumi" ] && [ "$("$PARTIAL/pulumi" version 2>/dev/null || true)" = "v$V" ]; then
+    say "reusing the pulumi binary from an earlier, interrupted build"
+  else
+    (build_cli "$PARTIAL")
+  fi
+  (copy_scripts "$PARTIAL")
+  [ -e "$PARTIAL/pulumi-language-python" ] || (build_langhost "$PARTIAL")
+  complete_in "$PARTIAL" || { say "the build left $PARTIAL incomplete"; exit 1; }
+  rm -rf "$CACHE"; mv "$PARTIAL" "$CACHE"
+  say "built in $((SECONDS - start)) s"
+fi
+
+install_into_bin

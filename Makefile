@@ -1,0 +1,88 @@
+# pulumi_phonecfg: developer and CI entry points.
+#
+#   make test       everything CI runs: venv + install + Pulumi CLI + lint + the whole pytest suite (incl. e2e)
+#   make test-fast  lint + pytest without the end-to-end tests (no CLI needed)
+#   make demo       local emulator + `pulumi up` of the root project (stack "demo"); `make demo-stop` afterwards
+#   eval "$(make -s env)"   puts the offline Pulumi environment below into your shell
+#
+# Make stops at the first failing command (every recipe runs under bash -eu -o pipefail).
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-builtin-rules
+
+PYTHON ?= python3.11
+VENV := $(CURDIR)/.venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.phonecfg-installed
+PYTEST_ARGS ?=
+
+# ---- the Pulumi environment: fully offline, file backend, passphrase secrets (the one place it is defined) ----
+PULUMI_DIR := $(CURDIR)/.pulumi
+export PATH := $(PULUMI_DIR)/bin:$(VENV)/bin:$(PATH)
+export PULUMI_HOME := $(PULUMI_DIR)/home
+export PULUMI_BACKEND_URL := file://$(PULUMI_DIR)/state
+# Local demo/test passphrase only: it protects nothing but the throwaway local stack config.
+export PULUMI_CONFIG_PASSPHRASE ?= phonecfg-local-demo-passphrase
+export PULUMI_SKIP_UPDATE_CHECK := true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
+export PULUMI_SKIP_CONFIRMATIONS := true
+export PULUMI_PYTHON_CMD := $(PY)
+PULUMI_ENV_VARS := PATH PULUMI_HOME PULUMI_BACKEND_URL PULUMI_CONFIG_PASSPHRASE PULUMI_SKIP_UPDATE_CHECK \
+	PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION PULUMI_SKIP_CONFIRMATIONS PULUMI_PYTHON_CMD
+
+.PHONY: help venv install cli lint test test-fast test-e2e demo demo-stop demo-clean env clean
+
+help:
+	@sed -n '3,8p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
+
+## Python: .venv with the package (editable) and its dev extras; reinstalled when pyproject.toml changes.
+venv: $(STAMP)
+
+install: $(STAMP)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+## Pulumi CLI + Python language host + dynamic-provider shim in .pulumi/bin (cached build; see the script).
+cli:
+	scripts/install-pulumi.sh
+	@mkdir -p $(PULUMI_HOME) $(PULUMI_DIR)/state
+
+lint: $(STAMP)
+	$(PY) -m ruff check pulumi_phonecfg tests __main__.py
+	$(PY) -m ruff format --check pulumi_phonecfg tests __main__.py
+	$(PY) -m mypy --strict pulumi_phonecfg
+
+test: $(STAMP) cli lint
+	$(PY) -m pytest tests $(PYTEST_ARGS)
+
+test-fast: $(STAMP) lint
+	$(PY) -m pytest tests -m 'not e2e' $(PYTEST_ARGS)
+
+test-e2e: $(STAMP) cli
+	$(PY) -m pytest tests -m e2e $(PYTEST_ARGS)
+
+## Demo: emulator on 127.0.0.1:8787 (state in .demo/), stack "demo" in the local file backend.
+demo: $(STAMP) cli
+	scripts/demo.sh up
+
+demo-stop:
+	scripts/demo.sh stop
+
+demo-clean: $(STAMP) cli
+	scripts/demo.sh clean
+
+## Prints the Pulumi environment as shell exports: eval "$$(make -s env)"
+env:
+	@$(foreach v,$(PULUMI_ENV_VARS),printf 'export %s=%q\n' '$(v)' "$$$(v)";)
+
+clean:
+	rm -rf .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

@@ -1,0 +1,161 @@
+"""Helpers shared by the end-to-end tests (imported relatively: `from .helpers import ...`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pulumi import automation as auto
+
+from pulumi_phonecfg.emulator.testing import RunningEmulator
+
+REPO = Path(__file__).resolve().parents[2]
+PULUMI_ROOT = REPO / ".pulumi"
+CLI_FILES = ("pulumi", "pulumi-resource-pulumi-python", "pulumi-language-python", "pulumi-language-python-exec")
+TYPE_TOKEN = "pulumi-python:dynamic/phonecfg:PhoneConfig"
+PHONE_PATH = "/v1/channels/phone"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def pulumi_env(base: Path) -> dict[str, str]:
+    """Offline settings for one isolated Pulumi home + file backend under `base`."""
+    (base / "state").mkdir(parents=True, exist_ok=True)
+    (base / "home").mkdir(parents=True, exist_ok=True)
+    return {
+        "PULUMI_HOME": str(base / "home"),
+        "PULUMI_BACKEND_URL": f"file://{base / 'state'}",
+        "PULUMI_CONFIG_PASSPHRASE": "e2e-test-passphrase",
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+        "PULUMI_SKIP_CONFIRMATIONS": "true",
+        # Interpreter for the dynamic-provider shim (inline programs have no virtualenv runtime option).
+        "PULUMI_PYTHON_CMD": sys.executable,
+        # Provider config must come from the stack, never from the developer's shell.
+        "PHONECFG_URL": "",
+        "PHONECFG_TOKEN": "",
+    }
+
+
+def workspace_options(base: Path, pulumi_command: auto.PulumiCommand, **kwargs: Any) -> auto.LocalWorkspaceOptions:
+    return auto.LocalWorkspaceOptions(
+        pulumi_home=str(base / "home"),
+        env_vars=pulumi_env(base),
+        pulumi_command=pulumi_command,
+        secrets_provider="passphrase",
+        **kwargs,
+    )
+
+
+def list_configs(emulator: RunningEmulator) -> list[dict[str, Any]]:
+    """Every config the emulator holds, read out of band."""
+    response = emulator.api().get(PHONE_PATH)
+    response.raise_for_status()
+    body = response.json()
+    phones = body.get("phones", body) if isinstance(body, dict) else body
+    assert isinstance(phones, list), body
+    return phones
+
+
+def get_config(emulator: RunningEmulator, config_id: str) -> dict[str, Any] | None:
+    response = emulator.api().get(f"{PHONE_PATH}/{config_id}")
+    if response.status_code == 404:
+        return None
+    response.raise_for_status()
+    body = response.json()
+    assert isinstance(body, dict), body
+    return body
+
+
+def summarize(requests: list[dict[str, Any]]) -> list[str]:
+    """`["PATCH /v1/channels/phone/<id> -> 200", ...]` for readable assertion messages."""
+    return [f"{r.get('method')} {r.get('path')} -> {r.get('status')}" for r in requests]
+
+
+class Transcript:
+    """Collects everything the CLI printed (stdout and stderr) and every engine event, across operations."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.events: list[auto.EngineEvent] = []
+        self._mark = 0
+
+    def kwargs(self) -> dict[str, Callable[[Any], None]]:
+        return {"on_output": self.lines.append, "on_error": self.lines.append, "on_event": self.events.append}
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n" + "\n".join(repr(e) for e in self.events)
+
+    def mark(self) -> None:
+        """Start a new operation: `steps()` only looks at events after this point."""
+        self._mark = len(self.events)
+
+    def steps(self, op: str) -> list[str]:
+        """Names of PhoneConfig resources with a step (resource_pre_event) of kind `op` since the last mark."""
+        names = []
+        for event in self.events[self._mark :]:
+            pre = event.resource_pre_event
+            if pre is not None and pre.metadata.type == TYPE_TOKEN and pre.metadata.op == op:
+                names.append(pre.metadata.urn.rsplit("::", 1)[-1])
+        return sorted(names)
+
+
+def scan_for_secrets(secrets: dict[str, str], haystacks: dict[str, str]) -> list[str]:
+    """`["<secret label> in <haystack name>: ...context...", ...]` for every plaintext secret found."""
+    found = []
+    for label, secret in secrets.items():
+        for where, text in haystacks.items():
+            at = text.find(secret) if secret else -1
+            if at >= 0:
+                context = text[max(0, at - 120) : at + len(secret) + 40].replace(secret, "<" + label + ">")
+                found.append(f"{label} in {where}: ...{context}...")
+    return found
+
+
+def read_tree(root: Path) -> str:
+    """All files under `root` as text (state checkpoints, backups, history, stack config files)."""
+    parts = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        parts.append(f"== {path}\n{path.read_text(errors='replace')}")
+    return "\n".join(parts)
+
+
+SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
+
+
+def strip_secret_envelopes(value: Any) -> Any:
+    """Replaces every secret envelope (`{"4dabf...": "1b47...", "plaintext"|"ciphertext": ...}`) by a marker."""
+    if isinstance(value, dict):
+        if SECRET_SIG_KEY in value:
+            return "[secret]"
+        return {k: strip_secret_envelopes(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [strip_secret_envelopes(v) for v in value]
+    return value
+
+
+def exported_state(stack: auto.Stack) -> str:
+    """`stack.export_stack()` as JSON, with secret envelopes blanked out.
+
+    The Automation API exports with `--show-secrets`, so values marked secret come back decrypted inside their
+    envelopes; what remains after blanking them must not hold any credential (it would be stored in plaintext).
+    """
+    return json.dumps(strip_secret_envelopes(stack.export_stack().deployment), sort_keys=True)
+
+
+def state_resources(stack: auto.Stack) -> dict[str, dict[str, Any]]:
+    """PhoneConfig resources in the stack's state, by resource name."""
+    deployment: dict[str, Any] = stack.export_stack().deployment
+    return {r["urn"].rsplit("::", 1)[-1]: r for r in deployment.get("resources", []) if r.get("type") == TYPE_TOKEN}
+
+
+def changes(summary: dict[Any, int] | None) -> dict[str, int]:
+    """A change summary as plain `{op: count}`, without the `same` entries."""
+    plain = {str(getattr(op, "value", op)): count for op, count in (summary or {}).items()}
+    return {op: count for op, count in plain.items() if count and op != "same"}

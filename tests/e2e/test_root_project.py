@@ -1,0 +1,122 @@
+"""The repository's own Pulumi project (`Pulumi.yaml` + `__main__.py`) through the CLI and the language host.
+
+The project files are copied into a temp dir (with `.venv` linked to the running interpreter's virtualenv) and run
+against a temp file backend, so the real `.pulumi/state` and the `demo` stack are never touched. Unlike the
+inline-program tests this goes through `pulumi-language-python` and the `virtualenv` runtime option, like
+`make demo` does.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import secrets
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pulumi import automation as auto
+
+from pulumi_phonecfg.emulator.testing import RunningEmulator
+
+from .helpers import REPO, Transcript, changes, list_configs, scan_for_secrets, summarize, workspace_options
+
+pytestmark = [pytest.mark.e2e, pytest.mark.e2e_sequence]
+
+STACK = "e2e-root"
+SIP_PASSWORD = f"e2e-root-sip-password-{secrets.token_hex(8)}"
+GENESYS_API_KEY = f"e2e-root-api-key-{secrets.token_hex(8)}"
+GENESYS_CLIENT_SECRET = base64.b64encode(f"e2e-root-client-secret-{secrets.token_hex(8)}".encode()).decode()
+EXPECTED = ["genesys-audio-connector", "support-sip-trunk"]
+
+
+def _venv() -> Path:
+    """The virtualenv running the tests (the project's `virtualenv: .venv` is linked to it)."""
+    if sys.prefix != sys.base_prefix:
+        return Path(sys.prefix)
+    return REPO / ".venv"
+
+
+class Project:
+    def __init__(self, stack: auto.Stack, emulator: RunningEmulator) -> None:
+        self.stack = stack
+        self.emulator = emulator
+        self.transcript = Transcript()
+
+    def run(self, operation: str, **kwargs: Any) -> Any:
+        self.emulator.clear_requests()
+        self.transcript.mark()
+        return getattr(self.stack, operation)(**self.transcript.kwargs(), **kwargs)
+
+
+@pytest.fixture(scope="module")
+def project(pulumi_command: auto.PulumiCommand, emulator: RunningEmulator, e2e_dir: Path) -> Iterator[Project]:
+    work = e2e_dir / "project"
+    work.mkdir()
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy2(REPO / name, work / name)
+    (work / ".venv").symlink_to(_venv(), target_is_directory=True)
+
+    stack = auto.create_or_select_stack(STACK, work_dir=str(work), opts=workspace_options(e2e_dir, pulumi_command))
+    stack.set_all_config(
+        {
+            "phonecfg:url": auto.ConfigValue(emulator.url),
+            "phonecfg:token": auto.ConfigValue(emulator.token, secret=True),
+            "sipUsername": auto.ConfigValue("e2e-root-user"),
+            "sipPassword": auto.ConfigValue(SIP_PASSWORD, secret=True),
+            "genesysApiKey": auto.ConfigValue(GENESYS_API_KEY, secret=True),
+            "genesysClientSecret": auto.ConfigValue(GENESYS_CLIENT_SECRET, secret=True),
+        }
+    )
+    yield Project(stack, emulator)
+    with contextlib.suppress(auto.CommandError):  # normally a no-op: the last step destroyed it already
+        stack.destroy()
+
+
+def test_runtime_is_the_python_language_host(project: Project) -> None:
+    settings = project.stack.workspace.project_settings()
+    assert settings.name == "phonecfg-demo"
+    runtime = settings.runtime
+    assert isinstance(runtime, auto.ProjectRuntimeInfo) and runtime.name == "python"
+    assert runtime.options == {"toolchain": "pip", "virtualenv": ".venv"}
+
+
+def test_preview_plans_the_demo_configs(project: Project) -> None:
+    preview = project.run("preview")
+    assert changes(preview.change_summary) == {"create": 3}  # two configs + the stack
+    assert project.transcript.steps("create") == EXPECTED
+    assert project.emulator.api_requests() == [], summarize(project.emulator.api_requests())
+
+
+def test_up_then_preview_shows_no_changes(project: Project) -> None:
+    up = project.run("up")
+    assert changes(up.summary.resource_changes) == {"create": 3}
+    outputs = {k: v.value for k, v in up.outputs.items()}
+    assert sorted(outputs["sip_trunk_numbers"]) == ["+12025550103", "+14155550101", "+14155550102"]
+    assert sorted(c["id"] for c in list_configs(project.emulator)) == sorted(
+        [outputs["sip_trunk_id"], outputs["genesys_id"]]
+    )
+    assert outputs["tenant_id"]
+
+    project.run("preview", expect_no_changes=True)
+    assert project.emulator.api_requests() == [], summarize(project.emulator.api_requests())
+
+    found = scan_for_secrets(
+        {
+            "SIP password": SIP_PASSWORD,
+            "Genesys api_key": GENESYS_API_KEY,
+            "Genesys client_secret": GENESYS_CLIENT_SECRET,
+            "emulator token": project.emulator.token,
+        },
+        {"engine output/events": project.transcript.text()},
+    )
+    assert not found, f"plaintext credentials leaked: {found}"
+
+
+def test_destroy_removes_the_demo_configs(project: Project) -> None:
+    destroy = project.run("destroy")
+    assert changes(destroy.summary.resource_changes) == {"delete": 3}
+    assert list_configs(project.emulator) == []
