@@ -80,6 +80,7 @@ class PhoneConfigProvider(ResourceProvider):
     def __setstate__(self, state: dict[str, Any]) -> None:
         pass
 
+    @_short_errors
     def configure(self, req: ConfigureRequest) -> None:
         settings = ProviderSettings.from_sources(req.config.get)
         with self._lock:

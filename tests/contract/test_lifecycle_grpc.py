@@ -224,3 +224,21 @@ def test_missing_configuration_is_a_clear_error() -> None:
         with pytest.raises(grpc.RpcError) as raised:
             server.create(sip_trunk())
     assert "phonecfg:url" in raised.value.details().strip().splitlines()[-1]
+
+
+def test_numbers_arrive_as_floats_and_are_not_taken_for_booleans_or_strings(
+    provider: DynamicProviderServer, phone_api: RunningEmulator
+) -> None:
+    # Protobuf Structs carry every number as a double: 1 arrives as 1.0.
+    response = provider.check({"name": "n", "put_caller_on_hold_on_transfer": 1, "description": 5})
+    failures = {f.property: f.reason for f in response.failures}
+    assert set(failures) == {"put_caller_on_hold_on_transfer", "description"}
+    assert phone_api.api_requests() == []
+
+
+def test_bad_provider_configuration_is_reported_by_key() -> None:
+    with dynamic_provider_server() as server:
+        server.configure({"phonecfg:url": "http://127.0.0.1:1", "phonecfg:token": "t", "phonecfg:maxRetries": "lots"})
+        with pytest.raises(grpc.RpcError) as raised:
+            server.create(sip_trunk())
+    assert raised.value.details().strip().splitlines()[-1].endswith("phonecfg:maxRetries must be a number, got 'lots'")
