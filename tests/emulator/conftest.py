@@ -1,7 +1,7 @@
 """Fixtures for the emulator's own tests.
 
 Most tests drive the ASGI app in-process through FastAPI's ``TestClient``; a few need the real
-subprocess (``emulator`` fixture, one per module) for sockets, restarts and the CLI.
+subprocess (``live``, the session emulator of tests/conftest.py) for sockets, restarts and the CLI.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from pulumi_phonecfg.emulator import EmulatorSettings, RunningEmulator, create_app, start_emulator
+from pulumi_phonecfg.emulator import EmulatorSettings, RunningEmulator, create_app
 
 TOKEN = "test-token"
 API_KEY = "test-api-key"
@@ -94,16 +94,7 @@ def create(client: TestClient, body: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[RunningEmulator]:
-    """A real emulator subprocess shared by one test module (state is reset per test by ``live``)."""
-    with start_emulator(token=TOKEN, api_keys=[API_KEY]) as emu:
-        yield emu
-
-
 @pytest.fixture
-def live(emulator: RunningEmulator) -> RunningEmulator:
-    emulator.clear_faults()
-    emulator.reset()
-    emulator.clear_requests()
-    return emulator
+def live(phone_api: RunningEmulator) -> RunningEmulator:
+    """The session's real emulator subprocess (tests/conftest.py), wiped: for sockets, restarts and the CLI."""
+    return phone_api

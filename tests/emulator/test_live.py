@@ -15,14 +15,14 @@ from pulumi_phonecfg import cli
 from pulumi_phonecfg.emulator import RunningEmulator, server, start_emulator
 from pulumi_phonecfg.emulator.testing import EmulatorStartupError
 
-from .conftest import API_KEY, GENESYS_SECRET, PHONE, TOKEN, genesys_body, sip_body
+from .conftest import GENESYS_SECRET, PHONE, genesys_body, sip_body
 
 URL_LINE = re.compile(r"^PHONECFG_EMULATOR_URL=http://127\.0\.0\.1:(\d+)\n$")
 
 
 def test_harness_basics(live: RunningEmulator) -> None:
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+", live.url)
-    assert live.token == TOKEN
+    assert live.token and live.api_keys
     assert live.db_path.exists()
     api = live.api()
     assert api.get(PHONE).json() == {"phones": []}
@@ -35,14 +35,15 @@ def test_harness_basics(live: RunningEmulator) -> None:
     assert live.requests() == []
     live.reset()
     assert api.get(PHONE).json() == {"phones": []}
-    r = httpx.get(f"{live.instance_url}{PHONE}", headers={"Authorization": f"Bearer {TOKEN}"})
+    r = httpx.get(f"{live.instance_url}{PHONE}", headers={"Authorization": f"Bearer {live.token}"})
     assert r.json() == {"phones": []}
     assert live.requests()[-1]["path"] == PHONE
 
 
 def test_token_endpoint_and_expiry_over_http(live: RunningEmulator) -> None:
     r = httpx.post(
-        f"{live.url}/identity/token", data={"grant_type": "urn:ibm:params:oauth:grant-type:apikey", "apikey": API_KEY}
+        f"{live.url}/identity/token",
+        data={"grant_type": "urn:ibm:params:oauth:grant-type:apikey", "apikey": live.api_keys[0]},
     )
     token = r.json()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
@@ -54,7 +55,7 @@ def test_token_endpoint_and_expiry_over_http(live: RunningEmulator) -> None:
 @pytest.mark.parametrize("kind", ["drop", "commit_then_drop"])
 def test_drop_faults_break_the_connection(live: RunningEmulator, kind: str) -> None:
     live.set_faults([{"method": "POST", "kind": kind, "times": 1}])
-    with httpx.Client(base_url=live.url, headers={"Authorization": f"Bearer {TOKEN}"}) as c:
+    with httpx.Client(base_url=live.url, headers={"Authorization": f"Bearer {live.token}"}) as c:
         with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
             c.post(PHONE, json=sip_body(name="dropped"))
         names = [p["name"] for p in c.get(PHONE).json()["phones"]]
@@ -71,7 +72,7 @@ def test_persistence_across_restart(live: RunningEmulator) -> None:
     sip = api.post(PHONE, json=sip_body(security={"authentication": True, "username": "u", "password": "pw"})).json()
     api.post(f"{PHONE}/{sip['id']}/numbers", json={"phone_number": "+14155550100"})
     gen = api.post(PHONE, json=genesys_body()).json()
-    r = httpx.post(f"{live.url}/siusermgr/api/1.0/apikeys/token", json={"apikey": API_KEY})
+    r = httpx.post(f"{live.url}/siusermgr/api/1.0/apikeys/token", json={"apikey": live.api_keys[0]})
     issued = {"Authorization": f"Bearer {r.json()['token']}"}
     url, port = live.url, live.port
     before = api.get(PHONE).json()
