@@ -1,10 +1,10 @@
 """HTTP access to the phone-config API: URLs, auth, retries and error mapping. Nothing here knows Pulumi.
 
 Every request goes through `PhoneApiClient._send`, which owns the retry policy:
-- GET, PATCH and DELETE are retried on transport errors, 429 (honouring Retry-After), 502, 503 and 504;
+- GET, PATCH and DELETE are retried on transport errors, 429 (honouring Retry-After), 500, 502, 503 and 504;
 - POST is retried only when the server surely did not process it (connect error, 429, 503). Any other POST
-  failure is *ambiguous* (it may have been committed) and is raised as `AmbiguousCreateError`, so the caller can
-  look the config up instead of creating a duplicate;
+  failure is *ambiguous* (it may have been committed): `_send` raises `AmbiguousCreateError`, and
+  `create_config` then looks the config up and adopts it, or POSTs again only if it did not appear;
 - all of it bounded by `max_retries` and an overall per-operation deadline.
 
 Errors are `PhoneApiError`: one line with the operation, the HTTP status and the API's own `detail` messages.
