@@ -9,8 +9,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pulumi_phonecfg.auth import AuthenticationError
-    from pulumi_phonecfg.client import ConfigurationError, PhoneApiError
+    from pulumi_phonecfg.errors import AuthenticationError, ConfigurationError, PhoneApiError
     from pulumi_phonecfg.provider import PhoneConfigProvider
     from pulumi_phonecfg.resource import (
         AttachedEnvironmentArgs,
@@ -24,9 +23,9 @@ if TYPE_CHECKING:
     )
 
 _EXPORTS = {
-    "AuthenticationError": "pulumi_phonecfg.auth",
-    "ConfigurationError": "pulumi_phonecfg.client",
-    "PhoneApiError": "pulumi_phonecfg.client",
+    "AuthenticationError": "pulumi_phonecfg.errors",
+    "ConfigurationError": "pulumi_phonecfg.errors",
+    "PhoneApiError": "pulumi_phonecfg.errors",
     "PhoneConfigProvider": "pulumi_phonecfg.provider",
     "AttachedEnvironmentArgs": "pulumi_phonecfg.resource",
     "CallFailureArgs": "pulumi_phonecfg.resource",

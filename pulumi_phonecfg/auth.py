@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from pulumi_phonecfg.errors import AuthenticationError
+
 AuthType = Literal["ibm_iam", "mcsp", "bearer"]
 AUTH_TYPES: Final = ("ibm_iam", "mcsp", "bearer")
 DEFAULT_AUTH_URLS: Final[dict[str, str]] = {
@@ -24,10 +26,6 @@ DEFAULT_AUTH_URLS: Final[dict[str, str]] = {
 }
 AUTH_STEP: Final[dict[str, str]] = {"ibm_iam": "IBM Cloud IAM", "mcsp": "MCSP"}
 RENEW_MARGIN: Final = 60.0  # seconds before expiry; capped at a fifth of short lifetimes
-
-
-class AuthenticationError(Exception):
-    """The token service refused the API key, or could not be reached. Message names the auth step."""
 
 
 def infer_auth_type(url: str | None, *, has_api_key: bool, has_token: bool) -> AuthType | None:

@@ -1,4 +1,6 @@
-"""HTTP access to the phone-config API: URLs, auth, retries and error mapping. Nothing here knows Pulumi.
+"""HTTP access to the phone-config API: URLs, auth and retries. Nothing here knows Pulumi.
+
+Settings live in `settings.py`, exceptions and redaction in `errors.py`.
 
 Every request goes through `PhoneApiClient._send`, which owns the retry policy:
 - GET, PATCH and DELETE are retried on transport errors, 429 (honouring Retry-After), 500, 502, 503 and 504;
@@ -20,23 +22,23 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any, Final, cast
+from typing import Any, Final
 
 import httpx
 
-from pulumi_phonecfg.auth import (
-    AUTH_TYPES,
-    DEFAULT_AUTH_URLS,
-    ApiKeyToken,
-    AuthType,
-    StaticToken,
-    infer_auth_type,
+from pulumi_phonecfg.auth import DEFAULT_AUTH_URLS, ApiKeyToken, StaticToken
+from pulumi_phonecfg.errors import (
+    AmbiguousCreateError,
+    ConfigurationError,
+    PhoneApiError,
+    collect_secrets,
+    describe_error_body,
+    redact,
+    redact_body,
 )
-
-CREDENTIAL_KEYS: Final = frozenset({"password", "api_key", "client_secret", "apikey", "token", "access_token"})
+from pulumi_phonecfg.settings import ProviderSettings
 
 PHONE_PATH: Final = "/v1/channels/phone"
 # Idempotent requests (GET, PATCH with append=false, DELETE) are retried on these; 500 included, since
@@ -46,150 +48,8 @@ RETRYABLE_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
 POST_SAFE_STATUSES: Final = frozenset({429, 503})
 MAX_BACKOFF: Final = 8.0
 MAX_DETAIL_CHARS: Final = 600
-REDACTED: Final = "[redacted]"
 # How far before our own clock a config's created_on may lie and still be the one our failed POST created.
 CREATED_ON_SKEW: Final = timedelta(minutes=2)
-
-
-@dataclass(frozen=True)
-class ProviderSettings:
-    """Provider configuration: stack config `phonecfg:*`, falling back to `PHONECFG_*` environment variables."""
-
-    url: str | None = None
-    token: str | None = field(default=None, repr=False)
-    api_key: str | None = field(default=None, repr=False)
-    auth_type: AuthType | None = None
-    auth_url: str | None = None
-    max_retries: int = 5
-    timeout: float = 120.0  # overall deadline of one operation, retries included (seconds)
-    request_timeout: float = 30.0
-
-    @classmethod
-    def from_sources(
-        cls, config: Callable[[str], str | None], env: Mapping[str, str] | None = None
-    ) -> ProviderSettings:
-        environ = os.environ if env is None else env
-
-        def setting(key: str, variable: str) -> str | None:
-            value = config(f"phonecfg:{key}")
-            if value is None or value == "":
-                value = environ.get(variable) or None
-            return value
-
-        url, token = setting("url", "PHONECFG_URL"), setting("token", "PHONECFG_TOKEN")
-        api_key = setting("apiKey", "PHONECFG_API_KEY")
-        auth_type = setting("authType", "PHONECFG_AUTH_TYPE")
-        if auth_type is not None and auth_type not in AUTH_TYPES:
-            raise ConfigurationError(f"phonecfg:authType must be one of {', '.join(AUTH_TYPES)}, got {auth_type!r}")
-        return cls(
-            url=url,
-            token=token,
-            api_key=api_key,
-            auth_type=cast(AuthType | None, auth_type),
-            auth_url=setting("authUrl", "PHONECFG_AUTH_URL"),
-            max_retries=int(
-                _parse_number("maxRetries", setting("maxRetries", "PHONECFG_MAX_RETRIES"), cls.max_retries)
-            ),
-            timeout=_parse_number("timeout", setting("timeout", "PHONECFG_TIMEOUT"), cls.timeout),
-        )
-
-    def resolved_auth_type(self) -> AuthType:
-        """The auth type to use: as configured, else inferred from the URL and the credentials given."""
-        if self.auth_type is not None:
-            return self.auth_type
-        inferred = infer_auth_type(self.url, has_api_key=bool(self.api_key), has_token=bool(self.token))
-        if inferred is None and self.api_key:
-            raise ConfigurationError(
-                "cannot tell how to exchange phonecfg:apiKey for a token from the URL's host: "
-                "set phonecfg:authType to ibm_iam, mcsp or bearer"
-            )
-        if inferred is None:
-            raise ConfigurationError(
-                "no credentials: set `pulumi config set --secret phonecfg:apiKey <key>` (or phonecfg:token), "
-                "or PHONECFG_API_KEY / PHONECFG_TOKEN"
-            )
-        return inferred
-
-
-def _parse_number(key: str, text: str | None, default: float) -> float:
-    if text is None:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        raise ConfigurationError(f"phonecfg:{key} must be a number, got {text!r}") from None
-    if value < 0:
-        raise ConfigurationError(f"phonecfg:{key} must not be negative")
-    return value
-
-
-class ConfigurationError(Exception):
-    """The provider is missing configuration it needs to reach the API."""
-
-
-class PhoneApiError(Exception):
-    """A failed API call, as one readable line: operation, HTTP status and the API's own messages."""
-
-    def __init__(self, operation: str, status: int | None, detail: str) -> None:
-        self.operation = operation
-        self.status = status
-        self.detail = detail
-        where = f"HTTP {status}" if status is not None else "no response"
-        super().__init__(f"{operation} failed: {where}: {detail}" if detail else f"{operation} failed: {where}")
-
-
-class AmbiguousCreateError(PhoneApiError):
-    """A POST failed in a way that leaves open whether the config was created."""
-
-
-def describe_error_body(response: httpx.Response) -> str:
-    """The API's `detail`, made readable: FastAPI 422 items as `loc: msg`, quota errors by code and limit."""
-    try:
-        body = response.json()
-    except ValueError:
-        text = response.text.strip().splitlines()
-        return text[0][:200] if text else (response.reason_phrase or "")
-    detail = body.get("detail") if isinstance(body, dict) else body
-    if isinstance(detail, list):
-        parts = []
-        for item in detail:
-            if isinstance(item, Mapping):
-                # Only loc and msg: FastAPI also echoes the rejected `input`, which may be a credential.
-                loc = ".".join(str(p) for p in item.get("loc", ()) if p != "body")
-                parts.append(f"{loc}: {item.get('msg', '')}" if loc else str(item.get("msg", "")))
-            else:
-                parts.append(str(item))
-        return "; ".join(parts)
-    if isinstance(detail, Mapping):
-        code, message = detail.get("code"), detail.get("message")
-        if code == "RESOURCE_QUOTA_EXCEEDED":
-            return f"{code}: {message or ''} (limit {detail.get('limit')}, current {detail.get('current')})"
-        return ": ".join(str(p) for p in (code, message) if p) or str(dict(detail))
-    if detail is None:
-        return response.reason_phrase or ""
-    return str(detail)
-
-
-def redact(text: str, secrets: set[str]) -> str:
-    for secret in sorted(secrets, key=len, reverse=True):
-        if len(secret) >= 4:
-            text = text.replace(secret, REDACTED)
-    return text
-
-
-def collect_secrets(body: Any) -> set[str]:
-    """Credential values in a request body, so no error or log line can repeat them."""
-    found: set[str] = set()
-    if isinstance(body, Mapping):
-        for key, value in body.items():
-            if key in CREDENTIAL_KEYS and isinstance(value, str):
-                found.add(value)
-            else:
-                found |= collect_secrets(value)
-    elif isinstance(body, list):
-        for item in body:
-            found |= collect_secrets(item)
-    return found
 
 
 def retry_after_seconds(response: httpx.Response) -> float | None:
@@ -430,14 +290,6 @@ class PhoneApiClient:
         shown = f" body={json_module.dumps(redact_body(body))[:400]}" if body is not None else ""
         # Never headers (the token); bodies only with every credential replaced.
         print(f"phonecfg: {method} {path} -> {status or 'no response'} ({took:.0f} ms){shown}", file=sys.stderr)
-
-
-def redact_body(body: Any) -> Any:
-    if isinstance(body, Mapping):
-        return {k: (REDACTED if k in CREDENTIAL_KEYS and v is not None else redact_body(v)) for k, v in body.items()}
-    if isinstance(body, list):
-        return [redact_body(v) for v in body]
-    return body
 
 
 def _created_since(created_on: Any, since: datetime) -> bool:

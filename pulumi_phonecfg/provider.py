@@ -31,8 +31,8 @@ from pulumi.dynamic import (
 )
 from pulumi.output import contains_unknowns
 
-from pulumi_phonecfg.auth import AuthenticationError
-from pulumi_phonecfg.client import ConfigurationError, PhoneApiClient, PhoneApiError, ProviderSettings
+from pulumi_phonecfg.client import PhoneApiClient
+from pulumi_phonecfg.errors import AuthenticationError, ConfigurationError, PhoneApiError
 from pulumi_phonecfg.models import (
     INPUT_FIELDS,
     LIST_FIELDS_SET_AFTER_CREATE,
@@ -47,6 +47,7 @@ from pulumi_phonecfg.models import (
     validate_field,
     validate_inputs,
 )
+from pulumi_phonecfg.settings import ProviderSettings
 
 PROVIDER_KEY = "__provider"
 P = ParamSpec("P")

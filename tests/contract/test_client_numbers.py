@@ -6,8 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from pulumi_phonecfg.client import PhoneApiClient, PhoneApiError, ProviderSettings
+from pulumi_phonecfg.client import PhoneApiClient
 from pulumi_phonecfg.emulator.testing import RunningEmulator
+from pulumi_phonecfg.errors import PhoneApiError
+from pulumi_phonecfg.settings import ProviderSettings
 
 
 @pytest.fixture

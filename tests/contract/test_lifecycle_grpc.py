@@ -212,7 +212,7 @@ def test_api_errors_are_one_line_without_internals_or_secrets(
         provider.update(created.id, created.outputs, news)
     details = raised.value.details()
     last = details.strip().splitlines()[-1]
-    assert last.startswith("pulumi_phonecfg.client.PhoneApiError: update phone config 'Support trunk' failed: HTTP 409")
+    assert last.startswith("pulumi_phonecfg.errors.PhoneApiError: update phone config 'Support trunk' failed: HTTP 409")
     assert "During handling" not in details and "httpx" not in details
     for secret_value in (FAKE_PASSWORD, FAKE_NEW_PASSWORD, phone_api.token):
         assert secret_value not in details

@@ -21,8 +21,9 @@ import pytest
 from pulumi import automation as auto
 
 from pulumi_phonecfg import PhoneConfig
-from pulumi_phonecfg.client import PhoneApiClient, ProviderSettings
+from pulumi_phonecfg.client import PhoneApiClient
 from pulumi_phonecfg.emulator.testing import RunningEmulator, start_emulator
+from pulumi_phonecfg.settings import ProviderSettings
 
 from .helpers import Transcript, changes, exported_state, read_tree, scan_for_secrets, workspace_options
 

@@ -7,16 +7,9 @@ from typing import Any
 import httpx
 import pytest
 
-from pulumi_phonecfg.client import (
-    ConfigurationError,
-    PhoneApiClient,
-    ProviderSettings,
-    collect_secrets,
-    describe_error_body,
-    redact,
-    redact_body,
-    retry_after_seconds,
-)
+from pulumi_phonecfg.client import PhoneApiClient, retry_after_seconds
+from pulumi_phonecfg.errors import ConfigurationError, collect_secrets, describe_error_body, redact, redact_body
+from pulumi_phonecfg.settings import ProviderSettings
 
 
 def settings(config: dict[str, str], env: dict[str, str] | None = None) -> ProviderSettings:
