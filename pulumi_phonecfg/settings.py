@@ -1,15 +1,18 @@
 """Provider settings: `phonecfg:*` stack config, falling back to `PHONECFG_*` environment variables.
 
 Read in the provider process (`configure()`), by `get_agent` and by `phonecfg export`, always through
-`ProviderSettings.from_sources`, so every entry point resolves the same keys the same way.
+`ProviderSettings.from_sources`, so every entry point resolves the same keys the same way, and refuses the
+same bad values before any request: `url` and `authUrl` must be https, except to a loopback host.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import cast
+from urllib.parse import urlsplit
 
 from pulumi_phonecfg.auth import AUTH_TYPES, AuthType, infer_auth_type
 from pulumi_phonecfg.errors import ConfigurationError
@@ -40,7 +43,13 @@ class ProviderSettings:
                 value = environ.get(variable) or None
             return value
 
-        url, token = setting("url", "PHONECFG_URL"), setting("token", "PHONECFG_TOKEN")
+        def url_setting(key: str, variable: str) -> str | None:
+            from_config = config(f"phonecfg:{key}") not in (None, "")
+            label = f"phonecfg:{key}" if from_config else f"phonecfg:{key} (set by {variable})"
+            return _checked_url(label, setting(key, variable))
+
+        url = url_setting("url", "PHONECFG_URL")
+        token = setting("token", "PHONECFG_TOKEN")
         api_key = setting("apiKey", "PHONECFG_API_KEY")
         auth_type = setting("authType", "PHONECFG_AUTH_TYPE")
         if auth_type is not None and auth_type not in AUTH_TYPES:
@@ -50,7 +59,7 @@ class ProviderSettings:
             token=token,
             api_key=api_key,
             auth_type=cast(AuthType | None, auth_type),
-            auth_url=setting("authUrl", "PHONECFG_AUTH_URL"),
+            auth_url=url_setting("authUrl", "PHONECFG_AUTH_URL"),
             max_retries=int(
                 _parse_number("maxRetries", setting("maxRetries", "PHONECFG_MAX_RETRIES"), cls.max_retries)
             ),
@@ -73,6 +82,52 @@ class ProviderSettings:
                 "or PHONECFG_API_KEY / PHONECFG_TOKEN"
             )
         return inferred
+
+
+def _checked_url(label: str, text: str | None) -> str | None:
+    """`text` if it is an https URL with a host, or an http URL to a loopback host; else a ConfigurationError.
+
+    Both URLs receive credentials (the bearer token, the API key): over plain http they would cross the network
+    in clear text. Loopback is the exception (the emulator, an SSH tunnel): nothing leaves the machine. The
+    message never repeats the URL whole: it may carry a `user:password@` part.
+    """
+    if text is None:
+        return None
+    url = text.strip()
+    scheme, host = _scheme_and_host(url)
+    if scheme not in ("https", "http") or host is None:
+        raise ConfigurationError(
+            f"{label} must be an https:// URL with a host, "
+            "e.g. https://api.us-south.watson-orchestrate.cloud.ibm.com/instances/<id>"
+        )
+    if scheme == "http" and not is_loopback_host(host):
+        raise ConfigurationError(
+            f"{label} must use https:// (got http:// to {host}): credentials travel only over TLS; "
+            "http:// is allowed only to a loopback host (127.0.0.0/8, ::1, localhost)"
+        )
+    return url
+
+
+def _scheme_and_host(url: str) -> tuple[str, str | None]:
+    """Lower-case scheme and host of `url`; host None when missing or the URL is malformed."""
+    if any(c.isspace() for c in url):
+        return "", None
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError:
+        return "", None
+    return parts.scheme.lower(), parts.hostname or None
+
+
+def is_loopback_host(host: str) -> bool:
+    """127.0.0.0/8, ::1 or localhost: addresses whose traffic never leaves the machine."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _parse_number(key: str, text: str | None, default: float) -> float:

@@ -1,0 +1,149 @@
+"""Settings resolution: credentials travel only over TLS (`phonecfg:url`, `phonecfg:authUrl`).
+
+https with a host is always accepted; http only to a loopback host (127.0.0.0/8, ::1, localhost); anything else
+is a ConfigurationError naming the key, raised by `from_sources`, so before any client or request exists.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pulumi_phonecfg.errors import ConfigurationError
+from pulumi_phonecfg.settings import ProviderSettings, is_loopback_host
+
+KEYS = ("url", "authUrl")
+VARIABLES = {"url": "PHONECFG_URL", "authUrl": "PHONECFG_AUTH_URL"}
+
+
+def resolve(config: dict[str, str], env: dict[str, str] | None = None) -> ProviderSettings:
+    return ProviderSettings.from_sources(config.get, env or {})
+
+
+def resolved_url(key: str, settings: ProviderSettings) -> str | None:
+    return settings.url if key == "url" else settings.auth_url
+
+
+@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://api.us-south.watson-orchestrate.cloud.ibm.com/instances/abc",
+        "https://iam.cloud.ibm.com/identity/token",
+        "HTTPS://API.EXAMPLE.COM:8443/base",
+        "https://10.1.2.3",  # https to any host is fine: the channel is encrypted
+    ],
+)
+def test_https_with_a_host_is_accepted(key: str, url: str) -> None:
+    assert resolved_url(key, resolve({f"phonecfg:{key}": url})) == url
+
+
+@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8787",
+        "http://127.42.0.9:1/instances/x",  # all of 127.0.0.0/8
+        "http://[::1]:8787",
+        "http://localhost:8787",
+        "http://LocalHost",
+        "https://127.0.0.1:8443",
+    ],
+)
+def test_http_is_accepted_to_a_loopback_host(key: str, url: str) -> None:
+    assert resolved_url(key, resolve({f"phonecfg:{key}": url})) == url
+
+
+@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        ("http://api.us-south.watson-orchestrate.cloud.ibm.com/instances/abc", "api.us-south.watson-orchestrate"),
+        ("http://10.0.0.5:8787", "10.0.0.5"),
+        ("http://128.0.0.1", "128.0.0.1"),  # just outside 127.0.0.0/8
+        ("http://0.0.0.0:8787", "0.0.0.0"),  # "any address", not loopback
+        ("http://[::2]", "::2"),
+        ("http://localhost.example.com", "localhost.example.com"),
+        ("http://127.0.0.1.nip.io", "127.0.0.1.nip.io"),  # a name that merely looks like loopback
+    ],
+)
+def test_http_to_a_remote_host_is_refused_naming_the_key(key: str, url: str, host: str) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        resolve({f"phonecfg:{key}": url})
+    message = str(raised.value)
+    assert message.startswith(f"phonecfg:{key} must use https://"), message
+    assert host in message and "\n" not in message
+
+
+@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize(
+    "url",
+    [
+        "api.example.com",  # no scheme
+        "//api.example.com",
+        "https://",  # no host
+        "https:///identity/token",
+        "https://:443",
+        "https://api.example.com:port",  # port not a number
+        "https://api.example.com:99999",  # port out of range
+        "https://[::1",  # unbalanced bracket
+        "https://api.exa mple.com",  # whitespace inside
+        "ftp://api.example.com",
+        "file:///etc/hosts",
+        "ws://127.0.0.1:8787",  # another scheme, even to loopback
+        "   ",
+    ],
+)
+def test_malformed_url_or_other_scheme_is_refused_naming_the_key(key: str, url: str) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        resolve({f"phonecfg:{key}": url})
+    assert str(raised.value).startswith(f"phonecfg:{key} must be an https:// URL with a host"), str(raised.value)
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_the_environment_variable_is_held_to_the_same_rule_and_named(key: str) -> None:
+    variable = VARIABLES[key]
+    with pytest.raises(ConfigurationError) as raised:
+        resolve({}, {variable: "http://api.example.com"})
+    assert str(raised.value).startswith(f"phonecfg:{key} (set by {variable}) must use https://")
+    assert resolved_url(key, resolve({}, {variable: "https://api.example.com"})) == "https://api.example.com"
+
+
+def test_a_good_stack_value_wins_over_a_bad_environment_value() -> None:
+    settings = resolve({"phonecfg:url": "https://api.example.com"}, {"PHONECFG_URL": "http://api.example.com"})
+    assert settings.url == "https://api.example.com"
+
+
+def test_surrounding_whitespace_is_dropped() -> None:
+    assert resolve({"phonecfg:url": " https://api.example.com/x \n"}).url == "https://api.example.com/x"
+
+
+def test_unset_urls_stay_unset() -> None:
+    settings = resolve({"phonecfg:url": ""}, {})
+    assert settings.url is None and settings.auth_url is None
+
+
+@pytest.mark.parametrize(
+    "url", ["http://fake-user:fake-url-password@api.example.com", "ftp://fake-user:fake-url-password@api.example.com"]
+)
+def test_the_message_never_repeats_credentials_embedded_in_the_url(url: str) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        resolve({"phonecfg:url": url})
+    assert "fake-url-password" not in str(raised.value) and "fake-user" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.255.255.254", True),
+        ("::1", True),
+        ("localhost", True),
+        ("LOCALHOST", True),
+        ("126.255.255.255", False),
+        ("::", False),
+        ("localhost.", False),
+        ("example.com", False),
+    ],
+)
+def test_loopback_hosts(host: str, loopback: bool) -> None:
+    assert is_loopback_host(host) is loopback
