@@ -6,8 +6,11 @@ is a ConfigurationError naming the key, raised by `from_sources`, so before any 
 
 from __future__ import annotations
 
+import httpx
+import pulumi
 import pytest
 
+from pulumi_phonecfg.agents import AgentDirectory, AgentLookupError, get_agent
 from pulumi_phonecfg.errors import ConfigurationError
 from pulumi_phonecfg.settings import ProviderSettings, is_loopback_host
 
@@ -147,3 +150,29 @@ def test_the_message_never_repeats_credentials_embedded_in_the_url(url: str) -> 
 )
 def test_loopback_hosts(host: str, loopback: bool) -> None:
     assert is_loopback_host(host) is loopback
+
+
+@pytest.mark.parametrize(
+    ("key", "url", "message"),
+    [
+        ("url", "http://api.example.com/instances/x", "get_agent: phonecfg:url must use https://"),
+        ("authUrl", "ftp://iam.example.com/identity/token", "get_agent: phonecfg:authUrl must be an https:// URL"),
+    ],
+)
+def test_get_agent_refuses_the_same_urls_before_any_request(
+    monkeypatch: pytest.MonkeyPatch, key: str, url: str, message: str
+) -> None:
+    """`get_agent` resolves settings through `from_sources` too: the program stops before any lookup."""
+
+    def no_request(request: httpx.Request) -> httpx.Response:
+        raise AssertionError(f"a request was sent: {request.method} {request.url}")
+
+    monkeypatch.setattr(AgentDirectory, "transport", httpx.MockTransport(no_request))
+    config = {"phonecfg:url": "https://api.example.com/instances/x", "phonecfg:token": "fake-token-tls"}
+    pulumi.runtime.set_all_config({**config, f"phonecfg:{key}": url})
+    try:
+        with pytest.raises(AgentLookupError) as raised:
+            get_agent("customer-care")
+    finally:
+        pulumi.runtime.set_all_config({})
+    assert str(raised.value).startswith(message), str(raised.value)

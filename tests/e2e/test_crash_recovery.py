@@ -1,0 +1,345 @@
+"""A `pulumi up` killed mid-create, then the documented recovery: never a duplicate config.
+
+The CLI runs an on-disk project (`pulumi up` through the language host, as a user or a CI runner would) in its
+own session against an emulator whose POSTs are slowed down. Once some configs exist, the CLI and every
+process it started (language host, program, dynamic-provider server) are SIGKILLed, like a runner that
+vanished. Then, with the exact commands of the README's "Recovering from an interrupted `up`":
+
+1. a plain `pulumi up` refuses: one line naming a config, its id and the way out; no duplicate is created;
+2. `pulumi cancel --yes` (if the stack is still locked), `pulumi refresh --clear-pending-creates --yes`,
+   `pulumi up -c phonecfg:adoptExisting=true` end with exactly the declared configs, none twice, each with its
+   declared numbers; the next preview is clean.
+
+Waiting is on observable conditions only (the emulator's request log, the process table), with deadlines.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pulumi import automation as auto
+
+from pulumi_phonecfg.emulator.testing import RunningEmulator, start_emulator
+
+from .helpers import (
+    PULUMI_ROOT,
+    REPO,
+    TYPE_TOKEN,
+    exported_state,
+    list_configs,
+    pulumi_env,
+    scan_for_secrets,
+    workspace_options,
+)
+
+pytestmark = [pytest.mark.e2e]
+
+STACK = "crash"
+CONFIGS = 10
+KILL_WHEN_CREATED = 3  # kill once this many POSTs have succeeded (of CONFIGS)
+POST_DELAY = 1.5  # seconds the emulator holds every create, so POSTs are in flight when the CLI dies
+DEADLINE = 180.0
+# Two creates at a time: when the CLI dies some configs are recorded, some are in flight (pending creates) and
+# some were never sent, whatever the machine's speed.
+PARALLEL = ("--parallel", "2")
+PASSWORD = f"fake-crash-sip-password-{secrets.token_hex(6)}"
+
+
+def declared_numbers(index: int) -> list[str]:
+    return [f"+1415555{2000 + index:04d}", f"+1202555{2000 + index:04d}"]
+
+
+DECLARED = {f"Crash trunk {i:02d}": declared_numbers(i) for i in range(CONFIGS)}
+
+PROGRAM = f'''"""{CONFIGS} SIP trunks, two numbers each (written by tests/e2e/test_crash_recovery.py)."""
+import pulumi
+
+from pulumi_phonecfg import PhoneConfig
+
+password = pulumi.Config().require_secret("sipPassword")
+for index in range({CONFIGS}):
+    PhoneConfig(
+        f"trunk-{{index:02d}}",
+        name=f"Crash trunk {{index:02d}}",
+        security={{"authentication": True, "username": f"crash-{{index}}", "password": password}},
+        phone_numbers=[
+            {{"phone_number": f"+1415555{{2000 + index:04d}}"}},
+            {{"phone_number": f"+1202555{{2000 + index:04d}}"}},
+        ],
+    )
+'''
+
+PROJECT_YAML = """name: phonecfg-crash
+runtime:
+  name: python
+  options:
+    toolchain: pip
+    virtualenv: .venv
+"""
+
+
+def venv() -> Path:
+    return Path(sys.prefix) if sys.prefix != sys.base_prefix else REPO / ".venv"
+
+
+# ------------------------------------------------------------------------------------------------ processes
+
+
+def process_table() -> dict[int, tuple[int, int, str]]:
+    """Live (non-zombie) processes: pid -> (parent pid, session id, state)."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # exited meanwhile
+        fields = stat[stat.rindex(")") + 2 :].split()
+        state, ppid, session = fields[0], int(fields[1]), int(fields[3])
+        if state not in ("Z", "X"):
+            table[int(entry.name)] = (ppid, session, state)
+    return table
+
+
+def started_by(leader: int) -> set[int]:
+    """`leader` and every live process it started: its session, plus descendants that left the session."""
+    table = process_table()
+    found = {pid for pid, (_, session, _) in table.items() if session == leader}
+    if leader in table:
+        found.add(leader)
+    grew = True
+    while grew:
+        children = {pid for pid, (ppid, _, _) in table.items() if ppid in found} - found
+        found |= children
+        grew = bool(children)
+    return found
+
+
+def command_line(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def kill_everything_started_by(process: subprocess.Popen[str]) -> list[str]:
+    """SIGKILL the CLI and all it started, until none is left alive. Returns the killed command lines."""
+    killed: dict[int, str] = {}
+    deadline = time.monotonic() + 30
+    while True:
+        alive = started_by(process.pid)
+        alive.discard(os.getpid())
+        if not alive:
+            break
+        if time.monotonic() > deadline:
+            pytest.fail(f"processes survived SIGKILL: {[command_line(p) for p in alive]}")
+        for pid in alive:
+            killed.setdefault(pid, command_line(pid))
+            with contextlib.suppress(ProcessLookupError):  # exited meanwhile
+                os.kill(pid, signal.SIGKILL)
+        process.poll()  # reap the CLI itself (our child) so it does not linger as a zombie
+    process.wait(timeout=30)
+    return sorted(killed.values())
+
+
+def remove_empty_attrs(backend: Path) -> list[str]:
+    """Delete empty `*.attrs` files of a `file://` backend; return their names.
+
+    The file backend writes each state file atomically (temp file + rename) but its `.attrs` sidecar in place,
+    so a kill can leave it empty, and every later command fails with `failed to load checkpoint: EOF`. The
+    README's recovery says to delete it; the state file beside it is intact.
+    """
+    empty = [path for path in backend.rglob("*.attrs") if path.stat().st_size == 0]
+    for path in empty:
+        path.unlink()
+    return sorted(path.name for path in empty)
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = DEADLINE) -> None:
+    """Poll an observable condition until it holds; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(0.05)
+
+
+# ------------------------------------------------------------------------------------------------ the project
+
+
+@dataclass
+class CliResult:
+    args: list[str]
+    code: int
+    output: str
+
+
+@dataclass
+class CrashProject:
+    work: Path
+    backend: Path
+    env: dict[str, str]
+    emulator: RunningEmulator
+    stack: auto.Stack
+    transcripts: list[str] = field(default_factory=list)
+
+    def cli(self, *args: str) -> CliResult:
+        """`pulumi <args>` in the project directory, as a user types it (plus --non-interactive)."""
+        command = [str(PULUMI_ROOT / "bin" / "pulumi"), *args, "--non-interactive", "--color", "never"]
+        done = subprocess.run(
+            command, cwd=self.work, env=self.env, capture_output=True, text=True, timeout=DEADLINE, check=False
+        )
+        output = done.stdout + done.stderr
+        self.transcripts.append(f"$ pulumi {' '.join(args)}\n{output}")
+        return CliResult(list(args), done.returncode, output)
+
+    def start_up(self) -> subprocess.Popen[str]:
+        """`pulumi up --yes` in its own session, so it and all it starts can be found and killed."""
+        log = (self.work / "killed-up.log").open("w")
+        return subprocess.Popen(
+            [str(PULUMI_ROOT / "bin" / "pulumi"), "up", "--yes", "--skip-preview", "--non-interactive", *PARALLEL],
+            cwd=self.work,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
+        )
+
+    def state(self) -> dict[str, Any]:
+        deployment: dict[str, Any] = self.stack.export_stack().deployment
+        return deployment
+
+    def configs_by_name(self) -> dict[str, list[dict[str, Any]]]:
+        by_name: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
+        for config in list_configs(self.emulator):
+            by_name[config["name"]].append(config)
+        return dict(by_name)
+
+
+@pytest.fixture(scope="module")
+def slow_api(pulumi_command: auto.PulumiCommand) -> Iterator[RunningEmulator]:
+    with start_emulator(token=f"fake-crash-emulator-token-{secrets.token_hex(8)}") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def project(pulumi_command: auto.PulumiCommand, slow_api: RunningEmulator, e2e_dir: Path) -> Iterator[CrashProject]:
+    work = e2e_dir / "project"
+    work.mkdir()
+    (work / "Pulumi.yaml").write_text(PROJECT_YAML)
+    (work / "__main__.py").write_text(PROGRAM)
+    (work / ".venv").symlink_to(venv(), target_is_directory=True)
+    env = {**os.environ, **pulumi_env(e2e_dir), "PATH": f"{PULUMI_ROOT / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("PHONECFG_ADOPT_EXISTING", None)
+    stack = auto.create_or_select_stack(STACK, work_dir=str(work), opts=workspace_options(e2e_dir, pulumi_command))
+    stack.set_all_config(
+        {
+            "phonecfg:url": auto.ConfigValue(slow_api.url),
+            "phonecfg:token": auto.ConfigValue(slow_api.token, secret=True),
+            "sipPassword": auto.ConfigValue(PASSWORD, secret=True),
+        }
+    )
+    yield CrashProject(work, e2e_dir / "state", env, slow_api, stack)
+
+
+def created_posts(emulator: RunningEmulator) -> int:
+    return sum(
+        1 for r in emulator.api_requests("POST") if r["path"].rstrip("/").endswith("/phone") and r["status"] == 201
+    )
+
+
+def test_killed_up_then_documented_recovery_leaves_exactly_the_declared_configs(project: CrashProject) -> None:
+    emulator = project.emulator
+    emulator.set_faults([{"method": "POST", "path": r"/channels/+phone$", "kind": "delay", "delay": POST_DELAY}])
+
+    # 1. `pulumi up`, killed with everything it started once some configs exist.
+    up = project.start_up()
+    wait_for(
+        lambda: created_posts(emulator) >= KILL_WHEN_CREATED or up.poll() is not None,
+        f"{KILL_WHEN_CREATED} configs to be created",
+    )
+    assert up.poll() is None, (project.work / "killed-up.log").read_text()
+    killed = kill_everything_started_by(up)
+    assert any("pulumi.dynamic" in line for line in killed), f"the provider process was not among {killed}"
+    # Requests already received still complete on the server (the client is gone, the handler is not).
+    wait_for(lambda: all(r["status"] is not None for r in emulator.requests()), "in-flight requests to finish")
+    emulator.clear_faults()
+    emptied = remove_empty_attrs(project.backend)
+
+    before = project.configs_by_name()
+    state = project.state()
+    in_state = [r for r in state.get("resources", []) if r.get("type") == TYPE_TOKEN]
+    pending = [op for op in state.get("pending_operations", []) if op["resource"]["type"] == TYPE_TOKEN]
+    print(
+        f"\ncrash: killed {len(killed)} processes; {len(before)} configs in the tenant, "
+        f"{len(in_state)} in state, {len(pending)} pending creates; empty .attrs removed: {emptied or 'none'}"
+    )
+    assert 0 < len(before) < CONFIGS, before
+    assert all(len(found) == 1 for found in before.values())
+    assert pending, "no create was in flight when the CLI died: the test did not exercise pending creates"
+
+    # 2. A plain re-run refuses to create a second config under a taken name.
+    rerun = project.cli("up", "--yes", "--skip-preview")
+    if rerun.code != 0 and "locked" in rerun.output:
+        assert project.cli("cancel", "--yes").code == 0
+        rerun = project.cli("up", "--yes", "--skip-preview")
+    assert rerun.code != 0, rerun.output
+    after_rerun = project.configs_by_name()
+    assert all(len(found) == 1 for found in after_rerun.values()), "a plain re-run created a duplicate"
+    print(f"crash: after a plain re-run {sum(len(v) for v in after_rerun.values())} configs, no name twice")
+    refusals = [line.strip() for line in rerun.output.splitlines() if "adopt_existing=True" in line]
+    assert refusals, rerun.output
+    assert all(
+        line.startswith("pulumi_phonecfg.errors.ConfigConflictError: create phone config '") for line in refusals
+    )
+    ids = {c["id"] for found in after_rerun.values() for c in found}
+    assert any(any(config_id in line for config_id in ids) for line in refusals), refusals
+    assert any(any(name in line for name in DECLARED) for line in refusals), refusals
+
+    # 3. The documented recovery.
+    refresh = project.cli("refresh", "--clear-pending-creates", "--yes", "--skip-preview")
+    assert refresh.code == 0, refresh.output
+    adopt = project.cli("up", "-c", "phonecfg:adoptExisting=true", "--yes", "--skip-preview")
+    assert adopt.code == 0, adopt.output
+
+    after = project.configs_by_name()
+    print(f"crash: after recovery {sum(len(v) for v in after.values())} configs for {len(after)} names")
+    assert sorted(after) == sorted(DECLARED)
+    duplicates = {name: [c["id"] for c in found] for name, found in after.items() if len(found) > 1}
+    assert not duplicates, duplicates
+    for name, (config,) in after.items():
+        assert sorted(n["phone_number"] for n in config["phone_numbers"]) == sorted(DECLARED[name]), name
+    in_state_ids = sorted(r["id"] for r in project.state().get("resources", []) if r.get("type") == TYPE_TOKEN)
+    assert in_state_ids == sorted(found[0]["id"] for found in after.values())
+    assert not project.state().get("pending_operations")
+
+    preview = project.cli("preview", "--expect-no-changes")
+    assert preview.code == 0, preview.output
+    # Back to refusing duplicates: the provider-level default is not part of any resource, so still no change.
+    assert project.cli("config", "rm", "phonecfg:adoptExisting").code == 0
+    preview = project.cli("preview", "--expect-no-changes")
+    assert preview.code == 0, preview.output
+
+    found = scan_for_secrets(
+        {"SIP password": PASSWORD, "emulator token": emulator.token},
+        {
+            "CLI output": "\n".join(project.transcripts) + (project.work / "killed-up.log").read_text(),
+            "exported state": exported_state(project.stack),
+        },
+    )
+    assert not found, f"plaintext credentials leaked: {found}"
