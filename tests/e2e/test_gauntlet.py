@@ -443,7 +443,33 @@ def test_api_422_on_create_names_create_and_the_api_field(gauntlet: Gauntlet) ->
         f"pulumi_phonecfg.errors.PhoneApiError: create phone config '{SERVER_NAME}' failed: HTTP 422: "
         "custom_invite_headers.0.name: String should match pattern '^[A-Za-z0-9!#$%&'*+.^_`|~-]+$'",
     )
-    assert summarize(gauntlet.emulator.requests()) == ["POST /v1/channels/phone -> 422"]
+    assert summarize(gauntlet.emulator.requests()) == [
+        "GET /v1/channels/phone -> 200",
+        "POST /v1/channels/phone -> 422",
+    ]
+    assert list_configs(gauntlet.emulator) == [] and state_resources(gauntlet.stack) == {}
+
+
+def test_api_422_in_the_create_follow_up_names_create_and_cleans_up(gauntlet: Gauntlet) -> None:
+    """Numbers are written by a PATCH right after the POST; its failure is still the user's create."""
+    long_description = [{"phone_number": "+14155550177", "description": "n" * 1025}]
+    error, transcript = gauntlet.run("up", server_trunk(phone_numbers=long_description))
+    requests = summarize(gauntlet.emulator.requests())
+    # The name check (one GET of the list), the POST, the PATCH that fails, the compensating DELETE.
+    assert requests[:2] == ["GET /v1/channels/phone -> 200", "POST /v1/channels/phone -> 201"], requests
+    config_id = requests[2].split("/")[-1].split(" ")[0]
+    assert requests[2:] == [
+        f"PATCH /v1/channels/phone/{config_id} -> 422",
+        f"DELETE /v1/channels/phone/{config_id} -> 204",
+    ]
+    assert_server_error_is_one_clean_line(
+        gauntlet,
+        error,
+        transcript,
+        f"pulumi_phonecfg.errors.PhoneApiError: create phone config '{SERVER_NAME}' failed: HTTP 422: "
+        "phone_numbers.0.description: String should have at most 1024 characters; "
+        f"the half-created config {config_id} was deleted again",
+    )
     assert list_configs(gauntlet.emulator) == [] and state_resources(gauntlet.stack) == {}
 
 
