@@ -14,14 +14,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-import copy
 import json
 import logging
 import re
-import threading
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 from urllib.parse import parse_qs, parse_qsl
@@ -35,6 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pulumi_phonecfg.emulator.auth import TokenAuthority
 from pulumi_phonecfg.emulator.faults import DELIBERATE_DROP, FaultDecision, FaultEngine
+from pulumi_phonecfg.emulator.routes import agents as agents_routes
 from pulumi_phonecfg.emulator.schemas import (
     GENESYS,
     SIP_TRUNK,
@@ -61,6 +59,7 @@ from pulumi_phonecfg.emulator.settings import (
     EmulatorSettings,
     MaskStyle,
 )
+from pulumi_phonecfg.emulator.state import EmulatorState, RequestLog
 from pulumi_phonecfg.emulator.store import Store
 
 __all__ = ["DEFAULT_INSTANCE_ID", "DEFAULT_SUBSCRIPTION_ID", "EmulatorSettings", "create_app"]
@@ -69,44 +68,12 @@ IAM_TOKEN_PATH = "/identity/token"
 MCSP_TOKEN_PATH = "/siusermgr/api/1.0/apikeys/token"
 ADMIN_PREFIX = "/_emulator"
 API_PATH_RE = re.compile(r"^/v1/+channels/+phone(/|$)")
-MAX_LOG_ENTRIES = 100_000
 PRINCIPAL_KEY = "phonecfg.principal"
 SECRET_FIELDS = ("api_key", "client_secret", "password")
 LIST_FIELDS = ("custom_invite_headers", "attached_environments", "phone_numbers")
 SIP_BOOLEANS = ("put_caller_on_hold_on_transfer", "send_provisional_response")
 
 log = logging.getLogger("pulumi_phonecfg.emulator")
-
-
-class RequestLog:
-    """In-memory, ordered log of every non-admin request (admin endpoints expose it to tests)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: list[dict[str, Any]] = []
-
-    def add(self, entry: dict[str, Any]) -> None:
-        with self._lock:
-            self._entries.append(entry)
-            if len(self._entries) > MAX_LOG_ENTRIES:
-                del self._entries[: len(self._entries) - MAX_LOG_ENTRIES]
-
-    def snapshot(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return copy.deepcopy(self._entries)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-@dataclass
-class EmulatorState:
-    settings: EmulatorSettings
-    store: Store
-    tokens: TokenAuthority
-    faults: FaultEngine
-    requests: RequestLog
 
 
 # ------------------------------------------------------------------------------------------ errors
@@ -799,6 +766,7 @@ def create_app(settings: EmulatorSettings) -> FastAPI:
         return _validation_response(exc.errors())
 
     app.include_router(_api_router(state))
+    app.include_router(agents_routes.router)
     app.include_router(_token_router(state))
     app.include_router(_admin_router(state))
     app.add_middleware(EmulatorMiddleware, state=state)

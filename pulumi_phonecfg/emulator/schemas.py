@@ -199,6 +199,20 @@ class PhoneNumberList(BaseModel):
     phone_numbers: list[PhoneNumberOut]
 
 
+class AgentEnvironmentOut(BaseModel):
+    id: str
+    name: Literal["draft", "live"]
+
+
+class AgentOut(BaseModel):
+    """An item of the agents listing (reference §1.9; the real one has more fields)."""
+
+    id: str
+    name: str
+    display_name: str
+    environments: list[AgentEnvironmentOut]
+
+
 class IamTokenOut(BaseModel):
     access_token: str
     refresh_token: str = "not_supported"

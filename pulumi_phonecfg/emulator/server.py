@@ -18,6 +18,7 @@ import threading
 from collections.abc import Sequence
 from typing import cast
 
+from pulumi_phonecfg.emulator.agents import AgentsFileError, EmulatedAgent, load_agents
 from pulumi_phonecfg.emulator.settings import (
     DEFAULT_INSTANCE_ID,
     DEFAULT_SUBSCRIPTION_ID,
@@ -69,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--fault-seed", type=int, default=None, help="seed for --fault-rate")
     parser.add_argument("--instance-id", type=_instance_id, default=DEFAULT_INSTANCE_ID)
     parser.add_argument("--subscription-id", default=DEFAULT_SUBSCRIPTION_ID)
+    parser.add_argument(
+        "--agents",
+        metavar="FILE",
+        default=None,
+        help="JSON list of agents to serve at /v1/orchestrate/agents (default: a demo set derived from --instance-id)",
+    )
     parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     return parser
 
@@ -109,6 +116,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"no credentials: pass --token/--api-key or set ${ENV_TOKEN}/${ENV_API_KEYS}")
     if args.fault_seed is not None and args.fault_rate == 0.0:
         parser.error("--fault-seed needs --fault-rate")
+    agents: tuple[EmulatedAgent, ...] | None = None
+    if args.agents is not None:
+        try:
+            agents = load_agents(args.agents, args.instance_id)
+        except AgentsFileError as exc:
+            print(f"phonecfg emulator: {exc}", file=sys.stderr)
+            return 2
 
     # Heavy imports only after the arguments are known to be good (fast --help and usage errors).
     import uvicorn
@@ -132,6 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         fault_seed=args.fault_seed,
         instance_id=args.instance_id,
         subscription_id=args.subscription_id,
+        agents=agents,
     )
     app = create_app(settings)
     if threading.current_thread() is threading.main_thread():
