@@ -27,6 +27,8 @@ class ProviderSettings:
     max_retries: int = 5
     timeout: float = 120.0  # overall deadline of one operation, retries included (seconds)
     request_timeout: float = 30.0
+    # Default of `PhoneConfig(adopt_existing=...)` when a resource does not set it (`phonecfg:adoptExisting`).
+    adopt_existing: bool = False
 
     @classmethod
     def from_sources(
@@ -55,6 +57,7 @@ class ProviderSettings:
                 _parse_number("maxRetries", setting("maxRetries", "PHONECFG_MAX_RETRIES"), cls.max_retries)
             ),
             timeout=_parse_number("timeout", setting("timeout", "PHONECFG_TIMEOUT"), cls.timeout),
+            adopt_existing=_parse_bool("adoptExisting", setting("adoptExisting", "PHONECFG_ADOPT_EXISTING")),
         )
 
     def resolved_auth_type(self) -> AuthType:
@@ -73,6 +76,15 @@ class ProviderSettings:
                 "or PHONECFG_API_KEY / PHONECFG_TOKEN"
             )
         return inferred
+
+
+def _parse_bool(key: str, text: str | None) -> bool:
+    if text is None:
+        return False
+    value = text.strip().lower()
+    if value not in ("true", "false"):
+        raise ConfigurationError(f"phonecfg:{key} must be true or false, got {text!r}")
+    return value == "true"
 
 
 def _parse_number(key: str, text: str | None, default: float) -> float:
