@@ -22,8 +22,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
+from pulumi_phonecfg.agents import Agent, fetch_agents
 from pulumi_phonecfg.client import PhoneApiClient
 from pulumi_phonecfg.errors import AuthenticationError, ConfigurationError, PhoneApiError
 from pulumi_phonecfg.models import (
@@ -54,24 +55,6 @@ STACK_NAME: Final = re.compile(r"[A-Za-z0-9_.-]+")
 
 class ExportError(Exception):
     """Export cannot go on: one line saying why. Nothing has been written."""
-
-
-class AgentEnvironmentLike(Protocol):
-    @property
-    def id(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-
-
-class AgentLike(Protocol):
-    """What rendering needs of `pulumi_phonecfg.agents.Agent`."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def environments(self) -> Sequence[AgentEnvironmentLike]: ...
 
 
 @dataclass(frozen=True)
@@ -241,16 +224,20 @@ def literal(value: Any) -> str:
 
 
 def _string(text: str) -> str:
-    """A double-quoted Python string literal (the quote style ruff format keeps)."""
+    """A Python string literal in the quotes ruff format picks: double, unless that means more escapes."""
+    return _quoted(text, "'" if text.count('"') > text.count("'") else '"')
+
+
+def _quoted(text: str, quote: str) -> str:
     escaped = []
     for char in text:
-        if char in ('"', "\\"):
+        if char in (quote, "\\"):
             escaped.append("\\" + char)
         elif char.isprintable():
             escaped.append(char)
         else:
             escaped.append(repr(char)[1:-1])  # \n, \t, \x00, \u2028, ...
-    return '"' + "".join(escaped) + '"'
+    return quote + "".join(escaped) + quote
 
 
 def expression(value: Any, indent: int, prefix: str = "", suffix: str = "") -> list[str]:
@@ -303,7 +290,7 @@ def call(function: str, args: Sequence[tuple[str | None, Any]], indent: int = 0,
 class _AgentRefs:
     """The `get_agent` lookups the program makes, one variable per (agent, environment)."""
 
-    agents: Sequence[AgentLike]
+    agents: Sequence[Agent]
     identifiers: _Identifiers
     lookups: dict[tuple[str, str], str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -377,7 +364,7 @@ def _credential_fields(document: Mapping[str, Any]) -> list[str]:
 
 def render_project(
     documents: Sequence[Mapping[str, Any]],
-    agents: Sequence[AgentLike],
+    agents: Sequence[Agent],
     *,
     project: str,
     stack: str,
@@ -502,13 +489,16 @@ def _program(
 ) -> str:
     commands = _secret_commands(stack, credential_key, secret_keys)
     doc = [
-        f'"""Phone configs exported by `phonecfg export` from {_docstring_safe(url)}.',
+        '"""Phone configs exported by `phonecfg export` from',
+        f"{_docstring_safe(url)}",
         "",
-        "Every config is adopted on the first `pulumi up` (adopt_existing=True): the provider takes over the",
-        "existing config of the same name and kind instead of creating another. Agents are looked up by name",
-        "in the stack's tenant, so the same program works in every tenant that has them.",
+        "Every config is adopted on the first `pulumi up` (adopt_existing=True): the",
+        "provider takes over the existing config of the same name and kind instead of",
+        "creating another. Agents are looked up by name in the stack's tenant, so the",
+        "same program works in every tenant that has them.",
         "",
-        "The API never returns credentials. Set them once per stack (each command prompts for the value):",
+        "The API never returns credentials. Set them once per stack (each command",
+        "prompts for the value):",
         "",
         *(f"    {command}" for command, _ in commands),
         '"""',
@@ -528,7 +518,7 @@ def _docstring_safe(text: str) -> str:
 
 
 def _yaml_string(text: str) -> str:
-    return _string(text)  # a double-quoted YAML scalar reads escapes like a Python/JSON string
+    return _quoted(text, '"')  # a double-quoted YAML scalar reads these escapes as Python does
 
 
 def _project_file(project: str, url: str) -> str:
@@ -581,7 +571,7 @@ def project_name(out_dir: Path) -> str:
 @dataclass(frozen=True)
 class TenantSnapshot:
     documents: list[dict[str, Any]]
-    agents: list[Any]
+    agents: list[Agent]
 
 
 def read_tenant(
@@ -589,7 +579,6 @@ def read_tenant(
     selection: Selection,
     *,
     progress: Callable[[str], None] = lambda _line: None,
-    fetch_agents: Callable[[PhoneApiClient], Sequence[Any]] | None = None,
 ) -> TenantSnapshot:
     """List the configs, read each selected one (a progress line each) and, if needed, the agents (once)."""
     listing = client.list_configs()
@@ -607,14 +596,8 @@ def read_tenant(
             f"[{index}/{len(selected)}] {config_name(document)!r} ({config_kind(document)}, {config_id})"
             f" -> {names[config_id]}"
         )
-    agents: Sequence[Any] = []
-    if any(_routes_to_agents(d) for d in documents):
-        if fetch_agents is None:
-            from pulumi_phonecfg.agents import fetch_agents as fetch_all_agents
-
-            agents = fetch_all_agents(client)
-        else:
-            agents = fetch_agents(client)
+    # Agents only when some config routes to one; then all of them in one request.
+    agents = fetch_agents(client) if any(_routes_to_agents(d) for d in documents) else []
     return TenantSnapshot(documents, list(agents))
 
 
@@ -680,7 +663,6 @@ def run_export(
     url: str | None,
     force: bool,
     env: Mapping[str, str],
-    fetch_agents: Callable[[PhoneApiClient], Sequence[Any]] | None = None,
 ) -> int:
     """`phonecfg export`: 0 when the project was written; 1 with one line on stderr, and nothing written."""
     try:
@@ -690,7 +672,7 @@ def run_export(
         settings = ProviderSettings.from_sources(lambda key: url if key == "phonecfg:url" else None, env)
         client = PhoneApiClient(settings)
         try:
-            snapshot = read_tenant(client, Selection(all_configs, names, ids), progress=_say, fetch_agents=fetch_agents)
+            snapshot = read_tenant(client, Selection(all_configs, names, ids), progress=_say)
         finally:
             client.close()
         provider_config = {
