@@ -80,6 +80,12 @@ demo-stop:
 demo-clean: $(STAMP) cli
 	scripts/demo.sh clean
 
+## Promotion walkthrough of examples/promotion: dev -> staging -> prod on three emulators (free ports), in
+## .promotion-demo/ (own file backend); prints the request counts per stage. Emulators stop when it ends.
+.PHONY: promotion-demo
+promotion-demo: $(STAMP) cli
+	scripts/promotion-demo.sh
+
 ## Prints the Pulumi environment as shell exports: eval "$$(make -s env)"
 env:
 	@$(foreach v,$(PULUMI_ENV_VARS),printf 'export %s=%q\n' '$(v)' "$$$(v)";)
