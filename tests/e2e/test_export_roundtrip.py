@@ -8,9 +8,12 @@ exact commands the export wrote into the stack file.
 from __future__ import annotations
 
 import base64
+import json
 import os
+import pickletools
 import re
 import secrets
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -243,3 +246,21 @@ def test_no_secret_in_files_state_or_output(trip: RoundTrip) -> None:
         },
     )
     assert not found, f"plaintext credentials leaked: {found}"
+
+
+def test_state_holds_nothing_machine_local(trip: RoundTrip) -> None:
+    """The pickled provider is a reference to its class, and no input or output names a path or this host."""
+    assert trip.stack is not None
+    deployment = trip.stack.export_stack().deployment
+    configs = [r for r in deployment["resources"] if r["type"] == "pulumi-python:dynamic/phonecfg:PhoneConfig"]
+    assert len(configs) == 3
+    local = {str(trip.base), str(REPO), sys.prefix, str(Path.home())}
+    if len(socket.gethostname()) >= 8:  # a short host name could turn up by chance inside a ciphertext
+        local.add(socket.gethostname())
+    for resource in configs:
+        pickled = base64.b64decode(resource["inputs"]["__provider"])
+        names = [arg for op, arg, _ in pickletools.genops(pickled) if isinstance(arg, str)]
+        assert names == ["pulumi_phonecfg.provider", "PhoneConfigProvider"], names  # class by reference, no state
+        assert len(pickled) < 100
+        values = json.dumps({"inputs": resource["inputs"], "outputs": resource["outputs"]})
+        assert not [place for place in local if place and place in values], resource["urn"]
