@@ -52,7 +52,8 @@ class EmulatorState:
     requests: RequestLog
 
 
-def emulator_state(request: Request) -> EmulatorState:
+async def emulator_state(request: Request) -> EmulatorState:
+    """FastAPI dependency (async: no thread hop just to read an attribute)."""
     state = request.app.state.emulator
     assert isinstance(state, EmulatorState)
     return state
