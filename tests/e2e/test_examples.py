@@ -81,6 +81,7 @@ def project(
             **example.config,
         }
     )
+    emulator.clear_requests()
     yield stack, example
     with contextlib.suppress(auto.CommandError):
         stack.destroy()

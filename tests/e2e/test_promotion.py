@@ -69,6 +69,7 @@ def test_promotion_walkthrough(pulumi_command: auto.PulumiCommand, tmp_path: Pat
         assert all(key.startswith("agents ") for key in preview), preview  # the gate reads, never writes
 
     outputs = {}
+    env["PULUMI_BACKEND_URL"] = f"file://{work / 'state'}"  # the script's own backend
     for stack in ("dev", "staging", "prod"):
         shown = subprocess.run(
             ["pulumi", "stack", "output", "--json", "--show-secrets", "--stack", stack],
