@@ -264,3 +264,23 @@ def test_state_holds_nothing_machine_local(trip: RoundTrip) -> None:
         assert len(pickled) < 100
         values = json.dumps({"inputs": resource["inputs"], "outputs": resource["outputs"]})
         assert not [place for place in local if place and place in values], resource["urn"]
+
+
+def test_scheduled_refresh_preview_catches_a_console_edit(trip: RoundTrip) -> None:
+    """The README's drift job: `pulumi refresh --preview-only --expect-no-changes` passes, then fails on an edit."""
+    env = {**os.environ, **pulumi_env(trip.base), "PATH": f"{PULUMI_ROOT / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("PULUMI_SKIP_CONFIRMATIONS")  # it implies --yes, which the CLI refuses with --preview-only
+    command = ["pulumi", "refresh", "--preview-only", "--expect-no-changes", "--stack", STACK, "--non-interactive"]
+
+    def refresh() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(command, cwd=trip.out, env=env, capture_output=True, text=True, timeout=300)
+
+    clean = refresh()
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+
+    edited = next(c for c in trip.before.values() if c["name"] == "Plain trunk")
+    trip.emulator.api().patch(f"{PHONE_PATH}/{edited['id']}", json={"description": "edited in the console"})
+    drifted = refresh()
+    assert drifted.returncode != 0, drifted.stdout + drifted.stderr
+    assert "plain-trunk" in drifted.stdout, drifted.stdout
+    assert trip.stack is not None and "edited in the console" not in json.dumps(trip.stack.export_stack().deployment)
