@@ -8,7 +8,8 @@
 # names have different UUIDs), then for dev, staging and prod in turn: `pulumi up`, then `pulumi preview
 # --expect-no-changes` as the gate before the next stack. Before prod, a "Support SIP trunk" is made by hand
 # (as in the console) so prod's `up` adopts it. Finally ./consumer reads prod's integration outputs through a
-# StackReference. Request counts per stage, from the emulators' request logs, go to stdout and counts.json.
+# StackReference. Then a change to the program (a description) goes dev -> staging -> prod the same way.
+# Request counts per stage, from the emulators' request logs, go to stdout and counts.json.
 #
 # Everything lives in .promotion-demo/ (or $PHONECFG_PROMOTION_DIR), recreated on every run: the project copy,
 # a file backend, emulator logs and databases. The emulators are stopped when the script exits.
@@ -106,6 +107,21 @@ PYTHON
   pulumi stack output --stack "$STACK"
 done
 
+say "=== a change, promoted the same way: the trunk's description, edited in the program ==="
+sed -i 's/description="Inbound support line from the carrier"/description="Inbound support line from the carrier, 24\/7"/' \
+  "$WORK/project/__main__.py"
+grep -q 'carrier, 24/7' "$WORK/project/__main__.py" || { say "could not edit the program"; exit 1; }
+for STACK in "${STACKS[@]}"; do
+  url="${URLS[$STACK]}"
+  requests clear "$url"
+  say "pulumi up ($STACK, change)"
+  pulumi up --stack "$STACK" --yes --skip-preview
+  requests count "$url" "$STACK" "change up" "$WORK/counts.json"
+  requests clear "$url"
+  pulumi preview --stack "$STACK" --expect-no-changes
+  requests count "$url" "$STACK" "change preview" "$WORK/counts.json"
+done
+
 say "=== the other side: ./consumer reads prod's outputs through a StackReference ==="
 cd "$WORK/project/consumer"
 STACK=prod
@@ -120,6 +136,6 @@ say "request counts per stage (also in $WORK/counts.json):"
 import json, sys
 for row in json.load(open(sys.argv[1])):
     shown = ", ".join(f"{k} {n}" for k, n in row["requests"].items()) or "none"
-    print(f"  {row['stack']:8} {row['operation']:8} {shown}")
+    print(f"  {row['stack']:8} {row['operation']:15} {shown}")
 PYTHON
 say "done: dev, staging and prod each passed pulumi preview --expect-no-changes"

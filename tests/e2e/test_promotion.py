@@ -59,14 +59,20 @@ def test_promotion_walkthrough(pulumi_command: auto.PulumiCommand, tmp_path: Pat
     print("\nrequest counts per stage:", file=sys.stderr)
     for (stack, operation), requests in counts.items():
         print(f"  {stack:8} {operation:8} {requests}", file=sys.stderr)
-    assert list(counts) == [(s, op) for s in ("dev", "staging", "prod") for op in ("up", "preview")]
+    stacks = ("dev", "staging", "prod")
+    assert list(counts) == [(s, op) for s in stacks for op in ("up", "preview")] + [
+        (s, op) for s in stacks for op in ("change up", "change preview")
+    ]
     for stack in ("dev", "staging"):
         assert counts[(stack, "up")].get("phone POST") == 2, counts[(stack, "up")]  # trunk + Genesys, created
     # prod: the trunk made by hand is adopted, not created again; only the Genesys config is POSTed.
     assert counts[("prod", "up")].get("phone POST") == 1, counts[("prod", "up")]
-    for stack in ("dev", "staging", "prod"):
-        preview = counts[(stack, "preview")]
-        assert all(key.startswith("agents ") for key in preview), preview  # the gate reads, never writes
+    for stack in stacks:
+        for preview in (counts[(stack, "preview")], counts[(stack, "change preview")]):
+            assert all(key.startswith("agents ") for key in preview), preview  # the gate reads, never writes
+        # The change: one PATCH of the one field, nothing else written.
+        change = counts[(stack, "change up")]
+        assert {k: n for k, n in change.items() if k.startswith("phone ")} == {"phone PATCH": 1}, change
 
     outputs = {}
     env["PULUMI_BACKEND_URL"] = f"file://{work / 'state'}"  # the script's own backend
