@@ -18,7 +18,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -39,7 +39,6 @@ from pulumi_phonecfg.models import (
 )
 from pulumi_phonecfg.settings import ProviderSettings
 
-PROJECT_FILES: Final = ("Pulumi.yaml", "__main__.py", "requirements.txt")
 ENVIRONMENTS: Final = ("draft", "live")
 # Names the generated module defines or imports itself; no resource or agent variable may take them.
 RESERVED_NAMES: Final = frozenset({"pulumi", "config", "PhoneConfig", "get_agent"})
@@ -111,24 +110,25 @@ def select_configs(listing: Sequence[Mapping[str, Any]], selection: Selection) -
         raise ExportError("the tenant has no phone configs: nothing to export")
     if selection.all:
         return list(listing)
-    by_id = {str(c.get("id")): c for c in listing}
-    missing_ids = [i for i in selection.ids if i not in by_id]
+    by_id = {str(c.get("id")).lower(): c for c in listing}
+    missing_ids = [i for i in selection.ids if i.strip().lower() not in by_id]
     if missing_ids:
-        raise ExportError(f"no phone config with id {', '.join(missing_ids)} in the tenant ({_known(by_id)})")
+        known = [f"{c.get('id')} ({config_name(c)!r})" for c in listing]
+        raise ExportError(f"no phone config with id {', '.join(missing_ids)} in the tenant ({_known(known)})")
     names = {config_name(c) for c in listing}
     missing_names = [n for n in selection.names if n.strip() not in names]
     if missing_names:
         listed = ", ".join(repr(n) for n in missing_names)
-        raise ExportError(f"no phone config named {listed} in the tenant ({_known(sorted(names, key=str.lower))})")
+        known = [repr(n) for n in sorted(names, key=str.lower)]
+        raise ExportError(f"no phone config named {listed} in the tenant ({_known(known)})")
     wanted_names = {n.strip() for n in selection.names}
-    wanted_ids = set(selection.ids)
-    return [c for c in listing if str(c.get("id")) in wanted_ids or config_name(c) in wanted_names]
+    wanted_ids = {i.strip().lower() for i in selection.ids}
+    return [c for c in listing if str(c.get("id")).lower() in wanted_ids or config_name(c) in wanted_names]
 
 
-def _known(values: Iterable[str], limit: int = 10) -> str:
-    shown = list(values)
+def _known(shown: Sequence[str], limit: int = 10) -> str:
     more = f", … {len(shown) - limit} more" if len(shown) > limit else ""
-    return "configs: " + ", ".join(repr(v) for v in shown[:limit]) + more
+    return "configs: " + ", ".join(shown[:limit]) + more
 
 
 def check_adoptable(listing: Sequence[Mapping[str, Any]], selected: Sequence[Mapping[str, Any]]) -> None:

@@ -408,13 +408,17 @@ def test_select_by_name_id_or_all() -> None:
     assert [c["id"] for c in select_configs(LISTING, Selection(all=True))] == ["1", "2", "3"]
     assert [c["id"] for c in select_configs(LISTING, Selection(names=("Sales",)))] == ["2"]
     assert [c["id"] for c in select_configs(LISTING, Selection(names=("Support",), ids=("2",)))] == ["1", "2", "3"]
+    assert [c["id"] for c in select_configs([{"id": "AB-1", "name": "x"}], Selection(ids=(" ab-1",)))] == ["AB-1"]
 
 
 @pytest.mark.parametrize(
     ("selection", "message"),
     [
         (Selection(names=("Nope",)), "no phone config named 'Nope' in the tenant (configs: 'Sales', 'Support')"),
-        (Selection(ids=("9", "1", "8")), "no phone config with id 9, 8 in the tenant"),
+        (
+            Selection(ids=("9", "1", "8")),
+            "no phone config with id 9, 8 in the tenant (configs: 1 ('Support'), 2 ('Sales'), 3 ('Support'))",
+        ),
     ],
 )
 def test_unknown_name_or_id(selection: Selection, message: str) -> None:
