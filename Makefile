@@ -80,6 +80,17 @@ demo-stop:
 demo-clean: $(STAMP) cli
 	scripts/demo.sh clean
 
+## Promotion walkthrough of examples/promotion: dev -> staging -> prod on three emulators (free ports), in
+## .promotion-demo/ (own file backend); prints the request counts per stage. Emulators stop when it ends.
+.PHONY: promotion-demo
+promotion-demo: $(STAMP) cli
+	scripts/promotion-demo.sh
+
+## IBM's ADK (ibm-watsonx-orchestrate) in its own cached venv for tests/conformance; the tests also build it on first use.
+.PHONY: adk-venv
+adk-venv:
+	scripts/adk-venv.sh >/dev/null
+
 ## Prints the Pulumi environment as shell exports: eval "$$(make -s env)"
 env:
 	@$(foreach v,$(PULUMI_ENV_VARS),printf 'export %s=%q\n' '$(v)' "$$$(v)";)

@@ -9,7 +9,8 @@ retries, redaction). It calls the listing IBM's ADK resolves agent names with:
 `{"id", "name", "display_name", "environments": [{"id", "name": "draft" | "live"}]}`.
 
 Lookups are cached per tenant (instance URL plus a hash of the credentials), never per name alone: several
-stacks can run in one process through the Automation API, each against its own tenant.
+stacks can run in one process through the Automation API, each against its own tenant. Entries expire after
+`CACHE_SECONDS`, so a long-lived Automation API process still sees an agent that was deleted and re-created.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import threading
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Final
 
@@ -30,6 +32,7 @@ from pulumi_phonecfg.settings import ProviderSettings
 
 CONFIG_NAMESPACE: Final = "phonecfg"
 MAX_NAMES_LISTED: Final = 20  # an error lists at most this many of the tenant's agents
+CACHE_SECONDS: Final = 300.0  # longer than one deployment's program run, short enough for a long-lived process
 
 
 @dataclass(frozen=True)
@@ -117,10 +120,11 @@ class AgentDirectory:
 
     transport: ClassVar[httpx.BaseTransport | None] = None  # test seam
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
         self._lock = threading.Lock()
         self._clients: dict[tuple[str, str], PhoneApiClient] = {}
-        self._agents: dict[tuple[str, str], dict[str, Agent]] = {}
+        self._agents: dict[tuple[str, str], dict[str, tuple[float, Agent]]] = {}  # name -> (expires at, agent)
 
     def client(self, settings: ProviderSettings) -> PhoneApiClient:
         key = tenant_key(settings)
@@ -134,8 +138,8 @@ class AgentDirectory:
         """The agent named `name` in the settings' tenant: from the cache, else one request."""
         key = tenant_key(settings)
         with self._lock:
-            cached = self._agents.get(key, {}).get(name)
-        if cached is not None:
+            expires, cached = self._agents.get(key, {}).get(name, (0.0, None))
+        if cached is not None and self.clock() < expires:
             return cached
         client = self.client(settings)
         found = [agent for agent in fetch_agents(client, [name]) if agent.name == name]
@@ -145,7 +149,7 @@ class AgentDirectory:
             listed = f"agents there: {_listed(existing)}" if existing else "it has no agents"
             raise AgentLookupError(f"get_agent: no agent named {name!r} {where}; {listed}")
         with self._lock:
-            self._agents.setdefault(key, {})[name] = found[0]
+            self._agents.setdefault(key, {})[name] = (self.clock() + CACHE_SECONDS, found[0])
         return found[0]
 
     def clear(self) -> None:

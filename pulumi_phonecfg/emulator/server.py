@@ -30,6 +30,9 @@ from pulumi_phonecfg.emulator.settings import (
 URL_PREFIX = "PHONECFG_EMULATOR_URL="
 ENV_TOKEN = "PHONECFG_EMULATOR_TOKEN"
 ENV_API_KEYS = "PHONECFG_EMULATOR_API_KEYS"
+# What serving needs beyond the provider's own dependencies (the wheel's `emulator` extra).
+SERVER_PACKAGES = frozenset({"fastapi", "starlette", "uvicorn", "h11"})
+INSTALL_HINT = "pip install 'pulumi_phonecfg[emulator]'"
 
 
 def _probability(text: str) -> float:
@@ -125,10 +128,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
 
     # Heavy imports only after the arguments are known to be good (fast --help and usage errors).
-    import uvicorn
+    try:
+        import uvicorn
 
-    from pulumi_phonecfg.emulator.app import create_app
-    from pulumi_phonecfg.emulator.faults import DeliberateDropFilter
+        from pulumi_phonecfg.emulator.app import create_app
+        from pulumi_phonecfg.emulator.faults import DeliberateDropFilter
+    except ImportError as exc:
+        if (exc.name or "").partition(".")[0] not in SERVER_PACKAGES:
+            raise
+        print(f"phonecfg emulator: {exc.name} is not installed: {INSTALL_HINT}", file=sys.stderr)
+        return 1
 
     logging.basicConfig(
         stream=sys.stderr, level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"

@@ -175,3 +175,15 @@ def test_a_bad_setting_stops_the_program_with_its_key(monkeypatch: pytest.Monkey
     monkeypatch.setenv("PHONECFG_MAX_RETRIES", "lots")
     with pytest.raises(AgentLookupError, match="phonecfg:maxRetries must be a number"):
         agents.program_settings()
+
+
+def test_cached_lookups_expire(tenants: FakeTenants, monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [1000.0]
+    monkeypatch.setattr(agents.DIRECTORY, "clock", lambda: now[0])
+    lookup_agent(settings(TENANT_A), "billing")
+    now[0] += agents.CACHE_SECONDS - 1
+    lookup_agent(settings(TENANT_A), "billing")
+    assert len(tenants.requests) == 1
+    now[0] += 2
+    lookup_agent(settings(TENANT_A), "billing")
+    assert len(tenants.requests) == 2

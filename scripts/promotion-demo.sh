@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# The promotion walkthrough of examples/promotion against three local tenants. Run it through make, which
+# provides the offline Pulumi environment (CLI on PATH, PULUMI_HOME, passphrase, PULUMI_PYTHON_CMD):
+#
+#   make promotion-demo
+#
+# Starts three emulators on free ports, each its own tenant (--instance-id dev/staging/prod, so the same agent
+# names have different UUIDs), then for dev, staging and prod in turn: `pulumi up`, then `pulumi preview
+# --expect-no-changes` as the gate before the next stack. Before prod, a "Support SIP trunk" is made by hand
+# (as in the console) so prod's `up` adopts it. Finally ./consumer reads prod's integration outputs through a
+# StackReference. Then a change to the program (a description) goes dev -> staging -> prod the same way.
+# Request counts per stage, from the emulators' request logs, go to stdout and counts.json.
+#
+# Everything lives in .promotion-demo/ (or $PHONECFG_PROMOTION_DIR), recreated on every run: the project copy,
+# a file backend, emulator logs and databases. The emulators are stopped when the script exits.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+: "${PULUMI_HOME:?run this through make (make promotion-demo)}"
+: "${PULUMI_CONFIG_PASSPHRASE:?run this through make (make promotion-demo)}"
+PY="${PULUMI_PYTHON_CMD:-$ROOT/.venv/bin/python}"
+WORK="${PHONECFG_PROMOTION_DIR:-$ROOT/.promotion-demo}"
+STACKS=(dev staging prod)
+MARKER=".phonecfg-promotion-demo"
+
+say() { printf '\n[promotion] %s\n' "$*"; }
+
+if [ -e "$WORK" ] && [ ! -e "$WORK/$MARKER" ]; then
+  echo "[promotion] $WORK exists and was not made by this script; refusing to wipe it" >&2
+  exit 1
+fi
+rm -rf "$WORK"
+mkdir -p "$WORK/state"
+touch "$WORK/$MARKER"
+export PULUMI_BACKEND_URL="file://$WORK/state"
+# Provider settings come from each stack's config only, never from the caller's shell.
+unset PHONECFG_URL PHONECFG_TOKEN PHONECFG_API_KEY PHONECFG_AUTH_TYPE PHONECFG_AUTH_URL PHONECFG_ADOPT_EXISTING
+
+declare -A PIDS URLS TOKENS
+stop_emulators() {
+  local stack pid
+  for stack in "${!PIDS[@]}"; do
+    pid="${PIDS[$stack]}"
+    if kill -0 "$pid" 2>/dev/null; then kill "$pid"; wait "$pid" 2>/dev/null || true; fi
+  done
+}
+trap stop_emulators EXIT
+
+start_emulator() {  # start_emulator STACK: a tenant of its own on a free port
+  local stack="$1" log="$WORK/$1.log" waited=0 url=""
+  TOKENS[$stack]="fake-promotion-token-$stack-$("$PY" -c 'import secrets; print(secrets.token_hex(8))')"
+  PHONECFG_EMULATOR_TOKEN="${TOKENS[$stack]}" "$PY" -m pulumi_phonecfg.emulator --host 127.0.0.1 --port 0 \
+    --db "$WORK/$stack.db" --instance-id "$stack" >"$log" 2>&1 </dev/null &
+  PIDS[$stack]=$!
+  until url="$(grep -o 'PHONECFG_EMULATOR_URL=[^[:space:]]*' "$log" | cut -d= -f2-)" && [ -n "$url" ]; do
+    if ! kill -0 "${PIDS[$stack]}" 2>/dev/null; then say "the $stack emulator exited; its log:"; cat "$log" >&2; exit 1; fi
+    if [ "$waited" -ge 300 ]; then say "the $stack emulator printed no URL within 30 s"; cat "$log" >&2; exit 1; fi
+    sleep 0.1; waited=$((waited + 1))
+  done
+  URLS[$stack]="$url"
+  say "tenant $stack: $url/instances/$stack (emulator pid ${PIDS[$stack]})"
+}
+
+requests() { "$PY" "$ROOT/scripts/promotion-demo-requests.py" "$@"; }
+
+secret() { printf '%s' "$2" | pulumi config set --stack "$STACK" --secret "$1"; }
+
+for STACK in "${STACKS[@]}"; do start_emulator "$STACK"; done
+
+cp -r "$ROOT/examples/promotion" "$WORK/project"
+ln -s "$(dirname "$(dirname "$PY")")" "$WORK/project/venv"
+ln -s "$(dirname "$(dirname "$PY")")" "$WORK/project/consumer/venv"
+cd "$WORK/project"
+
+for STACK in "${STACKS[@]}"; do
+  url="${URLS[$STACK]}"
+  say "=== $STACK ==="
+  pulumi stack init --secrets-provider passphrase "$STACK" >/dev/null
+  pulumi config set --stack "$STACK" phonecfg:url "$url/instances/$STACK"
+  secret phonecfg:token "${TOKENS[$STACK]}"
+  # Obviously fake credentials; they only ever reach the local emulators.
+  secret sipPassword "fake-promotion-sip-password-$STACK"
+  secret genesysApiKey "fake-promotion-genesys-api-key-$STACK"
+  secret genesysClientSecret "$(printf '%s' "fake-promotion-client-secret-$STACK" | base64 -w0)"
+
+  if [ "$STACK" = prod ]; then
+    say "prod already has a 'Support SIP trunk', made by hand in the console: the up adopts it"
+    "$PY" - "$url/instances/$STACK" "${TOKENS[$STACK]}" <<'PYTHON'
+import sys, httpx
+url, token = sys.argv[1], sys.argv[2]
+body = {"name": "Support SIP trunk", "description": "made by hand", "security": {"secure_trunking": False}}
+made = httpx.post(f"{url}/v1/channels/phone", json=body, headers={"Authorization": f"Bearer {token}"})
+made.raise_for_status()
+print(f"[promotion] hand-made config {made.json()['id']}")
+PYTHON
+  fi
+
+  requests clear "$url"
+  say "pulumi up ($STACK)"
+  pulumi up --stack "$STACK" --yes --skip-preview
+  requests count "$url" "$STACK" up "$WORK/counts.json"
+
+  requests clear "$url"
+  say "pulumi preview --expect-no-changes ($STACK): the gate before the next stack"
+  pulumi preview --stack "$STACK" --expect-no-changes
+  requests count "$url" "$STACK" preview "$WORK/counts.json"
+  pulumi stack output --stack "$STACK"
+done
+
+say "=== a change, promoted the same way: the trunk's description, edited in the program ==="
+sed -i 's/description="Inbound support line from the carrier"/description="Inbound support line from the carrier, 24\/7"/' \
+  "$WORK/project/__main__.py"
+grep -q 'carrier, 24/7' "$WORK/project/__main__.py" || { say "could not edit the program"; exit 1; }
+for STACK in "${STACKS[@]}"; do
+  url="${URLS[$STACK]}"
+  requests clear "$url"
+  say "pulumi up ($STACK, change)"
+  pulumi up --stack "$STACK" --yes --skip-preview
+  requests count "$url" "$STACK" "change up" "$WORK/counts.json"
+  requests clear "$url"
+  pulumi preview --stack "$STACK" --expect-no-changes
+  requests count "$url" "$STACK" "change preview" "$WORK/counts.json"
+done
+
+say "=== the other side: ./consumer reads prod's outputs through a StackReference ==="
+cd "$WORK/project/consumer"
+STACK=prod
+pulumi stack init --secrets-provider passphrase "$STACK" >/dev/null
+pulumi config set --stack "$STACK" phoneStack organization/phonecfg-promotion/prod
+pulumi up --stack "$STACK" --yes --skip-preview
+pulumi stack output --stack "$STACK" --json >"$WORK/consumer-outputs.json"
+cat "$WORK/consumer-outputs.json"
+
+say "request counts per stage (also in $WORK/counts.json):"
+"$PY" - "$WORK/counts.json" <<'PYTHON'
+import json, sys
+for row in json.load(open(sys.argv[1])):
+    shown = ", ".join(f"{k} {n}" for k, n in row["requests"].items()) or "none"
+    print(f"  {row['stack']:8} {row['operation']:15} {shown}")
+PYTHON
+say "done: dev, staging and prod each passed pulumi preview --expect-no-changes"

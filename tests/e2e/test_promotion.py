@@ -1,0 +1,100 @@
+"""`make promotion-demo` end to end: scripts/promotion-demo.sh on three emulator tenants, dev -> staging -> prod.
+
+Runs the script as `make` would (the offline Pulumi environment, but a temp PULUMI_HOME and work dir) and
+checks what it claims: every stack deployed and passed `pulumi preview --expect-no-changes`, prod adopted the
+hand-made trunk (no POST for it), each tenant got its own agent ids, the consumer read prod's outputs through a
+StackReference. The request counts per stage are printed (`pytest -s`) for the README.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pulumi import automation as auto
+
+from .helpers import PULUMI_ROOT, REPO, pulumi_env
+
+pytestmark = [pytest.mark.e2e]
+
+
+def counts_by_stage(rows: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, int]]:
+    return {(row["stack"], row["operation"]): row["requests"] for row in rows}
+
+
+def test_promotion_walkthrough(pulumi_command: auto.PulumiCommand, tmp_path: Path) -> None:
+    work = tmp_path / "promotion"
+    env = {
+        **os.environ,
+        **pulumi_env(tmp_path / "pulumi"),
+        "PATH": f"{PULUMI_ROOT / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        "PHONECFG_PROMOTION_DIR": str(work),
+    }
+    # Its own session, so a timeout can stop the script and the emulators it started, all of them.
+    script = subprocess.Popen(
+        [str(REPO / "scripts" / "promotion-demo.sh")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        stdout, stderr = script.communicate(timeout=600)
+    except subprocess.TimeoutExpired:
+        os.killpg(script.pid, signal.SIGTERM)
+        stdout, stderr = script.communicate()
+        pytest.fail(f"the walkthrough took more than 600 s:\n{(stdout + stderr)[-6000:]}")
+    log = stdout + stderr
+    assert script.returncode == 0, log[-6000:]
+    assert "done: dev, staging and prod each passed pulumi preview --expect-no-changes" in stdout
+
+    counts = counts_by_stage(json.loads((work / "counts.json").read_text()))
+    print("\nrequest counts per stage:", file=sys.stderr)
+    for (stack, operation), requests in counts.items():
+        print(f"  {stack:8} {operation:8} {requests}", file=sys.stderr)
+    stacks = ("dev", "staging", "prod")
+    assert list(counts) == [(s, op) for s in stacks for op in ("up", "preview")] + [
+        (s, op) for s in stacks for op in ("change up", "change preview")
+    ]
+    for stack in ("dev", "staging"):
+        assert counts[(stack, "up")].get("phone POST") == 2, counts[(stack, "up")]  # trunk + Genesys, created
+    # prod: the trunk made by hand is adopted, not created again; only the Genesys config is POSTed.
+    assert counts[("prod", "up")].get("phone POST") == 1, counts[("prod", "up")]
+    for stack in stacks:
+        for preview in (counts[(stack, "preview")], counts[(stack, "change preview")]):
+            assert all(key.startswith("agents ") for key in preview), preview  # the gate reads, never writes
+        # The change: one PATCH of the one field, nothing else written.
+        change = counts[(stack, "change up")]
+        assert {k: n for k, n in change.items() if k.startswith("phone ")} == {"phone PATCH": 1}, change
+
+    outputs = {}
+    env["PULUMI_BACKEND_URL"] = f"file://{work / 'state'}"  # the script's own backend
+    for stack in ("dev", "staging", "prod"):
+        shown = subprocess.run(
+            ["pulumi", "stack", "output", "--json", "--show-secrets", "--stack", stack],
+            cwd=work / "project",
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        outputs[stack] = json.loads(shown.stdout)
+    assert [outputs[s]["agent_environment"] for s in ("dev", "staging", "prod")] == ["draft", "live", "live"]
+    agent_ids = [{c["agent_id"] for c in outputs[s]["connectors"]} for s in ("dev", "staging", "prod")]
+    assert agent_ids[0].isdisjoint(agent_ids[1]) and agent_ids[1].isdisjoint(agent_ids[2]), "one tenant, own ids"
+
+    consumer = json.loads((work / "consumer-outputs.json").read_text())
+    assert consumer["carrier_sip_target"] == outputs["prod"]["sip_uri"]
+    assert consumer["genesys_audio_connect_uri"] == outputs["prod"]["audio_connect_uri"]
+    assert consumer["genesys_connector_ids"] == [c["connector_id"] for c in outputs["prod"]["connectors"]]
+
+    for stack in ("dev", "staging", "prod"):
+        for secret in (f"fake-promotion-sip-password-{stack}", f"fake-promotion-genesys-api-key-{stack}"):
+            assert secret not in log
