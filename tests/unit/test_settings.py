@@ -6,10 +6,13 @@ is a ConfigurationError naming the key, raised by `from_sources`, so before any 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pulumi
 import pytest
 
+from pulumi_phonecfg import cli
 from pulumi_phonecfg.agents import AgentDirectory, AgentLookupError, get_agent
 from pulumi_phonecfg.errors import ConfigurationError
 from pulumi_phonecfg.settings import ProviderSettings, is_loopback_host
@@ -176,3 +179,40 @@ def test_get_agent_refuses_the_same_urls_before_any_request(
     finally:
         pulumi.runtime.set_all_config({})
     assert str(raised.value).startswith(message), str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "env", "message"),
+    [
+        ("http://api.example.com/instances/x", {}, "phonecfg:url must use https://"),
+        (None, {"PHONECFG_URL": "api.example.com"}, "phonecfg:url (set by PHONECFG_URL) must be an https:// URL"),
+        (
+            # Nothing listens on port 1: had a request been tried, this would be a connection error instead.
+            "http://127.0.0.1:1",
+            {"PHONECFG_API_KEY": "fake-export-key", "PHONECFG_AUTH_TYPE": "ibm_iam", "PHONECFG_AUTH_URL": "http://iam"},
+            "phonecfg:authUrl (set by PHONECFG_AUTH_URL) must use https://",
+        ),
+    ],
+)
+def test_phonecfg_export_refuses_the_same_urls_and_writes_nothing(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    url: str | None,
+    env: dict[str, str],
+    message: str,
+) -> None:
+    """`phonecfg export` resolves settings through `from_sources` too: one line on stderr, nothing written."""
+    for variable in ("PHONECFG_URL", "PHONECFG_API_KEY", "PHONECFG_AUTH_TYPE", "PHONECFG_AUTH_URL"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("PHONECFG_TOKEN", "fake-export-token")
+    for variable, value in env.items():
+        monkeypatch.setenv(variable, value)
+    out = tmp_path / "project"
+    argv = ["export", "--all", "--out", str(out)] + (["--url", url] if url is not None else [])
+    assert cli.main(argv) == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"phonecfg export: {message}"), captured.err
+    assert captured.err.count("\n") == 1 and captured.out == ""
+    assert "fake-export" not in captured.err
+    assert not out.exists()
