@@ -68,4 +68,8 @@ def test_http_to_the_loopback_emulator_works(phone_api: RunningEmulator, api_key
         )
         created = server.create(SIP_TRUNK)
     assert created.id
-    assert [r["path"] for r in phone_api.requests()] == ["/identity/token", "/v1/channels/phone"]
+    assert [(r["method"], r["path"]) for r in phone_api.requests()] == [
+        ("POST", "/identity/token"),
+        ("GET", "/v1/channels/phone"),  # is the name taken?
+        ("POST", "/v1/channels/phone"),
+    ]
