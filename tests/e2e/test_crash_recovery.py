@@ -44,7 +44,7 @@ from .helpers import (
     workspace_options,
 )
 
-pytestmark = [pytest.mark.e2e]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 STACK = "crash"
 CONFIGS = 10

@@ -38,7 +38,7 @@ from .helpers import (
     workspace_options,
 )
 
-pytestmark = [pytest.mark.e2e]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 PROJECT = "phonecfg-gauntlet"
 STACK = "gauntlet"
@@ -299,6 +299,7 @@ class Gauntlet:
     emulator: RunningEmulator
     base: Path
     durations: dict[str, float] = field(default_factory=dict)
+    failing_runs: int = 0
 
     @property
     def token(self) -> str:
@@ -313,6 +314,7 @@ class Gauntlet:
         with pytest.raises(auto.CommandError) as raised:
             getattr(self.stack, operation)(**transcript.kwargs())
         self.durations[operation] = self.durations.get(operation, 0.0) + time.monotonic() - started
+        self.failing_runs += 1
         return str(raised.value), transcript
 
     def run_ok(self, operation: str, *declares: Callable[[], object]) -> Any:
@@ -341,7 +343,8 @@ def gauntlet(pulumi_command: auto.PulumiCommand, emulator: RunningEmulator, e2e_
     state = Gauntlet(stack, emulator, e2e_dir)
     yield state
     total = sum(state.durations.values())
-    print(f"\ngauntlet: {len(CASES)} invalid programs, {total:.1f}s in the CLI ({state.durations})")
+    seconds = ", ".join(f"{op} {took:.1f}s" for op, took in state.durations.items())
+    print(f"\ngauntlet: {len(CASES)} invalid programs; {state.failing_runs} failing runs took {total:.1f}s ({seconds})")
     if state_resources(stack):
         PROGRAM.clear()
         stack.up()
