@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+import pulumi
 import pytest
 from pulumi import automation as auto
 
@@ -45,6 +46,8 @@ STACK = "gauntlet"
 RESOURCE = "bad"  # every invalid program declares one PhoneConfig under this name
 AGENT = "5f0c8a52-4a7e-4f7b-9a57-0c8f3f4e2a01"
 ENVIRONMENT = "5f0c8a52-4a7e-4f7b-9a57-0c8f3f4e2a02"
+# A secret stack config value some programs read (see the `sip-authentication-without-password` case).
+CONFIG_PASSWORD = f"fake-gauntlet-config-password-{secrets.token_hex(6)}"
 UNKNOWN_FIELD = "unknown field (check the spelling; field names are the API's own)"
 
 
@@ -149,12 +152,17 @@ def build_cases() -> list[Case]:
         "agent_id and environment_id must be given together",
         c,
     )
-    # No password is the mistake here, so the credential this program carries is the provider's token.
+    # The password is in the stack config, but the program reads a misspelled key: no password reaches check.
     add(
         "sip-authentication-without-password",
-        lambda: PhoneConfig(RESOURCE, name="Gauntlet SIP", security={"authentication": True, "username": "u1"}),
+        lambda: PhoneConfig(
+            RESOURCE,
+            name="Gauntlet SIP",
+            security={"authentication": True, "username": "u1", "password": pulumi.Config().get("sipPasword")},
+        ),
         "security.password",
         "is required when authentication is true",
+        CONFIG_PASSWORD,
     )
     key, raw = fake_credential("genesys-key"), fake_credential("not-base64")
     add(
@@ -338,6 +346,7 @@ def gauntlet(pulumi_command: auto.PulumiCommand, emulator: RunningEmulator, e2e_
         {
             "phonecfg:url": auto.ConfigValue(emulator.url),
             "phonecfg:token": auto.ConfigValue(emulator.token, secret=True),
+            "sipPassword": auto.ConfigValue(CONFIG_PASSWORD, secret=True),
         }
     )
     state = Gauntlet(stack, emulator, e2e_dir)
