@@ -20,7 +20,7 @@ DOCS_PATHS = ("/docs", "/redoc", "/openapi.json")
 
 # Phone-config paths as logged (relative to the root), ``//`` tolerated like the server tolerates it.
 PHONE_PATH_RE = re.compile(r"^/v1/+channels/+phone(/|$)")
-AGENTS_PATH_RE = re.compile(r"^/v1/+orchestrate/+agents$")
+AGENTS_PATH_RE = re.compile(r"^/v1/+orchestrate/+agents(/|$)")
 INSTANCE_ROOT_RE = re.compile(r"^/instances/([^/]+)(/.*)?$")
 # ``/api`` is a root only in front of ``/v1/...``: the token endpoints and the admin API are not under it.
 API_ROOT_RE = re.compile(r"^(/+api)(/+v1(?:/.*)?)$")

@@ -215,7 +215,7 @@ class RunningEmulator:
         ]
 
     def agent_requests(self) -> list[dict[str, Any]]:
-        """Only the agents-listing entries (``/v1/orchestrate/agents`` under any root)."""
+        """Only the agents entries (``/v1/orchestrate/agents[/{id}]`` under any root)."""
         return [e for e in self.requests() if AGENTS_PATH_RE.match(e["path"])]
 
     def clear_requests(self) -> None:

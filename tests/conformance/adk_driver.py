@@ -56,41 +56,27 @@ def environment_id(agents: list[dict[str, Any]], env: str) -> str:
     return str(next(e["id"] for e in agents[0]["environments"] if e["name"] == env))
 
 
-def attach(client: PhoneClient, config_id: str, agent_id: str, env_id: str) -> dict[str, Any]:
-    """The controller's ``attach_agent_to_config``: GET, append the pair, PATCH the whole list."""
-    config = client.get_phone_channel(config_id)
-    attached = config.get("attached_environments", [])
-    attached.append({"agent_id": agent_id, "environment_id": env_id})
-    return client.attach_agents_to_phone_channel(config_id, attached)
-
-
-def detach(client: PhoneClient, config_id: str, agent_id: str, env_id: str) -> dict[str, Any]:
-    """The controller's ``detach_agent_from_config``: GET, filter the pair out, PATCH the shorter list."""
-    config = client.get_phone_channel(config_id)
-    remaining = [
-        e
-        for e in config.get("attached_environments", [])
-        if not (e.get("agent_id") == agent_id and e.get("environment_id") == env_id)
-    ]
-    return client.attach_agents_to_phone_channel(config_id, remaining)
-
-
 class LogCapture(logging.Handler):
+    """What the CLI's controller logs (it reports through its logger and exits on errors)."""
+
     def __init__(self) -> None:
-        super().__init__(logging.ERROR)
+        super().__init__(logging.INFO)
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        # The ADK re-registers coloured level names; name the level from its number instead.
+        level = (
+            "ERROR" if record.levelno >= logging.ERROR else "WARNING" if record.levelno >= logging.WARNING else "INFO"
+        )
+        self.messages.append(f"{level}: {record.getMessage()}")
 
 
-def export_then_import(client: PhoneClient, config_id: str) -> dict[str, Any]:
-    """``orchestrate phone export`` then ``orchestrate phone import`` of the file, through the CLI's controller.
+def cli_controller(client: PhoneClient, agents_client: AgentClient) -> tuple[PhoneController, LogCapture]:
+    """The controller behind ``orchestrate phone ...``, given the clients it would build from its config.
 
-    The controller is given the client it would otherwise build from ~/.config/orchestrate. Its ``import`` exits
-    on a spec it cannot load; the exit code and the error it logged are the result.
+    The config file is what ``orchestrate env add`` + ``env activate`` leave behind (HOME is a throwaway
+    directory); the controller reads it to tell local from SaaS.
     """
-    # What `orchestrate env add` + `env activate` leave behind (HOME is a throwaway directory).
     folder = os.path.expanduser("~/.config/orchestrate")
     os.makedirs(folder, exist_ok=True)
     with open(f"{folder}/config.yaml", "w", encoding="utf-8") as config:
@@ -99,18 +85,33 @@ def export_then_import(client: PhoneClient, config_id: str) -> dict[str, Any]:
         yaml.safe_dump({"context": {"active_environment": "emulator"}, "environments": environments}, config)
     controller = PhoneController()
     controller.phone_client = client
+    controller.agent_client = agents_client
     capture = LogCapture()
-    logging.getLogger(PhoneController.__module__).addHandler(capture)
+    logger = logging.getLogger(PhoneController.__module__)
+    logger.setLevel(logging.INFO)
+    logger.addHandler(capture)
+    return controller, capture
+
+
+def cli_command(capture: LogCapture, command: Callable[[], Any]) -> dict[str, Any]:
+    """Run one controller command: its exit code (None when it returned) and what it logged."""
+    capture.messages.clear()
+    try:
+        command()
+    except SystemExit as exc:
+        return {"exit": exc.code, "log": list(capture.messages)}
+    return {"exit": None, "log": list(capture.messages)}
+
+
+def export_then_import(controller: PhoneController, capture: LogCapture, config_id: str) -> dict[str, Any]:
+    """``orchestrate phone export`` then ``orchestrate phone import`` of the exported file."""
     with tempfile.TemporaryDirectory() as tmp:
         path = f"{tmp}/exported.yaml"
-        controller.export_phone_config(config_id, path)
-        with open(path, encoding="utf-8") as exported:
-            keys = sorted(line.split(":")[0] for line in exported if line[:1].isalpha())
-        try:
-            channel = controller.import_phone_config(path)
-        except SystemExit as exc:
-            return {"exported_keys": keys, "imported": False, "exit": exc.code, "errors": capture.messages}
-    return {"exported_keys": keys, "imported": True, "spec_keys": sorted(channel.model_dump(exclude_unset=True))}
+        exported = cli_command(capture, lambda: controller.export_phone_config(config_id, path))
+        with open(path, encoding="utf-8") as file:
+            keys = sorted(line.split(":")[0] for line in file if line[:1].isalpha())
+        imported = cli_command(capture, lambda: controller.import_phone_config(path))
+    return {"export": exported, "exported_keys": keys, "import": imported}
 
 
 def local_scenario(s: dict[str, Any], rec: Recorder) -> None:
@@ -174,13 +175,28 @@ def local_scenario(s: dict[str, Any], rec: Recorder) -> None:
     rec.run("list_numbers_after_delete", lambda: client.list_phone_numbers(sip_id))
     rec.run("numbers_on_genesys", lambda: client.add_phone_number(genesys_id, "+14155550102"))
 
-    rec.run("attach_care_live", lambda: attach(client, genesys_id, care_id, care_live))
-    rec.run("attach_billing_draft", lambda: attach(client, genesys_id, billing_id, billing_draft))
+    # `orchestrate phone attach/detach`: GET, agent by id, then PATCH of the whole attached_environments list.
+    controller, capture = cli_controller(client, agents_client)
+    rec.run(
+        "attach_care_live",
+        lambda: cli_command(capture, lambda: controller.attach_agent_to_config(genesys_id, care_id, care_live)),
+    )
+    rec.run(
+        "attach_billing_draft",
+        lambda: cli_command(capture, lambda: controller.attach_agent_to_config(genesys_id, billing_id, billing_draft)),
+    )
+    rec.run(
+        "attach_again",
+        lambda: cli_command(capture, lambda: controller.attach_agent_to_config(genesys_id, billing_id, billing_draft)),
+    )
     rec.run("get_after_attach", lambda: client.get_phone_channel(genesys_id))
-    rec.run("detach_care_live", lambda: detach(client, genesys_id, care_id, care_live))
+    rec.run(
+        "detach_care_live",
+        lambda: cli_command(capture, lambda: controller.detach_agent_from_config(genesys_id, care_id, care_live)),
+    )
     rec.run("get_after_detach", lambda: client.get_phone_channel(genesys_id))
 
-    rec.run("export_import_genesys", lambda: export_then_import(client, genesys_id))
+    rec.run("export_import_genesys", lambda: export_then_import(controller, capture, genesys_id))
 
     upsert_same = GenesysAudioConnectorChannel(
         name="adk genesys",

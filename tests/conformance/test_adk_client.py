@@ -158,27 +158,37 @@ def test_agents_resolve_by_name_through_the_adks_agent_client(adk_run: AdkRun) -
     assert {e["status"] for e in listing} == {200}
 
 
-def test_attach_and_detach_rewrite_the_whole_list(adk_run: AdkRun) -> None:
+def test_cli_attach_and_detach_rewrite_the_whole_list(adk_run: AdkRun) -> None:
     care = adk_run.value("agent_customer_care")[0]
     billing = adk_run.value("agent_billing")[0]
     care_pair = (care["id"], next(e["id"] for e in care["environments"] if e["name"] == "live"))
     billing_pair = (billing["id"], next(e["id"] for e in billing["environments"] if e["name"] == "draft"))
+    genesys_id = adk_run.value("create_genesys")["id"]
 
     def pairs(cfg: dict[str, Any]) -> list[tuple[str, str]]:
         return [(a["agent_id"], a["environment_id"]) for a in cfg["attached_environments"]]
 
-    assert pairs(adk_run.value("attach_care_live")) == [care_pair]
-    assert pairs(adk_run.value("attach_billing_draft")) == [care_pair, billing_pair]
+    attached = adk_run.value("attach_care_live")
+    assert attached["exit"] is None, attached["log"]
+    webhook = f"/v1/agents/{care_pair[0]}/environments/{care_pair[1]}/channels/genesys_audio_connector/{genesys_id}"
+    assert any(webhook in line for line in attached["log"])  # the ADK's local webhook URL, built from our ids
+    assert adk_run.value("attach_billing_draft")["exit"] is None
+    again = adk_run.value("attach_again")
+    assert again["exit"] == 1  # refused client-side: the GET showed the pair attached
+    assert any(line.startswith("ERROR") and "already attached" in line for line in again["log"])
     assert pairs(adk_run.value("get_after_attach")) == [care_pair, billing_pair]
-    assert pairs(adk_run.value("detach_care_live")) == [billing_pair]
+    assert adk_run.value("detach_care_live")["exit"] is None
     assert pairs(adk_run.value("get_after_detach")) == [billing_pair]
-    genesys_id = adk_run.value("create_genesys")["id"]
+
     patches = [e for e in phone_entries(adk_run.local_log, "PATCH") if e["path"] == f"{PHONE}/{genesys_id}"]
     # attach, attach, detach: each a full list without append (replace semantics, reference 1.4)
     assert [len(p["body"]["attached_environments"]) for p in patches[:3]] == [1, 2, 1]
     assert all(p["query"] == {} and p["status"] == 200 for p in patches)
-    # The second attach echoes the first item as the GET returned it, names null included: accepted.
+    # The second attach echoes the first item as the GET returned it, null names included: accepted.
     assert patches[1]["body"]["attached_environments"][0]["agent_name"] is None
+    # Before each attach the CLI reads the agent by id (reference 1.7 step 4).
+    by_id = [e["path"] for e in adk_run.local_log if e["path"].startswith("/v1/orchestrate/agents/")]
+    assert by_id == [f"/v1/orchestrate/agents/{a}" for a in (care_pair[0], billing_pair[0], billing_pair[0])]
 
 
 def test_upsert_by_name_updates_the_first_match_and_creates_otherwise(adk_run: AdkRun) -> None:
@@ -232,13 +242,13 @@ def test_tenant_id_matches_the_adks_own_derivation(adk_run: AdkRun) -> None:
 def test_export_then_import_of_a_genesys_config_fails_in_the_adk(adk_run: AdkRun) -> None:
     """Disagreement: the ADK's Genesys model cannot load the full response shape the emulator returns."""
     result = adk_run.value("export_import_genesys")
-    assert result["imported"] is False
-    assert result["exit"] == 1
+    assert result["export"]["exit"] is None
     assert "custom_invite_headers" in result["exported_keys"]
-    (message,) = result["errors"]
-    assert "validation errors for GenesysAudioConnectorChannel" in message
-    assert "security.password_is_set" in message
-    assert "custom_invite_headers\n  Extra inputs are not permitted" in message
+    assert result["import"]["exit"] == 1
+    (error,) = [line for line in result["import"]["log"] if line.startswith("ERROR")]
+    assert "validation errors for GenesysAudioConnectorChannel" in error
+    assert "security.password_is_set" in error
+    assert "custom_invite_headers\n  Extra inputs are not permitted" in error
 
 
 def test_saas_layout_and_the_quota_error_type(adk_run: AdkRun) -> None:

@@ -221,3 +221,20 @@ def test_parse_agents_errors_are_value_errors() -> None:
     with pytest.raises(ValueError, match=r"^agents: \[0\]\.environments\[0\]: unknown key 'id_'"):
         parse_agents([{"name": "a", "environments": [{"name": "live", "id_": "x"}]}], "i")
     assert issubclass(AgentsFileError, ValueError)
+
+
+# ------------------------------------------------------------------------------------- one agent
+
+
+def test_one_agent_by_id(make_client: MakeClient) -> None:
+    c = make_client(instance_id="inst-id")
+    listed = c.get(AGENTS).json()
+    for agent in listed:
+        assert c.get(f"{AGENTS}/{agent['id']}").json() == agent
+        assert c.get(f"{AGENTS}/{agent['id'].upper()}").json() == agent
+    other = derived_id("another-instance", "billing")
+    r = c.get(f"{AGENTS}/{other}")
+    assert r.status_code == 404
+    assert r.json() == {"detail": f"Agent {other} not found"}  # the ADK maps "Agent ... not found" to no agent
+    assert c.get(f"{AGENTS}/billing").status_code == 422
+    assert c.get(f"{AGENTS}/{listed[0]['id']}", headers={"Authorization": ""}).status_code == 401
