@@ -33,6 +33,7 @@ from pulumi.output import contains_unknowns
 
 from pulumi_phonecfg.client import PhoneApiClient
 from pulumi_phonecfg.errors import AuthenticationError, ConfigurationError, PhoneApiError
+from pulumi_phonecfg.fingerprints import security_matches
 from pulumi_phonecfg.models import (
     INPUT_FIELDS,
     LIST_FIELDS_SET_AFTER_CREATE,
@@ -43,7 +44,6 @@ from pulumi_phonecfg.models import (
     canonical_inputs,
     fields_for,
     outputs_from_api,
-    security_matches,
     validate_field,
     validate_inputs,
 )
