@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from collections.abc import Sequence
+
+EMULATOR_PACKAGES = ("fastapi", "uvicorn")
+EMULATOR_MISSING = "phonecfg emulator needs the emulator extra: pip install 'pulumi_phonecfg[emulator]'"
 
 USAGE = """usage: phonecfg <command> [options]
 
@@ -19,6 +23,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if args else 2
     command, rest = args[0], args[1:]
     if command == "emulator":
+        # The wheel leaves the emulator's web stack to an extra: say how to get it, not an ImportError.
+        if any(importlib.util.find_spec(package) is None for package in EMULATOR_PACKAGES):
+            print(EMULATOR_MISSING, file=sys.stderr)
+            return 2
         from pulumi_phonecfg.emulator.server import main as emulator_main
 
         return int(emulator_main(rest))
