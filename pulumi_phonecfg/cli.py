@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from collections.abc import Sequence
 
@@ -23,6 +22,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if args else 2
     command, rest = args[0], args[1:]
     if command == "emulator":
+        import importlib.util
+
         # The wheel leaves the emulator's web stack to an extra: say how to get it, not an ImportError.
         if any(importlib.util.find_spec(package) is None for package in EMULATOR_PACKAGES):
             print(EMULATOR_MISSING, file=sys.stderr)

@@ -21,11 +21,11 @@ config (`phone_numbers` in a PATCH); scripts that manage one number at a time us
 
 from __future__ import annotations
 
+import contextlib
 import json as json_module
 import logging
 import time
 from collections.abc import Callable, Mapping
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
@@ -111,7 +111,7 @@ class PhoneApiClient:
             follow_redirects=False,
         )
 
-    def operation(self) -> AbstractContextManager[Deadline]:
+    def operation(self) -> contextlib.AbstractContextManager[Deadline]:
         """Scope of one provider operation: every request inside it (this thread) shares one deadline."""
         return self.retrier.operation()
 

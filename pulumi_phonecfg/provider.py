@@ -13,10 +13,10 @@ dict carries `__provider`; during preview, check and diff see `pulumi.output.Unk
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, ClassVar, ParamSpec, TypeVar
 
 from pulumi.dynamic import (
@@ -33,7 +33,6 @@ from pulumi.output import contains_unknowns
 
 from pulumi_phonecfg.client import PhoneApiClient
 from pulumi_phonecfg.errors import AuthenticationError, ConfigurationError, PhoneApiError
-from pulumi_phonecfg.fingerprints import security_matches
 from pulumi_phonecfg.models import (
     INPUT_FIELDS,
     LIST_FIELDS_SET_AFTER_CREATE,
@@ -44,6 +43,7 @@ from pulumi_phonecfg.models import (
     canonical_inputs,
     fields_for,
     outputs_from_api,
+    security_matches,
     validate_field,
     validate_inputs,
 )
@@ -100,7 +100,7 @@ class PhoneConfigProvider(ResourceProvider):
                 self._client = client
             return client
 
-    @contextlib.contextmanager
+    @contextmanager
     def operation(self) -> Iterator[PhoneApiClient]:
         """The client, with one retry deadline (`phonecfg:timeout`) shared by every request of this engine call."""
         api = self.api()

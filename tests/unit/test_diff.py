@@ -14,8 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pulumi.output import Unknown
 
-from pulumi_phonecfg.fingerprints import fingerprint, fingerprint_matches
-from pulumi_phonecfg.models import outputs_from_api
+from pulumi_phonecfg.models import fingerprint, fingerprint_matches, outputs_from_api
 from pulumi_phonecfg.provider import check_inputs, diff_config
 
 NUMBERS = ["+14155550100", "+14155550101", "+12025550173", "+442071838750", "+33123456789", "+4930123456"]
