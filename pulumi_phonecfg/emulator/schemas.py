@@ -1,7 +1,7 @@
 """The emulator's own request/response models.
 
 Deliberately independent of the provider's models (``pulumi_phonecfg.models``): the emulator encodes
-our reading of the server contract (``docs/wxo-phone-api.md``) so it can disagree
+our reading of the server contract (``/work/shared/reference/wxo-phone-api.md``) so it can disagree
 with the provider.
 
 Request models ignore unknown keys (the ADK sends ``spec_version``/``kind``). Booleans and strings are
