@@ -80,6 +80,13 @@ def check_wheel_contents(wheel: Path) -> None:
 
 def main() -> int:
     python = os.environ.get("PYTHON", "python3.11")
+    # Nothing of the development setup may leak into the clean venv or the program: no PYTHONPATH, no
+    # interpreter override, no provider settings from the shell.
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("PULUMI_PYTHON_CMD", "PYTHONPATH", "VIRTUAL_ENV") and not key.startswith("PHONECFG_")
+    }
     with tempfile.TemporaryDirectory(prefix="phonecfg-wheel-check-") as temp:
         root = Path(temp)
         dist, venv, program = root / "dist", root / "venv", root / "program"
@@ -92,8 +99,8 @@ def main() -> int:
         check_wheel_contents(wheels[0])
 
         with step("install the wheel into a clean venv"):
-            run([python, "-m", "venv", venv])
-            run([venv / "bin" / "python", "-m", "pip", "install", "--quiet", wheels[0]])
+            run([python, "-m", "venv", venv], env=env)
+            run([venv / "bin" / "python", "-m", "pip", "install", "--quiet", wheels[0]], env=env)
         run(
             [
                 venv / "bin" / "python",
@@ -101,9 +108,10 @@ def main() -> int:
                 "import importlib.util as u, sys; "
                 "leaked = [m for m in ('fastapi', 'uvicorn') if u.find_spec(m)]; "
                 "sys.exit(f'the wheel pulled in {leaked}: they belong to the emulator extra' if leaked else 0)",
-            ]
+            ],
+            env=env,
         )
-        hint = subprocess.run([venv / "bin" / "phonecfg", "emulator"], capture_output=True, text=True)
+        hint = subprocess.run([venv / "bin" / "phonecfg", "emulator"], capture_output=True, text=True, env=env)
         if hint.returncode != 2 or "pulumi_phonecfg[emulator]" not in hint.stderr or hint.stderr.count("\n") != 1:
             raise SystemExit(f"[wheel-check] `phonecfg emulator` without the extra said: {hint.stderr!r}")
         say("lean: no fastapi/uvicorn; `phonecfg emulator` says how to install them")
@@ -121,11 +129,6 @@ def main() -> int:
                 """
             )
         )
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in ("PULUMI_PYTHON_CMD", "PYTHONPATH", "VIRTUAL_ENV") and not key.startswith("PHONECFG_")
-        }
         (root / "state").mkdir()
         env |= {"PULUMI_HOME": str(root / "home"), "PULUMI_BACKEND_URL": f"file://{root / 'state'}"}
 
