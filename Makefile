@@ -1,7 +1,9 @@
 # pulumi_phonecfg: developer and CI entry points.
 #
-#   make test       everything CI runs: venv + install + Pulumi CLI + lint + the whole pytest suite (incl. e2e)
+#   make test       everything CI runs, fastest checks first: lint, unit tests, contract and emulator tests, the
+#                   Pulumi CLI build, the end-to-end tests, then the wheel check
 #   make test-fast  lint + pytest without the end-to-end tests (no CLI needed)
+#   make wheel-check  build wheel + sdist, install the wheel into a clean venv, deploy a small program with it
 #   make demo       local emulator + `pulumi up` of the root project (stack "demo"); `make demo-stop` afterwards
 #   eval "$(make -s env)"   puts the offline Pulumi environment below into your shell
 #
@@ -19,7 +21,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.phonecfg-installed
 PYTEST_ARGS ?=
 
-# ---- the Pulumi environment: fully offline, file backend, passphrase secrets (the one place it is defined) ----
+# ---- the Pulumi environment: fully offline, file backend, passphrase secrets (the one place it is defined; ----
+# ---- tests/e2e/helpers.py and scripts read it from here, through `make -s env` or by running under make)  ----
 PULUMI_DIR := $(CURDIR)/.pulumi
 export PATH := $(PULUMI_DIR)/bin:$(VENV)/bin:$(PATH)
 export PULUMI_HOME := $(PULUMI_DIR)/home
@@ -33,12 +36,13 @@ export PULUMI_PYTHON_CMD := $(PY)
 PULUMI_ENV_VARS := PATH PULUMI_HOME PULUMI_BACKEND_URL PULUMI_CONFIG_PASSPHRASE PULUMI_SKIP_UPDATE_CHECK \
 	PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION PULUMI_SKIP_CONFIRMATIONS PULUMI_PYTHON_CMD
 
-.PHONY: help venv install cli lint test test-fast test-e2e demo demo-stop demo-clean env clean
+.PHONY: help venv install cli lint test test-unit test-fast test-e2e wheel-check demo demo-stop demo-clean env clean
 
 help:
-	@sed -n '3,8p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
+	@sed -n '3,10p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
 
-## Python: .venv with the package (editable) and its dev extras; reinstalled when pyproject.toml changes.
+## Python: .venv with the package (editable) and its dev extras (which include the emulator extra); reinstalled
+## when pyproject.toml changes.
 venv: $(STAMP)
 
 install: $(STAMP)
@@ -61,14 +65,25 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check pulumi_phonecfg tests __main__.py
 	$(PY) -m mypy --strict pulumi_phonecfg
 
-test: $(STAMP) cli lint
-	$(PY) -m pytest tests $(PYTEST_ARGS)
+# Fails fast: the checks that take seconds run before the CLI build and the minutes of end-to-end tests.
+test: $(STAMP) lint test-unit
+	$(PY) -m pytest tests --ignore=tests/unit -m 'not e2e' $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory cli
+	$(PY) -m pytest tests -m e2e $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory wheel-check
+
+test-unit: $(STAMP)
+	$(PY) -m pytest tests/unit $(PYTEST_ARGS)
 
 test-fast: $(STAMP) lint
 	$(PY) -m pytest tests -m 'not e2e' $(PYTEST_ARGS)
 
 test-e2e: $(STAMP) cli
 	$(PY) -m pytest tests -m e2e $(PYTEST_ARGS)
+
+## The wheel as a user gets it: see scripts/wheel_check.py.
+wheel-check: $(STAMP) cli
+	PYTHON=$(PYTHON) $(PY) scripts/wheel_check.py
 
 ## Demo: emulator on 127.0.0.1:8787 (state in .demo/), stack "demo" in the local file backend.
 demo: $(STAMP) cli

@@ -3,11 +3,14 @@
 IBM Cloud instances exchange the key at IBM Cloud IAM, AWS-hosted ones at IBM's MCSP token service. The token is
 cached per provider process and shared by the engine's worker threads; it is renewed shortly before it expires
 and once after a 401. A key the token service rejects fails at once, and every later request in the process
-fails with the same message instead of asking again (no retry storm against IAM).
+fails with the same message instead of asking again (no retry storm against IAM). Transient failures of the
+exchange (transport errors, 429, 5xx) are retried by the client's `Retrier`, inside the deadline of the provider
+operation that needed the token.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Generator
@@ -17,6 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from pulumi_phonecfg.errors import AuthenticationError
+from pulumi_phonecfg.retry import Retrier, RetryPolicy, retry_after_seconds
 
 AuthType = Literal["ibm_iam", "mcsp", "bearer"]
 AUTH_TYPES: Final = ("ibm_iam", "mcsp", "bearer")
@@ -26,6 +30,9 @@ DEFAULT_AUTH_URLS: Final[dict[str, str]] = {
 }
 AUTH_STEP: Final[dict[str, str]] = {"ibm_iam": "IBM Cloud IAM", "mcsp": "MCSP"}
 RENEW_MARGIN: Final = 60.0  # seconds before expiry; capped at a fifth of short lifetimes
+TRANSIENT_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
+
+log = logging.getLogger(__name__)
 
 
 def infer_auth_type(url: str | None, *, has_api_key: bool, has_token: bool) -> AuthType | None:
@@ -61,17 +68,20 @@ class ApiKeyToken(httpx.Auth):
         api_key: str,
         auth_url: str,
         http: httpx.Client,
-        retries: int = 3,
+        retrier: Retrier | None = None,
+        max_retries: int = 3,
+        request_timeout: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        """`clock` decides when the token is due for renewal; `retrier` how the exchange is retried."""
         self._auth_type = auth_type
         self._api_key = api_key
         self._auth_url = auth_url
         self._http = http
-        self._retries = retries
+        self._retrier = retrier or Retrier(RetryPolicy(max_retries=max_retries))
+        self._max_retries = max_retries
+        self._request_timeout = request_timeout
         self._clock = clock
-        self._sleep = sleep
         self._lock = threading.Lock()
         self._token: str | None = None
         self._renew_at = 0.0
@@ -102,31 +112,37 @@ class ApiKeyToken(httpx.Auth):
 
     def _exchange(self) -> None:
         """Get a new token (lock held, so concurrent callers wait for one exchange instead of each making one)."""
-        for attempt in range(self._retries + 1):
-            self.exchanges += 1
-            try:
-                response = self._post()
-            except httpx.TransportError as error:
-                problem = f"{type(error).__name__}"
-                transient = True
-            else:
-                if response.status_code < 400:
-                    self._accept(response)
-                    return
-                problem = f"HTTP {response.status_code}: {_auth_error_detail(response)}"
-                transient = response.status_code in (429, 500, 502, 503, 504)
-            if not transient:
-                self._failure = AuthenticationError(f"{self.step} failed: {problem}")
-                raise self._failure
-            if attempt < self._retries:
-                self._sleep(min(8.0, 0.5 * 2.0**attempt))
-        raise AuthenticationError(f"{self.step} failed after {self._retries + 1} attempts: {problem}")
+        with self._retrier.operation():
+            attempts = self._retrier.attempts(max_retries=self._max_retries)
+            while True:
+                self.exchanges += 1
+                retry_after: float | None = None
+                try:
+                    response = self._post(attempts.request_timeout(self._request_timeout))
+                except httpx.TransportError as error:
+                    problem = f"{type(error).__name__}"
+                    transient = True
+                else:
+                    log.debug("token exchange at %s -> %s", AUTH_STEP[self._auth_type], response.status_code)
+                    if response.status_code < 400:
+                        self._accept(response)
+                        return
+                    problem = f"HTTP {response.status_code}: {_auth_error_detail(response)}"
+                    transient = response.status_code in TRANSIENT_STATUSES
+                    retry_after = retry_after_seconds(response)
+                if not transient:
+                    self._failure = AuthenticationError(f"{self.step} failed: {problem}")
+                    raise self._failure
+                if not attempts.retry(retry_after):
+                    raise AuthenticationError(f"{self.step} failed{attempts.summary()}: {problem}")
 
-    def _post(self) -> httpx.Response:
+    def _post(self, timeout: float) -> httpx.Response:
+        headers = {"Accept": "application/json"}
+        limits = httpx.Timeout(timeout, connect=min(10.0, timeout))
         if self._auth_type == "ibm_iam":
             form = {"grant_type": "urn:ibm:params:oauth:grant-type:apikey", "apikey": self._api_key}
-            return self._http.post(self._auth_url, data=form, headers={"Accept": "application/json"})
-        return self._http.post(self._auth_url, json={"apikey": self._api_key}, headers={"Accept": "application/json"})
+            return self._http.post(self._auth_url, data=form, headers=headers, timeout=limits)
+        return self._http.post(self._auth_url, json={"apikey": self._api_key}, headers=headers, timeout=limits)
 
     def _accept(self, response: httpx.Response) -> None:
         try:

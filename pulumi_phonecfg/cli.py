@@ -8,6 +8,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+EMULATOR_PACKAGES = ("fastapi", "uvicorn")
+EMULATOR_MISSING = "phonecfg emulator needs the emulator extra: pip install 'pulumi_phonecfg[emulator]'"
+
 USAGE = """usage: phonecfg <command> [options]
 
 commands:
@@ -84,6 +87,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if args else 2
     command, rest = args[0], args[1:]
     if command == "emulator":
+        import importlib.util
+
+        # The wheel leaves the emulator's web stack to an extra: say how to get it, not an ImportError.
+        if any(importlib.util.find_spec(package) is None for package in EMULATOR_PACKAGES):
+            print(EMULATOR_MISSING, file=sys.stderr)
+            return 2
         from pulumi_phonecfg.emulator.server import main as emulator_main
 
         return int(emulator_main(rest))

@@ -1,29 +1,32 @@
-"""HTTP access to the phone-config API: URLs, auth and retries. Nothing here knows Pulumi.
+"""HTTP access to the phone-config API: URLs, requests and what a failed one means. Nothing here knows Pulumi.
 
-Settings live in `settings.py`, exceptions and redaction in `errors.py`.
+Settings live in `settings.py`, exceptions and redaction in `errors.py`, the retry policy (backoff, Retry-After,
+the per-operation deadline) in `retry.py`, tokens in `auth.py`.
 
-Every request goes through `PhoneApiClient._send`, which owns the retry policy:
-- GET, PATCH and DELETE are retried on transport errors, 429 (honouring Retry-After), 500, 502, 503 and 504;
+Every request goes through `PhoneApiClient._send`, which decides what is worth retrying:
+- GET, PATCH and DELETE are retried on transport errors, 429, 500, 502, 503 and 504;
 - POST is retried only when the server surely did not process it (connect error, 429, 503). Any other POST
   failure is *ambiguous* (it may have been committed): `_send` raises `AmbiguousCreateError`, and
   `create_config` then looks the config up and adopts it, or POSTs again only if it did not appear;
-- all of it bounded by `max_retries` and an overall per-operation deadline.
+- how long to wait and when to stop is `retry.Retrier`'s: `phonecfg:maxRetries` per request, and one
+  `phonecfg:timeout` deadline per provider operation (`PhoneApiClient.operation()`), shared by every request in it.
 
 Errors are `PhoneApiError`: one line with the operation, the HTTP status and the API's own `detail` messages.
-Credentials sent in a request body and the bearer token are scrubbed from every message.
+Credentials sent in a request body and the bearer token are scrubbed from every message and every log line.
+
+Public API beyond the lifecycle: the numbers methods (`list_numbers`, `add_number`, `update_number`,
+`delete_number`) reach the numbers sub-resource of a SIP trunk. The provider itself writes numbers as part of the
+config (`phone_numbers` in a PATCH); scripts that manage one number at a time use these.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json as json_module
-import os
-import random
-import sys
-import threading
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any, Final
 from urllib.parse import urlencode
 
@@ -39,6 +42,8 @@ from pulumi_phonecfg.errors import (
     redact,
     redact_body,
 )
+from pulumi_phonecfg.logs import debug_from_environment
+from pulumi_phonecfg.retry import Deadline, Retrier, RetryPolicy, retry_after_seconds
 from pulumi_phonecfg.settings import ProviderSettings
 
 PHONE_PATH: Final = "/v1/channels/phone"
@@ -48,24 +53,12 @@ AGENTS_PATH: Final = "/v1/orchestrate/agents"  # the listing IBM's ADK resolves 
 RETRYABLE_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
 # Statuses after which a POST surely was not processed: refused before any work was done.
 POST_SAFE_STATUSES: Final = frozenset({429, 503})
-MAX_BACKOFF: Final = 8.0
 MAX_DETAIL_CHARS: Final = 600
 # How far before our own clock a config's created_on may lie and still be the one our failed POST created.
 CREATED_ON_SKEW: Final = timedelta(minutes=2)
 
 
-def retry_after_seconds(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, float(parsedate_to_datetime(value).timestamp()) - time.time())
-    except (TypeError, ValueError):
-        return None
+log = logging.getLogger(__name__)
 
 
 class PhoneApiClient:
@@ -76,21 +69,21 @@ class PhoneApiClient:
         settings: ProviderSettings,
         *,
         transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        """`transport`, `clock` and `sleep` are seams for in-process tests (httpx.MockTransport, a fake clock)."""
         if not settings.url:
             raise ConfigurationError(
                 "no API URL: set it with `pulumi config set phonecfg:url <instance url>` or PHONECFG_URL"
             )
         auth_type = settings.resolved_auth_type()
+        debug_from_environment()
         self.settings = settings
+        self.retrier = Retrier(
+            RetryPolicy(max_retries=settings.max_retries, timeout=settings.timeout), clock=clock, sleep=sleep
+        )
         self._base = settings.url.rstrip("/") + PHONE_PATH
-        self._sleep = sleep
-        self._clock = clock
-        self._random = random.Random()
-        self._random_lock = threading.Lock()
-        timeout = httpx.Timeout(settings.request_timeout, connect=10.0)
         self._secrets: set[str] = set()
         auth: httpx.Auth
         if auth_type == "bearer":
@@ -101,23 +94,28 @@ class PhoneApiClient:
         else:
             if not settings.api_key:
                 raise ConfigurationError(f"phonecfg:authType is {auth_type} but phonecfg:apiKey is not set")
-            self._token_http = httpx.Client(transport=transport, timeout=timeout, follow_redirects=False)
-            auth = self.token_auth = ApiKeyToken(
+            self._token_http = httpx.Client(transport=transport, follow_redirects=False)
+            auth = ApiKeyToken(
                 auth_type=auth_type,
                 api_key=settings.api_key,
                 auth_url=settings.auth_url or DEFAULT_AUTH_URLS[auth_type],
                 http=self._token_http,
-                retries=min(settings.max_retries, 3),
-                sleep=sleep,
+                retrier=self.retrier,
+                max_retries=min(settings.max_retries, 3),
+                request_timeout=settings.request_timeout,
+                clock=clock,
             )
             self._secrets.add(settings.api_key)
         self._http = httpx.Client(
             auth=auth,
             transport=transport,
-            timeout=timeout,
             headers={"Accept": "application/json", "User-Agent": "pulumi_phonecfg"},
             follow_redirects=False,
         )
+
+    def operation(self) -> contextlib.AbstractContextManager[Deadline]:
+        """Scope of one provider operation: every request inside it (this thread) shares one deadline."""
+        return self.retrier.operation()
 
     def close(self) -> None:
         self._http.close()
@@ -131,44 +129,24 @@ class PhoneApiClient:
         """POST a config, never twice: after an ambiguous failure, adopt the config if it appeared."""
         operation = f"create phone config {label}"
         started = datetime.now(UTC)
-        attempt = 0
-        while True:
-            try:
-                return self._document(self._send("POST", self._base, operation, json=body), operation)
-            except AmbiguousCreateError as error:
+        with self.operation():
+            attempts = self.retrier.attempts()
+            while True:
                 try:
-                    created = self._find_created(body, started, operation)
-                except PhoneApiError as lookup:
-                    raise PhoneApiError(
-                        operation, error.status, f"{error.detail}; could not check whether it was created: {lookup}"
-                    ) from None
-                if created is not None:
-                    return created
-                attempt += 1
-                if attempt > self.settings.max_retries:
-                    raise
-                self._sleep(self._backoff(attempt, None))
-
-    def _find_created(self, body: Mapping[str, Any], started: datetime, operation: str) -> dict[str, Any] | None:
-        """The config a failed POST may have created: same name and kind, created since the POST began."""
-        name = str(body.get("name", "")).strip()
-        kind = body.get("service_provider") or "sip_trunk"
-        since = started - CREATED_ON_SKEW
-        candidates = [
-            config
-            for config in self.list_configs()
-            if str(config.get("name", "")).strip() == name
-            and (config.get("service_provider") or "sip_trunk") == kind
-            and _created_since(config.get("created_on"), since)
-        ]
-        if len(candidates) > 1:
-            ids = ", ".join(str(c.get("id")) for c in candidates)
-            raise PhoneApiError(
-                operation,
-                None,
-                f"the create may have gone through more than once: configs {ids} appeared; delete the extra",
-            )
-        return candidates[0] if candidates else None
+                    return self._document(self._send("POST", self._base, operation, json=body), operation)
+                except AmbiguousCreateError as error:
+                    try:
+                        configs = self.list_configs()
+                    except PhoneApiError as lookup:
+                        raise PhoneApiError(
+                            operation, error.status, f"{error.detail}; could not check whether it was created: {lookup}"
+                        ) from None
+                    created = _created_by_post(body, started, configs, operation, error)
+                    if created is not None:
+                        return created
+                    if not attempts.retry():
+                        detail = f"{error.detail}; no config appeared{attempts.summary()}"
+                        raise AmbiguousCreateError(operation, error.status, detail) from None
 
     def get_config(self, config_id: str) -> dict[str, Any] | None:
         """The config, or None when the API says 404."""
@@ -248,14 +226,6 @@ class PhoneApiClient:
             raise PhoneApiError(operation, response.status_code, "the response is not a JSON object")
         return document
 
-    def _backoff(self, attempt: int, response: httpx.Response | None) -> float:
-        hinted = retry_after_seconds(response) if response is not None else None
-        if hinted is not None:
-            return min(hinted, 60.0)
-        with self._random_lock:
-            jitter = self._random.uniform(0.5, 1.0)
-        return float(min(MAX_BACKOFF, 0.25 * 2.0**attempt) * jitter)
-
     def _send(
         self,
         method: str,
@@ -267,43 +237,75 @@ class PhoneApiClient:
         allow: set[int] | frozenset[int] = frozenset(),
     ) -> httpx.Response:
         secrets = self._secrets | collect_secrets(json)
-        deadline = self._clock() + self.settings.timeout
-        attempt = 0
-        while True:
-            started = self._clock()
-            response: httpx.Response | None = None
-            try:
-                response = self._http.request(method, url, json=json, params=params)
-            except httpx.TransportError as error:
-                retryable = method != "POST" or isinstance(error, httpx.ConnectError | httpx.ConnectTimeout)
-                problem = f"{type(error).__name__}: {error}"
-                self._debug(method, url, None, started, json)
-            else:
-                self._debug(method, url, response.status_code, started, json)
-                status = response.status_code
-                if status < 400 or status in allow:
-                    return response
-                retryable = status in (POST_SAFE_STATUSES if method == "POST" else RETRYABLE_STATUSES)
-                problem = describe_error_body(response)
-            wait = self._backoff(attempt, response)
-            if not retryable or attempt >= self.settings.max_retries or self._clock() + wait > deadline:
+        with self.operation():
+            attempts = self.retrier.attempts()
+            while True:
+                started = self.retrier.clock()
+                timeout = attempts.request_timeout(self.settings.request_timeout)
+                response: httpx.Response | None = None
+                retry_after: float | None = None
+                try:
+                    response = self._http.request(
+                        method,
+                        url,
+                        json=json,
+                        params=params,
+                        timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
+                    )
+                except httpx.TransportError as error:
+                    retryable = method != "POST" or isinstance(error, httpx.ConnectError | httpx.ConnectTimeout)
+                    problem = f"{type(error).__name__}: {error}"
+                    self._log(method, url, None, started, json)
+                else:
+                    self._log(method, url, response.status_code, started, json)
+                    status = response.status_code
+                    if status < 400 or status in allow:
+                        return response
+                    retryable = status in (POST_SAFE_STATUSES if method == "POST" else RETRYABLE_STATUSES)
+                    problem = describe_error_body(response)
+                    retry_after = retry_after_seconds(response)
+                if retryable and attempts.retry(retry_after):
+                    continue
                 status_code = response.status_code if response is not None else None
                 error_type = PhoneApiError
                 if method == "POST" and not retryable and (status_code is None or status_code >= 500):
                     error_type = AmbiguousCreateError
-                tries = f" (after {attempt + 1} attempts)" if attempt else ""
-                raise error_type(operation, status_code, redact(problem, secrets)[:MAX_DETAIL_CHARS] + tries)
-            attempt += 1
-            self._sleep(wait)
+                detail = redact(problem, secrets)[:MAX_DETAIL_CHARS] + attempts.summary()
+                raise error_type(operation, status_code, detail)
 
-    def _debug(self, method: str, url: str, status: int | None, started: float, body: Any = None) -> None:
-        if os.environ.get("PHONECFG_DEBUG") != "1":
+    def _log(self, method: str, url: str, status: int | None, started: float, body: Any = None) -> None:
+        if not log.isEnabledFor(logging.DEBUG):
             return
         path = "/" + url.split("://", 1)[-1].split("/", 1)[-1]
-        took = (self._clock() - started) * 1000
-        shown = f" body={json_module.dumps(redact_body(body))[:400]}" if body is not None else ""
+        took = (self.retrier.clock() - started) * 1000
         # Never headers (the token); bodies only with every credential replaced.
-        print(f"phonecfg: {method} {path} -> {status or 'no response'} ({took:.0f} ms){shown}", file=sys.stderr)
+        shown = f" body={json_module.dumps(redact_body(body))[:400]}" if body is not None else ""
+        log.debug("%s %s -> %s (%.0f ms)%s", method, path, status or "no response", took, shown)
+
+
+def _created_by_post(
+    body: Mapping[str, Any],
+    started: datetime,
+    configs: list[dict[str, Any]],
+    operation: str,
+    error: AmbiguousCreateError,
+) -> dict[str, Any] | None:
+    """The config a failed POST may have created: same name and kind, created since the POST began."""
+    name = str(body.get("name", "")).strip()
+    kind = body.get("service_provider") or "sip_trunk"
+    since = started - CREATED_ON_SKEW
+    candidates = [
+        config
+        for config in configs
+        if str(config.get("name", "")).strip() == name
+        and (config.get("service_provider") or "sip_trunk") == kind
+        and _created_since(config.get("created_on"), since)
+    ]
+    if len(candidates) > 1:
+        ids = ", ".join(str(c.get("id")) for c in candidates)
+        detail = f"the create may have gone through more than once: configs {ids} appeared; delete the extra"
+        raise PhoneApiError(operation, error.status, detail)
+    return candidates[0] if candidates else None
 
 
 def _created_since(created_on: Any, since: datetime) -> bool:

@@ -4,7 +4,7 @@ One canonical form serves both sides of every comparison. `check` turns program 
 filled, strings stripped, numbers in E.164, set-like lists sorted) and the provider turns API responses into
 the same shape (`outputs_from_api`), so `diff` can compare them key by key. Credentials are the exception:
 inputs carry them in plaintext (stored encrypted by Pulumi), outputs carry only salted fingerprints
-(`fingerprint`, `fingerprint_matches`), because the API never returns them.
+(`fingerprints.py`), because the API never returns them.
 
 Field names are the API's own (those of the PATCH body), so a program reads like the API document.
 """
@@ -14,9 +14,6 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import hashlib
-import hmac
-import secrets
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Final, Literal
 from uuid import UUID
@@ -32,12 +29,15 @@ from pydantic import (
     field_validator,
 )
 
+# The fingerprint scheme lives in fingerprints.py; the lifecycle and the tests reach it through this module too.
+from pulumi_phonecfg.fingerprints import SECRET_FIELDS, security_output
+from pulumi_phonecfg.fingerprints import fingerprint as fingerprint
+from pulumi_phonecfg.fingerprints import fingerprint_matches as fingerprint_matches
+from pulumi_phonecfg.fingerprints import security_matches as security_matches
+
 SIP_TRUNK: Final = "sip_trunk"
 GENESYS: Final = "genesys_audio_connector"
 ServiceProvider = Literal["sip_trunk", "genesys_audio_connector"]
-
-# Credentials the API accepts but never returns (write-only).
-SECRET_FIELDS: Final = ("password", "api_key", "client_secret")
 
 # Top-level fields, per kind, in the order they appear in the API document.
 COMMON_FIELDS: Final = ("name", "description", "service_provider", "security")
@@ -63,9 +63,6 @@ SIP_FLAG_DEFAULTS: Final[dict[str, Any]] = {
     "put_caller_on_hold_on_transfer": True,
     "send_provisional_response": True,
 }
-
-FINGERPRINT_SCHEME: Final = "pbkdf2_sha256"
-FINGERPRINT_ITERATIONS: Final = 10_000
 
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 
@@ -391,68 +388,6 @@ def canonical_inputs(model: PhoneConfigInputs) -> dict[str, Any]:
         if value is not None:
             result[name] = value
     return result
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Credentials: write-only, remembered as salted fingerprints
-
-
-def fingerprint(secret: str, *, salt: bytes | None = None) -> str:
-    """A salted one-way fingerprint of a credential: `pbkdf2_sha256$<iterations>$<salt>$<digest>`."""
-    salt = secrets.token_bytes(16) if salt is None else salt
-    digest = hashlib.pbkdf2_hmac("sha256", secret.encode(), salt, FINGERPRINT_ITERATIONS)
-    encode = base64.urlsafe_b64encode
-    return f"{FINGERPRINT_SCHEME}${FINGERPRINT_ITERATIONS}${encode(salt).decode()}${encode(digest).decode()}"
-
-
-def fingerprint_matches(secret: str, stored: Any) -> bool:
-    if not isinstance(stored, str):
-        return False
-    try:
-        scheme, iterations, salt_text, digest_text = stored.split("$")
-        salt = base64.urlsafe_b64decode(salt_text)
-        expected = base64.urlsafe_b64decode(digest_text)
-        rounds = int(iterations)
-    except ValueError:
-        return False
-    if scheme != FINGERPRINT_SCHEME:
-        return False
-    actual = hashlib.pbkdf2_hmac("sha256", secret.encode(), salt, rounds)
-    return hmac.compare_digest(actual, expected)
-
-
-def security_output(
-    desired: Mapping[str, Any], previous_fingerprints: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
-    """The `security` output for inputs `desired`: plain fields kept, credentials replaced by fingerprints.
-
-    A fingerprint that still matches is kept as it was, so an unchanged credential never changes state.
-    """
-    previous = previous_fingerprints or {}
-    output = {k: v for k, v in desired.items() if k not in SECRET_FIELDS}
-    fingerprints = {}
-    for key in SECRET_FIELDS:
-        value = desired.get(key)
-        if isinstance(value, str) and value:
-            kept = previous.get(key)
-            fingerprints[key] = kept if fingerprint_matches(value, kept) else fingerprint(value)
-    if fingerprints:
-        output["fingerprints"] = fingerprints
-    return output
-
-
-def security_matches(desired: Mapping[str, Any] | None, actual: Mapping[str, Any] | None) -> bool:
-    """Does the `security` output `actual` describe the `security` inputs `desired`?"""
-    desired, actual = dict(desired or {}), dict(actual or {})
-    stored = dict(actual.pop("fingerprints", None) or {})
-    for key in SECRET_FIELDS:
-        value = desired.pop(key, None)
-        if value is None:
-            if key in stored:
-                return False
-        elif not fingerprint_matches(value, stored.get(key)):
-            return False
-    return desired == actual
 
 
 # --------------------------------------------------------------------------------------------------------------

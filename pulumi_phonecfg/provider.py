@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, ClassVar, ParamSpec, TypeVar
 
-import httpx
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -76,7 +75,6 @@ class PhoneConfigProvider(ResourceProvider):
     """Pulumi dynamic provider for watsonx Orchestrate phone configs. Import path is permanent."""
 
     serialize_as_secret_always = False  # the pickle carries nothing secret: see __getstate__
-    transport: ClassVar[httpx.BaseTransport | None] = None  # test seam; never pickled
     _lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __getstate__(self) -> dict[str, Any]:
@@ -101,9 +99,16 @@ class PhoneConfigProvider(ResourceProvider):
             client = getattr(self, "_client", None)
             if client is None:
                 settings = getattr(self, "_settings", None) or ProviderSettings.from_sources(lambda _: None)
-                client = PhoneApiClient(settings, transport=self.transport)
+                client = PhoneApiClient(settings)
                 self._client = client
             return client
+
+    @contextmanager
+    def operation(self) -> Iterator[PhoneApiClient]:
+        """The client, with one retry deadline (`phonecfg:timeout`) shared by every request of this engine call."""
+        api = self.api()
+        with api.operation():
+            yield api
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         return check_inputs(news)
@@ -113,19 +118,23 @@ class PhoneConfigProvider(ResourceProvider):
 
     @_short_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
-        return create_config(self.api(), props)
+        with self.operation() as api:
+            return create_config(api, props)
 
     @_short_errors
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        return read_config(self.api(), id_, props)
+        with self.operation() as api:
+            return read_config(api, id_, props)
 
     @_short_errors
     def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
-        return update_config(self.api(), _id, _olds, _news)
+        with self.operation() as api:
+            return update_config(api, _id, _olds, _news)
 
     @_short_errors
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
-        delete_config(self.api(), _id)
+        with self.operation() as api:
+            delete_config(api, _id)
 
 
 # --------------------------------------------------------------------------------------------------------------

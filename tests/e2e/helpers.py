@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import shlex
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -24,18 +27,37 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
+@functools.cache
+def makefile_env() -> dict[str, str]:
+    """The offline Pulumi environment as the Makefile defines it (`make -s env`), the one place it is written."""
+    outer_make = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")  # when pytest itself runs under `make test`
+    result = subprocess.run(
+        ["make", "-s", "--no-print-directory", "-C", str(REPO), "env"],
+        env={k: v for k, v in os.environ.items() if k not in outer_make},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    exports: dict[str, str] = {}
+    for line in result.stdout.splitlines():
+        words = shlex.split(line)  # `export NAME=value`, the value quoted by bash's printf %q
+        if len(words) == 2 and words[0] == "export" and "=" in words[1]:
+            name, value = words[1].split("=", 1)
+            exports[name] = value
+    assert "PULUMI_BACKEND_URL" in exports, f"`make -s env` printed no Pulumi environment: {result.stdout!r}"
+    return exports
+
+
 def pulumi_env(base: Path) -> dict[str, str]:
-    """Offline settings for one isolated Pulumi home + file backend under `base`."""
+    """The Makefile's Pulumi environment, with its own PULUMI_HOME and file backend under `base`."""
     (base / "state").mkdir(parents=True, exist_ok=True)
     (base / "home").mkdir(parents=True, exist_ok=True)
     return {
+        **makefile_env(),
         "PULUMI_HOME": str(base / "home"),
         "PULUMI_BACKEND_URL": f"file://{base / 'state'}",
-        "PULUMI_CONFIG_PASSPHRASE": "e2e-test-passphrase",
-        "PULUMI_SKIP_UPDATE_CHECK": "true",
-        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-        "PULUMI_SKIP_CONFIRMATIONS": "true",
-        # Interpreter for the dynamic-provider shim (inline programs have no virtualenv runtime option).
+        # The dynamic-provider shim runs the interpreter running these tests (inline programs have no
+        # virtualenv runtime option), whichever venv that is.
         "PULUMI_PYTHON_CMD": sys.executable,
         # Provider config must come from the stack, never from the developer's shell.
         "PHONECFG_URL": "",

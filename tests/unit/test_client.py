@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pulumi_phonecfg.client import PhoneApiClient, retry_after_seconds
+from pulumi_phonecfg.client import PhoneApiClient
 from pulumi_phonecfg.errors import ConfigurationError, collect_secrets, describe_error_body, redact, redact_body
 from pulumi_phonecfg.settings import ProviderSettings
 
@@ -83,9 +83,3 @@ def test_credentials_are_found_and_scrubbed() -> None:
     assert collect_secrets(body) == {"fake-pw-1", "fake-key-2"}
     assert redact("echo fake-pw-1 and fake-key-2", collect_secrets(body)) == "echo [redacted] and [redacted]"
     assert redact_body(body)["security"] == {"password": "[redacted]", "username": "u"}
-
-
-def test_retry_after_in_seconds_or_as_a_date() -> None:
-    assert retry_after_seconds(response(429, {}, headers={"Retry-After": "3"})) == 3.0
-    assert retry_after_seconds(response(429, {}, headers={"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})) == 0.0
-    assert retry_after_seconds(response(429, {})) is None

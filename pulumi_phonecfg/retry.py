@@ -1,0 +1,169 @@
+"""The retry policy: exponential backoff with jitter, `Retry-After` honoured and capped, one deadline per operation.
+
+One `Retrier` per API client applies it to every request: the phone-config API calls of `client.py` and the token
+exchange of `auth.py`. Which failures are worth another attempt is the caller's business (a POST has stricter
+rules than a GET); how long to wait and when to stop is decided here, the same way for everyone.
+
+A provider operation (one `create`, `read`, `update` or `delete` of the engine) opens `Retrier.operation()`: every
+request made inside it, on the same thread, shares one deadline of `phonecfg:timeout` seconds, retries, token
+exchanges, lookups and clean-up requests included. A request made outside any operation opens its own.
+`phonecfg:maxRetries` bounds the retries of each single request. The first attempt of a request always goes out,
+even past the deadline (a clean-up DELETE must still be tried once), with its timeout cut to what is left of the
+deadline but never below `MIN_ATTEMPT_TIMEOUT`.
+
+Why not tenacity or stamina: both measure time with `time.monotonic()` from the start of one retried call, so a
+deadline shared by several calls (a POST, its lookup, a compensating DELETE) and a fake clock in tests would need
+our own stop, wait and clock code around them anyway.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Final
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+# An attempt made at or past the deadline still gets this long before it times out.
+MIN_ATTEMPT_TIMEOUT: Final = 5.0
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How long to wait before each retry and when to give up."""
+
+    max_retries: int = 5  # retries of one request, on top of its first attempt
+    timeout: float = 120.0  # the deadline of one provider operation (seconds), retries included
+    base_delay: float = 0.25  # the first backoff, before jitter; doubles with each retry
+    max_delay: float = 8.0  # the longest backoff, before jitter
+    max_retry_after: float = 60.0  # a server's Retry-After is honoured up to this many seconds
+
+    def delay(self, retry: int, retry_after: float | None, jitter: float) -> float:
+        """Seconds to wait before retry number `retry` (1 = the first retry).
+
+        `jitter` is a draw from [0.5, 1): the wait is somewhere in the upper half of the exponential step, so
+        clients that failed together do not come back together. A server's Retry-After wins, up to the cap.
+        """
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), self.max_retry_after)
+        return min(self.max_delay, self.base_delay * 2.0 ** (retry - 1)) * jitter
+
+
+@dataclass
+class Deadline:
+    """When the current provider operation must be over, on the retrier's clock."""
+
+    at: float
+    seconds: float
+
+
+_current_deadline: ContextVar[Deadline | None] = ContextVar("phonecfg_operation_deadline", default=None)
+
+
+class Retrier:
+    """Applies a `RetryPolicy`. Shared by the engine's worker threads; each thread has its own operation."""
+
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        seed: int | None = None,
+    ) -> None:
+        self.policy = policy
+        self.clock = clock
+        self.sleep = sleep
+        self._random = random.Random(seed)
+        self._random_lock = threading.Lock()
+
+    @contextmanager
+    def operation(self) -> Iterator[Deadline]:
+        """One provider operation: opens a deadline, or joins the one the caller already opened."""
+        current = _current_deadline.get()
+        if current is not None:
+            yield current
+            return
+        deadline = Deadline(at=self.clock() + self.policy.timeout, seconds=self.policy.timeout)
+        token = _current_deadline.set(deadline)
+        try:
+            yield deadline
+        finally:
+            _current_deadline.reset(token)
+
+    def attempts(self, *, max_retries: int | None = None) -> Attempts:
+        """The attempt counter of one request; call it inside `operation()`."""
+        deadline = _current_deadline.get()
+        if deadline is None:
+            raise RuntimeError("Retrier.attempts() outside Retrier.operation()")
+        limit = self.policy.max_retries if max_retries is None else max_retries
+        return Attempts(self, deadline, limit)
+
+    def jitter(self) -> float:
+        """A draw from [0.5, 1) (see `RetryPolicy.delay`)."""
+        with self._random_lock:
+            return self._random.uniform(0.5, 1.0)
+
+
+class Attempts:
+    """Counts the attempts of one request and decides, after a failed one, whether another is worth it."""
+
+    def __init__(self, retrier: Retrier, deadline: Deadline, max_retries: int) -> None:
+        self._retrier = retrier
+        self._deadline = deadline
+        self._max_retries = max_retries
+        self.made = 1  # the first attempt is being made as this object is created
+        self.stopped_by_deadline = False
+
+    def request_timeout(self, configured: float) -> float:
+        """The timeout for the attempt about to be made: no later than the deadline, but never too short."""
+        left = self._deadline.at - self._retrier.clock()
+        return min(configured, max(left, MIN_ATTEMPT_TIMEOUT))
+
+    def retry(self, retry_after: float | None = None) -> bool:
+        """After a failed attempt worth repeating: wait and return True, or return False when out of budget.
+
+        Out of budget: `max_retries` retries made already, or the wait would end past the deadline (then it
+        returns at once rather than sleep for nothing).
+        """
+        if self.made > self._max_retries:
+            return False
+        wait = self._retrier.policy.delay(self.made, retry_after, self._retrier.jitter())
+        if self._retrier.clock() + wait > self._deadline.at:
+            self.stopped_by_deadline = True
+            return False
+        log.debug("retry %d of %d in %.2f s", self.made, self._max_retries, wait)
+        self._retrier.sleep(wait)
+        self.made += 1
+        return True
+
+    def summary(self) -> str:
+        """What the attempts came to, for the end of an error line ('' after a single attempt in time)."""
+        parts = [f"after {self.made} attempts"] if self.made > 1 else []
+        if self.stopped_by_deadline:
+            parts.append(f"the {self._deadline.seconds:g} s phonecfg:timeout ran out")
+        return f" ({'; '.join(parts)})" if parts else ""
+
+
+def retry_after_seconds(response: httpx.Response, now: Callable[[], float] = time.time) -> float | None:
+    """The response's Retry-After in seconds (delta-seconds or an HTTP date), or None without a usable one."""
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, float(parsedate_to_datetime(value).timestamp()) - now())
+    except (TypeError, ValueError):
+        return None
