@@ -13,6 +13,7 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
+from pulumi_phonecfg.pickler_guard import isolated_pickler
 from pulumi_phonecfg.provider import PhoneConfigProvider
 
 TYPE_TOKEN = "pulumi-python:dynamic/phonecfg:PhoneConfig"
@@ -143,6 +144,7 @@ class PhoneConfig(pulumi.dynamic.Resource, module="phonecfg", name="PhoneConfig"
             "updated_by": None,
         }
         secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=["security"])
-        super().__init__(
-            PhoneConfigProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret_outputs)
-        )
+        with isolated_pickler():  # the SDK's provider pickling leaks a patch per resource: see pickler_guard
+            super().__init__(
+                PhoneConfigProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret_outputs)
+            )
