@@ -41,6 +41,7 @@ from pulumi_phonecfg.models import (
     api_value,
     canonical_field,
     canonical_inputs,
+    canonical_values,
     fields_for,
     outputs_from_api,
     security_matches,
@@ -163,7 +164,7 @@ def check_inputs(news: Mapping[str, Any]) -> CheckResult:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# diff: no HTTP; canonical new inputs against prior outputs
+# diff: no HTTP; canonical new inputs against prior outputs, whether or not they went through check
 
 
 def changed_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
@@ -181,7 +182,9 @@ def changed_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str
 
 
 def diff_config(olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
-    changed = changed_fields(olds, news)
+    # A pure function of canonical values: inputs that skipped `check` compare like checked ones (olds are
+    # outputs, canonical by construction). The per-property display of a preview is the engine's own.
+    changed = changed_fields(olds, canonical_values(news))
     replaces = [name for name in changed if name in REPLACE_FIELDS]
     # changes must be explicit: None would make the engine diff raw inputs itself, `__provider` included.
     return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
