@@ -80,6 +80,19 @@ demo-stop:
 demo-clean: $(STAMP) cli
 	scripts/demo.sh clean
 
+## Benchmarks: the provider through the engine vs the imperative baseline, tables + plots into docs/.
+## `make bench BENCH_ARGS="--large"` adds N = 500 and 1,000; `--latency-ms`, `--parallel`: see bench/run.py.
+BENCH_ARGS ?=
+BENCH_STAMP := $(VENV)/.phonecfg-bench-installed
+.PHONY: bench
+
+$(BENCH_STAMP): pyproject.toml | $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: $(STAMP) $(BENCH_STAMP) cli
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 ## Prints the Pulumi environment as shell exports: eval "$$(make -s env)"
 env:
 	@$(foreach v,$(PULUMI_ENV_VARS),printf 'export %s=%q\n' '$(v)' "$$$(v)";)
