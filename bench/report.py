@@ -38,6 +38,8 @@ def by_method(row: dict[str, Any] | None) -> str:
 
 def progress_line(row: dict[str, Any]) -> str:
     rss = ", ".join(f"{k} {v} MiB" for k, v in row.get("rss_mib", {}).items())
+    if row.get("cpu_seconds"):
+        rss += "; CPU s: " + ", ".join(f"{k} {v}" for k, v in row["cpu_seconds"].items())
     return (
         f"{row['tool']:8} N={row['n']:<5} latency={row['latency_ms']:g}ms {row['op']:10} "
         f"{row['seconds']:8.2f}s  {by_method(row):40} {rss}"
@@ -69,7 +71,8 @@ def tables(results: dict[str, Any]) -> str:
         f"Python {machine['python']}, Pulumi {machine['pulumi']}, commit `{machine['commit']}`; load average "
         f"{machine['load_average_at_start']} at the start, {machine.get('load_average_at_end', '?')} at the end "
         f"(the machine was shared: absolute times are noisy, ratios measured in the same run less so). "
-        f"Engine `--parallel`: {results['settings']['parallel'] or 'CLI default (8 on 2 CPUs)'}.",
+        f"Engine `--parallel`: {results['settings']['parallel'] or 'CLI default (8 on 2 CPUs)'}; "
+        f"`phonecfg:providerThreads`: {results['settings'].get('provider_threads') or 'default (32)'}.",
         "",
     ]
     for latency in latencies:
@@ -77,8 +80,8 @@ def tables(results: dict[str, Any]) -> str:
             f"### {latency:g} ms per request",
             "",
             "| N | operation | Pulumi s | baseline s | baseline / Pulumi | Pulumi requests | floor | "
-            "baseline requests | provider / engine / program peak RSS MiB |",
-            "|---:|---|---:|---:|---:|---|---:|---|---|",
+            "baseline requests | peak RSS MiB provider / engine / program | CPU s engine / program / provider |",
+            "|---:|---|---:|---:|---:|---|---:|---|---|---|",
         ]
         for n in sizes:
             for op in OPERATIONS:
@@ -88,9 +91,11 @@ def tables(results: dict[str, Any]) -> str:
                     continue
                 rss = (ours or {}).get("rss_mib", {})
                 memory = " / ".join(str(rss.get(k, "-")) for k in ("provider", "engine", "program"))
+                cpu = (ours or {}).get("cpu_seconds", {})
+                busy = " / ".join(str(cpu.get(k, "-")) for k in ("engine", "program", "provider"))
                 out.append(
                     f"| {n} | {TITLES[op]} | {_seconds(ours)} | {_seconds(theirs)} | {_ratio(theirs, ours)} | "
-                    f"{by_method(ours)} | {floor(op, n)} | {by_method(theirs)} | {memory} |"
+                    f"{by_method(ours)} | {floor(op, n)} | {by_method(theirs)} | {memory} | {busy} |"
                 )
         out.append("")
     if len(latencies) == 2:

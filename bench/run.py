@@ -26,6 +26,7 @@ import os
 import platform
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -65,12 +66,17 @@ def _role(cmdline: str) -> str | None:
 
 
 class PeakRss:
-    """Samples VmHWM (peak resident set) of a process tree: the engine (root) and its provider/program children."""
+    """Samples a process tree: the engine (root) and its provider/program children.
+
+    Per role: the peak resident set (VmHWM) and the CPU seconds used (utime + stime, last sample of each process),
+    which shows where the time of an operation goes.
+    """
 
     def __init__(self, root_pid: int, interval: float = 0.05) -> None:
         self.root_pid = root_pid
         self.interval = interval
         self.peak_kib: dict[str, int] = {}
+        self._cpu_ticks: dict[int, tuple[str, int]] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -89,13 +95,16 @@ class PeakRss:
 
     def sample(self) -> None:
         parents: dict[int, int] = {}
+        ticks: dict[int, int] = {}
         for entry in os.scandir("/proc"):
             if entry.name.isdigit():
                 try:
                     stat = Path(entry.path, "stat").read_text()
                 except OSError:
                     continue
-                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+                fields = stat.rsplit(")", 1)[1].split()
+                parents[int(entry.name)] = int(fields[1])
+                ticks[int(entry.name)] = int(fields[11]) + int(fields[12])  # utime + stime
         tree = {self.root_pid}
         grew = True
         while grew:
@@ -110,8 +119,18 @@ class PeakRss:
                 continue
             role = "engine" if pid == self.root_pid else _role(cmdline)
             hwm = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
-            if role is not None and hwm > self.peak_kib.get(role, 0):
-                self.peak_kib[role] = hwm
+            if role is None:
+                role = "other"  # the language host, the provider shim
+            else:
+                self.peak_kib[role] = max(hwm, self.peak_kib.get(role, 0))
+            self._cpu_ticks[pid] = (role, ticks.get(pid, 0))
+
+    def cpu_seconds(self) -> dict[str, float]:
+        per_tick = os.sysconf("SC_CLK_TCK")
+        used: Counter[str] = Counter()
+        for role, count in self._cpu_ticks.values():
+            used[role] += count
+        return {role: round(count / per_tick, 2) for role, count in sorted(used.items())}
 
 
 # ---------------------------------------------------------------------------------------------- Pulumi
@@ -158,8 +177,8 @@ class PulumiProject:
             raise RuntimeError(f"pulumi {' '.join(args)} failed ({done.returncode}):\n{output}")
         return done
 
-    def measured(self, *args: str) -> tuple[float, dict[str, int]]:
-        """Runs one CLI operation; returns its wall time and the peak RSS (KiB) by role."""
+    def measured(self, *args: str) -> tuple[float, PeakRss]:
+        """Runs one CLI operation; returns its wall time and what was sampled of its processes."""
         parallel = ["--parallel", str(self.parallel)] if self.parallel and args[0] != "preview" else []
         command = ["pulumi", *args, *parallel, "--non-interactive", "--suppress-progress", "--suppress-outputs"]
         with self.log.open("a") as log:
@@ -173,10 +192,12 @@ class PulumiProject:
         if code != 0:
             tail = self.log.read_text()[-3000:]
             raise RuntimeError(f"pulumi {' '.join(args)} failed ({code}):\n{tail}")
-        return elapsed, rss.peak_kib
+        return elapsed, rss
 
-    def setup(self, url: str, token: str, count: int) -> None:
+    def setup(self, url: str, token: str, count: int, provider_threads: int | None) -> None:
         self.run("stack", "init", STACK)
+        if provider_threads is not None:
+            self.run("config", "set", "phonecfg:providerThreads", str(provider_threads))
         self.run("config", "set", "phonecfg:url", url)
         self.run("config", "set", "--secret", "phonecfg:token", token)
         self.run("config", "set", "bench:count", str(count))
@@ -214,11 +235,13 @@ def emulator_with_latency(latency_ms: float) -> Iterator[RunningEmulator]:
         yield emulator
 
 
-def run_pulumi(emulator: RunningEmulator, count: int, latency_ms: float, parallel: int | None) -> list[dict[str, Any]]:
+def run_pulumi(
+    emulator: RunningEmulator, count: int, latency_ms: float, parallel: int | None, provider_threads: int | None
+) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="phonecfg-bench-") as tmp:
         project = PulumiProject(Path(tmp), parallel)
-        project.setup(emulator.url, emulator.token, count)
+        project.setup(emulator.url, emulator.token, count, provider_threads)
 
         def next_revision() -> None:
             project.run("config", "set", "bench:revision", "2")
@@ -239,7 +262,8 @@ def run_pulumi(emulator: RunningEmulator, count: int, latency_ms: float, paralle
             seconds, rss = project.measured(*args)
             row = {"tool": "pulumi", "n": count, "latency_ms": latency_ms, "op": op, "seconds": round(seconds, 3)}
             row["requests"] = requests_by_method(emulator)
-            row["rss_mib"] = {role: round(kib / 1024, 1) for role, kib in sorted(rss.items())}
+            row["rss_mib"] = {role: round(kib / 1024, 1) for role, kib in sorted(rss.peak_kib.items())}
+            row["cpu_seconds"] = rss.cpu_seconds()
             rows.append(row)
             print(report.progress_line(row), flush=True)
             if op == "up":
@@ -307,10 +331,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="comma-separated N values")
     parser.add_argument("--large", action="store_true", help=f"also N = {', '.join(map(str, LARGE_SIZES))}")
     parser.add_argument("--parallel", type=int, default=None, help="pulumi --parallel (default: the CLI's)")
+    parser.add_argument(
+        "--provider-threads", type=int, default=None, help="phonecfg:providerThreads (default: the provider's, 32)"
+    )
     parser.add_argument("--no-baseline", action="store_true", help="skip the imperative baseline")
     parser.add_argument("--no-plots", action="store_true", help="skip the PNG plots (no matplotlib needed)")
     parser.add_argument("--out", type=Path, default=REPO / "docs", help="where results, tables and plots go")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop emulators and remove temp dirs on SIGTERM
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if args.large:
@@ -321,7 +349,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     results: dict[str, Any] = {
         "machine": machine(),
-        "settings": {"latency_ms": args.latency_ms, "sizes": sizes, "parallel": args.parallel},
+        "settings": {
+            "latency_ms": args.latency_ms,
+            "sizes": sizes,
+            "parallel": args.parallel,
+            "provider_threads": args.provider_threads,
+        },
         "rows": [],
     }
     args.out.mkdir(parents=True, exist_ok=True)
@@ -329,7 +362,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for count in sizes:
         for latency in latencies:
             with emulator_with_latency(latency) as emulator:
-                results["rows"] += run_pulumi(emulator, count, latency, args.parallel)
+                results["rows"] += run_pulumi(emulator, count, latency, args.parallel, args.provider_threads)
                 if not args.no_baseline:
                     emulator.reset()
                     results["rows"] += run_baseline(emulator, count, latency)

@@ -48,6 +48,7 @@ from pulumi_phonecfg.models import (
     validate_field,
     validate_inputs,
 )
+from pulumi_phonecfg.provider_server import widen_provider_server
 from pulumi_phonecfg.settings import ProviderSettings
 
 PROVIDER_KEY = "__provider"
@@ -85,6 +86,7 @@ class PhoneConfigProvider(ResourceProvider):
     @_short_errors
     def configure(self, req: ConfigureRequest) -> None:
         settings = ProviderSettings.from_sources(req.config.get)
+        widen_provider_server(settings.provider_threads)  # the server runs only 4 calls at once: see provider_server
         with self._lock:
             previous: PhoneApiClient | None = getattr(self, "_client", None)
             self._settings: ProviderSettings | None = settings
