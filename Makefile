@@ -93,6 +93,11 @@ $(BENCH_STAMP): pyproject.toml | $(STAMP)
 bench: $(STAMP) $(BENCH_STAMP) cli
 	$(PY) bench/run.py $(BENCH_ARGS)
 
+## IBM's ADK (ibm-watsonx-orchestrate) in its own cached venv for tests/conformance; the tests also build it on first use.
+.PHONY: adk-venv
+adk-venv:
+	scripts/adk-venv.sh >/dev/null
+
 ## Prints the Pulumi environment as shell exports: eval "$$(make -s env)"
 env:
 	@$(foreach v,$(PULUMI_ENV_VARS),printf 'export %s=%q\n' '$(v)' "$$$(v)";)

@@ -10,8 +10,8 @@ fake and comes from stack config (set as secrets by `scripts/demo.sh`):
     phonecfg-demo:genesysApiKey       (secret)  Genesys Audio Connector API key
     phonecfg-demo:genesysClientSecret (secret)  Genesys Audio Connector client secret (base64)
 
-The agent and environment ids are fixed example UUIDs; override them with the optional config keys
-`supportAgentId`, `salesAgentId`, `draftEnvironmentId` and `liveEnvironmentId`.
+Agents are named, never given as UUIDs: `get_agent` looks them up in the stack's own tenant (the emulator serves
+the demo agents `customer-care`, `billing` and `after-hours`), so the same program works in every tenant.
 """
 
 from __future__ import annotations
@@ -20,14 +20,13 @@ from typing import Any
 
 import pulumi
 
-from pulumi_phonecfg import PhoneConfig
+from pulumi_phonecfg import PhoneConfig, get_agent
 
 cfg = pulumi.Config()
 
-SUPPORT_AGENT = cfg.get("supportAgentId") or "6f1c2a5e-1d2b-4c3d-8e4f-5a6b7c8d9e01"
-SALES_AGENT = cfg.get("salesAgentId") or "0b9a8c7d-6e5f-4a3b-9c2d-1e0f2a3b4c02"
-DRAFT_ENV = cfg.get("draftEnvironmentId") or "d4e5f6a7-b8c9-4d0e-8f1a-2b3c4d5e6f03"
-LIVE_ENV = cfg.get("liveEnvironmentId") or "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c04"
+customer_care = get_agent("customer-care")  # environment="live" by default
+billing_draft = get_agent("billing", environment="draft")
+after_hours = get_agent("after-hours", environment="draft")  # never deployed: it has no live environment
 
 sip_trunk = PhoneConfig(
     "support-sip-trunk",
@@ -54,11 +53,16 @@ sip_trunk = PhoneConfig(
     phone_numbers=[
         {
             "phone_number": "+14155550101",
-            "description": "Support hotline, routed to the live support agent",
-            "agent_id": SUPPORT_AGENT,
-            "environment_id": LIVE_ENV,
+            "description": "Support hotline, routed to the live customer-care agent",
+            "agent_id": customer_care.agent_id,
+            "environment_id": customer_care.environment_id,
         },
-        {"phone_number": "+14155550102", "description": "Support overflow"},
+        {
+            "phone_number": "+14155550102",
+            "description": "Support overflow, routed to the after-hours agent (draft)",
+            "agent_id": after_hours.agent_id,
+            "environment_id": after_hours.environment_id,
+        },
         {"phone_number": "+12025550103", "description": "East-coast support"},
     ],
 )
@@ -67,14 +71,14 @@ genesys = PhoneConfig(
     "genesys-audio-connector",
     name="Genesys Audio Connector",
     service_provider="genesys_audio_connector",
-    description="Genesys Cloud Audio Connector for the support and sales agents (demo; fake credentials)",
+    description="Genesys Cloud Audio Connector for the customer-care and billing agents (demo; fake credentials)",
     security={
         "api_key": cfg.require_secret("genesysApiKey"),
         "client_secret": cfg.require_secret("genesysClientSecret"),
     },
     attached_environments=[
-        {"agent_id": SUPPORT_AGENT, "environment_id": LIVE_ENV},
-        {"agent_id": SALES_AGENT, "environment_id": DRAFT_ENV},
+        {"agent_id": customer_care.agent_id, "environment_id": customer_care.environment_id},
+        {"agent_id": billing_draft.agent_id, "environment_id": billing_draft.environment_id},
     ],
 )
 
@@ -88,3 +92,7 @@ pulumi.export("sip_trunk_numbers", sip_trunk.phone_numbers.apply(_numbers))
 pulumi.export("genesys_id", genesys.id)
 pulumi.export("genesys_attached_environments", genesys.attached_environments)
 pulumi.export("tenant_id", sip_trunk.tenant_id)
+# What the carrier and Genesys Cloud need; another stack can read them through a StackReference.
+pulumi.export("sip_uri", sip_trunk.sip_uri)
+pulumi.export("genesys_audio_connect_uri", genesys.audio_connect_uri)
+pulumi.export("genesys_connectors", genesys.connectors)

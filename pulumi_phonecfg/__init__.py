@@ -9,6 +9,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pulumi_phonecfg.agents import AgentLookupError, GetAgentResult, get_agent, get_agent_output
     from pulumi_phonecfg.errors import AuthenticationError, ConfigurationError, PhoneApiError
     from pulumi_phonecfg.provider import PhoneConfigProvider
     from pulumi_phonecfg.resource import (
@@ -23,6 +24,10 @@ if TYPE_CHECKING:
     )
 
 _EXPORTS = {
+    "AgentLookupError": "pulumi_phonecfg.agents",
+    "GetAgentResult": "pulumi_phonecfg.agents",
+    "get_agent": "pulumi_phonecfg.agents",
+    "get_agent_output": "pulumi_phonecfg.agents",
     "AuthenticationError": "pulumi_phonecfg.errors",
     "ConfigurationError": "pulumi_phonecfg.errors",
     "PhoneApiError": "pulumi_phonecfg.errors",
@@ -38,18 +43,22 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "AgentLookupError",
     "AttachedEnvironmentArgs",
     "AuthenticationError",
     "CallFailureArgs",
     "ConfigurationError",
     "CustomInviteHeaderArgs",
     "ErrorHandlingArgs",
+    "GetAgentResult",
     "PhoneApiError",
     "PhoneConfig",
     "PhoneConfigProvider",
     "PhoneNumberArgs",
     "SecurityArgs",
     "TransferFailureArgs",
+    "get_agent",
+    "get_agent_output",
 ]
 
 

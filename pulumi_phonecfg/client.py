@@ -21,10 +21,11 @@ import random
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, Final
+from urllib.parse import urlencode
 
 import httpx
 
@@ -41,6 +42,7 @@ from pulumi_phonecfg.errors import (
 from pulumi_phonecfg.settings import ProviderSettings
 
 PHONE_PATH: Final = "/v1/channels/phone"
+AGENTS_PATH: Final = "/v1/orchestrate/agents"  # the listing IBM's ADK resolves agent names with
 # Idempotent requests (GET, PATCH with append=false, DELETE) are retried on these; 500 included, since
 # repeating an idempotent request is harmless whether or not the first one took effect.
 RETRYABLE_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
@@ -201,6 +203,18 @@ class PhoneApiClient:
         """Delete; False when it was already gone (404)."""
         response = self._send("DELETE", f"{self._base}/{config_id}", f"delete phone config {config_id}", allow={404})
         return response.status_code != 404
+
+    # -- agents ------------------------------------------------------------------------------------------------
+
+    def list_agents(self, names: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """Agents of the tenant, as the API lists them; only those named when `names` is given."""
+        query = [("names", name) for name in names or ()] + [("include_hidden", "true")]
+        url = f"{self._base.removesuffix(PHONE_PATH)}{AGENTS_PATH}?{urlencode(query)}"
+        response = self._send("GET", url, "list agents")
+        body = _json(response)
+        if not isinstance(body, list):
+            raise PhoneApiError("list agents", response.status_code, "the response is not a JSON list of agents")
+        return [agent for agent in body if isinstance(agent, dict)]
 
     # -- phone numbers (SIP trunks) ---------------------------------------------------------------------------
 

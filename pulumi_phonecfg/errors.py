@@ -39,6 +39,10 @@ class AmbiguousCreateError(PhoneApiError):
     """A POST failed in a way that leaves open whether the config was created."""
 
 
+class ConfigConflictError(Exception):
+    """A create whose name is taken by a config of the same kind, or an adoption with several candidates."""
+
+
 def describe_error_body(response: httpx.Response) -> str:
     """The API's `detail`, made readable: FastAPI 422 items as `loc: msg`, quota errors by code and limit."""
     try:

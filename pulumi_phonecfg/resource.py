@@ -107,6 +107,10 @@ class PhoneConfig(pulumi.dynamic.Resource, module="phonecfg", name="PhoneConfig"
     created_by: pulumi.Output[str]
     updated_at: pulumi.Output[str]
     updated_by: pulumi.Output[str]
+    # What the other side needs (derived from the instance URL and tenant_id; see integration.py):
+    sip_uri: pulumi.Output[str | None]  # SIP trunks: the URI the carrier sends calls to
+    audio_connect_uri: pulumi.Output[str | None]  # Genesys: Audio Connector base URI
+    connectors: pulumi.Output[list[dict[str, str]] | None]  # Genesys: {agent_id, environment_id, connector_id}
 
     def __init__(
         self,
@@ -122,8 +126,16 @@ class PhoneConfig(pulumi.dynamic.Resource, module="phonecfg", name="PhoneConfig"
         error_handling: ErrorHandlingArgs | Mapping[str, Any] | None = None,
         phone_numbers: Sequence[PhoneNumberArgs | Mapping[str, Any]] | None = None,
         attached_environments: Sequence[AttachedEnvironmentArgs | Mapping[str, Any]] | None = None,
+        adopt_existing: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """`adopt_existing=True`: on create, take over the one existing config with this name and kind (bring it
+        to the declared state, keep its id) instead of refusing to duplicate it. Unset: the stack's
+        `phonecfg:adoptExisting` (default false). Never sent to the API; changing it changes nothing.
+
+        Replacements delete the old config first (`delete_before_replace=True` unless `opts` says otherwise):
+        the replacement has the same name, and a SIP trunk's numbers can belong to one config only.
+        """
         props: dict[str, Any] = {
             "name": name,
             "service_provider": service_provider,
@@ -136,15 +148,19 @@ class PhoneConfig(pulumi.dynamic.Resource, module="phonecfg", name="PhoneConfig"
             "error_handling": to_plain(error_handling),
             "phone_numbers": to_plain(phone_numbers),
             "attached_environments": to_plain(attached_environments),
+            "adopt_existing": adopt_existing,
             # Outputs only the server writes: declared so they are attributes of the resource.
             "tenant_id": None,
             "created_on": None,
             "created_by": None,
             "updated_at": None,
             "updated_by": None,
+            "sip_uri": None,
+            "audio_connect_uri": None,
+            "connectors": None,
         }
+        defaults = pulumi.ResourceOptions(delete_before_replace=True)  # the program's opts win
         secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=["security"])
+        options = pulumi.ResourceOptions.merge(pulumi.ResourceOptions.merge(defaults, opts), secret_outputs)
         with isolated_pickler():  # the SDK's provider pickling leaks a patch per resource: see pickler_guard
-            super().__init__(
-                PhoneConfigProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret_outputs)
-            )
+            super().__init__(PhoneConfigProvider(), resource_name, props, options)

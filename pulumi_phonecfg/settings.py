@@ -29,6 +29,8 @@ class ProviderSettings:
     request_timeout: float = 30.0
     # Provider calls the dynamic-provider server may run at once (provider_server.py); the SDK's own is 4.
     provider_threads: int = 32
+    # Default of `PhoneConfig(adopt_existing=...)` when a resource does not set it (`phonecfg:adoptExisting`).
+    adopt_existing: bool = False
 
     @classmethod
     def from_sources(
@@ -60,6 +62,7 @@ class ProviderSettings:
             provider_threads=_parse_count(
                 "providerThreads", setting("providerThreads", "PHONECFG_PROVIDER_THREADS"), cls.provider_threads
             ),
+            adopt_existing=_parse_bool("adoptExisting", setting("adoptExisting", "PHONECFG_ADOPT_EXISTING")),
         )
 
     def resolved_auth_type(self) -> AuthType:
@@ -78,6 +81,15 @@ class ProviderSettings:
                 "or PHONECFG_API_KEY / PHONECFG_TOKEN"
             )
         return inferred
+
+
+def _parse_bool(key: str, text: str | None) -> bool:
+    if text is None:
+        return False
+    value = text.strip().lower()
+    if value not in ("true", "false"):
+        raise ConfigurationError(f"phonecfg:{key} must be true or false, got {text!r}")
+    return value == "true"
 
 
 def _parse_number(key: str, text: str | None, default: float) -> float:

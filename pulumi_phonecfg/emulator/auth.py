@@ -27,7 +27,6 @@ _SECRET_KEY = "jwt_signing_secret"
 @dataclass(frozen=True)
 class IssuedToken:
     token: str
-    issued_at: int
     expires_at: int
     lifetime: int
 
@@ -100,7 +99,7 @@ class TokenAuthority:
         )
         with self._lock:
             signature = hmac.new(self._secret, signing_input.encode(), hashlib.sha256).digest()
-        return IssuedToken(f"{signing_input}.{_b64url(signature)}", now, now + self.lifetime, self.lifetime)
+        return IssuedToken(f"{signing_input}.{_b64url(signature)}", now + self.lifetime, self.lifetime)
 
     def authenticate(self, authorization: str | None) -> str | None:
         """Return the principal (subject) for an ``Authorization`` header value, or None if invalid."""

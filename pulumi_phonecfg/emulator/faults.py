@@ -44,7 +44,6 @@ class FaultDecision:
     status: int
     retry_after: int | None = None
     delay: float = 0.0
-    source: str = "rule"  # "rule" or "random"
 
 
 class _ActiveRule:
@@ -110,12 +109,12 @@ class FaultEngine:
     def _random_decision(self) -> FaultDecision:
         choice = self._rng.choice(RANDOM_FAULTS)
         if choice == "429":
-            return FaultDecision("status", 429, retry_after=self._rng.randint(0, 1), source="random")
+            return FaultDecision("status", 429, retry_after=self._rng.randint(0, 1))
         if choice == "drop":
-            return FaultDecision("drop", DEFAULT_STATUS["drop"], source="random")
+            return FaultDecision("drop", DEFAULT_STATUS["drop"])
         if choice == "commit_then_fail":
-            return FaultDecision("commit_then_fail", 500, source="random")
-        return FaultDecision("status", int(choice), source="random")
+            return FaultDecision("commit_then_fail", 500)
+        return FaultDecision("status", int(choice))
 
 
 # Set while a deliberately dropped response is being abandoned, so the uvicorn error it triggers

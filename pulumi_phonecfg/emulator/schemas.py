@@ -1,12 +1,12 @@
 """The emulator's own request/response models.
 
 Deliberately independent of the provider's models (``pulumi_phonecfg.models``): the emulator encodes
-our reading of the server contract (``/work/shared/reference/wxo-phone-api.md``) so it can disagree
-with the provider.
+our reading of the server contract (the API reference, see docs/emulator.md) so it can disagree with
+the provider.
 
 Request models ignore unknown keys (the ADK sends ``spec_version``/``kind``). Booleans and strings are
 strict (no ``"true"`` -> ``True`` coercion, no number -> string coercion). Cross-field rules live in
-``app.py`` because they depend on the stored document (PATCH) and on ``service_provider``.
+``validation.py`` because they depend on the stored document (PATCH) and on ``service_provider``.
 """
 
 from __future__ import annotations
@@ -197,6 +197,20 @@ class PhoneConfigList(BaseModel):
 
 class PhoneNumberList(BaseModel):
     phone_numbers: list[PhoneNumberOut]
+
+
+class AgentEnvironmentOut(BaseModel):
+    id: str
+    name: Literal["draft", "live"]
+
+
+class AgentOut(BaseModel):
+    """An item of the agents listing (reference §1.9; the real one has more fields)."""
+
+    id: str
+    name: str
+    display_name: str
+    environments: list[AgentEnvironmentOut]
 
 
 class IamTokenOut(BaseModel):

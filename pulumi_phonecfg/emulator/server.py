@@ -18,6 +18,7 @@ import threading
 from collections.abc import Sequence
 from typing import cast
 
+from pulumi_phonecfg.emulator.agents import AgentsFileError, EmulatedAgent, load_agents
 from pulumi_phonecfg.emulator.settings import (
     DEFAULT_INSTANCE_ID,
     DEFAULT_SUBSCRIPTION_ID,
@@ -29,6 +30,9 @@ from pulumi_phonecfg.emulator.settings import (
 URL_PREFIX = "PHONECFG_EMULATOR_URL="
 ENV_TOKEN = "PHONECFG_EMULATOR_TOKEN"
 ENV_API_KEYS = "PHONECFG_EMULATOR_API_KEYS"
+# What serving needs beyond the provider's own dependencies (the wheel's `emulator` extra).
+SERVER_PACKAGES = frozenset({"fastapi", "starlette", "uvicorn", "h11"})
+INSTALL_HINT = "pip install 'pulumi_phonecfg[emulator]'"
 
 
 def _probability(text: str) -> float:
@@ -69,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--fault-seed", type=int, default=None, help="seed for --fault-rate")
     parser.add_argument("--instance-id", type=_instance_id, default=DEFAULT_INSTANCE_ID)
     parser.add_argument("--subscription-id", default=DEFAULT_SUBSCRIPTION_ID)
+    parser.add_argument(
+        "--agents",
+        metavar="FILE",
+        default=None,
+        help="JSON list of agents to serve at /v1/orchestrate/agents (default: a demo set derived from --instance-id)",
+    )
     parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     return parser
 
@@ -109,12 +119,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"no credentials: pass --token/--api-key or set ${ENV_TOKEN}/${ENV_API_KEYS}")
     if args.fault_seed is not None and args.fault_rate == 0.0:
         parser.error("--fault-seed needs --fault-rate")
+    agents: tuple[EmulatedAgent, ...] | None = None
+    if args.agents is not None:
+        try:
+            agents = load_agents(args.agents, args.instance_id)
+        except AgentsFileError as exc:
+            print(f"phonecfg emulator: {exc}", file=sys.stderr)
+            return 2
 
     # Heavy imports only after the arguments are known to be good (fast --help and usage errors).
-    import uvicorn
+    try:
+        import uvicorn
 
-    from pulumi_phonecfg.emulator.app import create_app
-    from pulumi_phonecfg.emulator.faults import DeliberateDropFilter
+        from pulumi_phonecfg.emulator.app import create_app
+        from pulumi_phonecfg.emulator.faults import DeliberateDropFilter
+    except ImportError as exc:
+        if (exc.name or "").partition(".")[0] not in SERVER_PACKAGES:
+            raise
+        print(f"phonecfg emulator: {exc.name} is not installed: {INSTALL_HINT}", file=sys.stderr)
+        return 1
 
     logging.basicConfig(
         stream=sys.stderr, level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -132,6 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         fault_seed=args.fault_seed,
         instance_id=args.instance_id,
         subscription_id=args.subscription_id,
+        agents=agents,
     )
     app = create_app(settings)
     if threading.current_thread() is threading.main_thread():

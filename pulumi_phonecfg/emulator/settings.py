@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from pulumi_phonecfg.emulator.agents import EmulatedAgent, demo_agents
+
 DEFAULT_INSTANCE_ID = "8f0c6b8e-2f4a-4c1e-9d6b-5a7e3c2b1d00"
 DEFAULT_SUBSCRIPTION_ID = "emulator-sub"
 MaskStyle = Literal["null", "empty", "stars"]
@@ -29,7 +31,12 @@ class EmulatorSettings:
     instance_id: str = DEFAULT_INSTANCE_ID
     subscription_id: str = DEFAULT_SUBSCRIPTION_ID
     clock: Callable[[], float] = field(default=time.time)
+    # Served by ``GET /v1/orchestrate/agents``; None: the demo set, ids derived from ``instance_id``.
+    agents: Sequence[EmulatedAgent] | None = None
 
     @property
     def tenant_id(self) -> str:
         return f"{self.subscription_id}_{self.instance_id}"
+
+    def served_agents(self) -> tuple[EmulatedAgent, ...]:
+        return tuple(self.agents) if self.agents is not None else demo_agents(self.instance_id)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import queue
-import re
 import shutil
 import subprocess
 import sys
@@ -26,10 +25,10 @@ from typing import IO, Any
 
 import httpx
 
+from pulumi_phonecfg.emulator.paths import AGENTS_PATH_RE, PHONE_PATH_RE
 from pulumi_phonecfg.emulator.settings import DEFAULT_INSTANCE_ID
 
 URL_PREFIX = "PHONECFG_EMULATOR_URL="
-API_PATH_RE = re.compile(r"^/v1/+channels/+phone(/|$)")
 _EOF = object()
 
 
@@ -208,12 +207,16 @@ class RunningEmulator:
         return entries
 
     def api_requests(self, method: str | None = None) -> list[dict[str, Any]]:
-        """Only ``/v1/channels/phone...`` entries, optionally of one method."""
+        """Only phone-config entries (``/v1/channels/phone...`` under any root), optionally of one method."""
         return [
             e
             for e in self.requests()
-            if API_PATH_RE.match(e["path"]) and (method is None or e["method"] == method.upper())
+            if PHONE_PATH_RE.match(e["path"]) and (method is None or e["method"] == method.upper())
         ]
+
+    def agent_requests(self) -> list[dict[str, Any]]:
+        """Only the agents-listing entries (``/v1/orchestrate/agents`` under any root)."""
+        return [e for e in self.requests() if AGENTS_PATH_RE.match(e["path"])]
 
     def clear_requests(self) -> None:
         self._admin_client().delete("/_emulator/requests").raise_for_status()

@@ -54,8 +54,9 @@ def no_plaintext(*documents: Any) -> None:
 
 def test_create_diff_update_read_delete(provider: DynamicProviderServer, phone_api: RunningEmulator) -> None:
     created = provider.create(sip_trunk())
-    assert [r["method"] for r in phone_api.api_requests()] == ["POST", "PATCH"]
-    post, patch = phone_api.api_requests()
+    # One GET of the list (is the name taken?), the POST, one PATCH for the numbers.
+    assert [r["method"] for r in phone_api.api_requests()] == ["GET", "POST", "PATCH"]
+    _, post, patch = phone_api.api_requests()
     assert "phone_numbers" not in post["body"] and post["body"]["security"]["password"] == FAKE_PASSWORD
     assert set(patch["body"]) == {"phone_numbers"} and patch["query"].get("append") == "false"
     outputs = created.outputs
@@ -196,9 +197,10 @@ def test_a_failed_follow_up_deletes_the_new_config(provider: DynamicProviderServ
     with pytest.raises(grpc.RpcError) as raised:
         provider.create(sip_trunk())
     message = raised.value.details().strip().splitlines()[-1]
-    assert "create phone config" not in message or "deleted again" in message
+    # The user ran a create: the failed follow-up PATCH is reported as the create, not as an update.
+    assert message.startswith("pulumi_phonecfg.errors.PhoneApiError: create phone config 'Support trunk' failed:")
     assert "HTTP 400" in message and "was deleted again" in message
-    assert [r["method"] for r in phone_api.api_requests()] == ["POST", "PATCH", "DELETE"]
+    assert [r["method"] for r in phone_api.api_requests()] == ["GET", "POST", "PATCH", "DELETE"]
     assert phone_api.api().get("/v1/channels/phone").json()["phones"] == []
 
 
@@ -242,3 +244,37 @@ def test_bad_provider_configuration_is_reported_by_key() -> None:
         with pytest.raises(grpc.RpcError) as raised:
             server.create(sip_trunk())
     assert raised.value.details().strip().splitlines()[-1].endswith("phonecfg:maxRetries must be a number, got 'lots'")
+
+
+def test_integration_outputs_come_with_create_read_and_update(
+    provider: DynamicProviderServer, phone_api: RunningEmulator
+) -> None:
+    sip = provider.create(sip_trunk())
+    tenant = sip.outputs["tenant_id"]
+    assert sip.outputs["sip_uri"] == f"sips:127.0.0.1?x-tenant-id={tenant}"  # the emulator's host stands for itself
+    assert "audio_connect_uri" not in sip.outputs and "connectors" not in sip.outputs
+
+    genesys = provider.create(
+        {
+            "name": "Genesys",
+            "service_provider": "genesys_audio_connector",
+            "security": {"api_key": FAKE_API_KEY, "client_secret": FAKE_CLIENT_SECRET},
+            "attached_environments": [{"agent_id": AGENT, "environment_id": ENV}],
+        },
+        name="genesys",
+    )
+    port = phone_api.url.rsplit(":", 1)[1]
+    connector = f"agents/{AGENT}/environments/{ENV}/channels/genesys_audio_connector/{genesys.id}/connect"
+    assert genesys.outputs["audio_connect_uri"] == f"ws://127.0.0.1:{port}/tenants/{tenant}/"
+    assert genesys.outputs["connectors"] == [{"agent_id": AGENT, "environment_id": ENV, "connector_id": connector}]
+    assert "sip_uri" not in genesys.outputs
+
+    _, refreshed = provider.read(genesys.id, genesys.outputs, name="genesys")
+    assert refreshed["connectors"] == genesys.outputs["connectors"]
+    detached = provider.checked({**genesys.inputs, "attached_environments": []}, name="genesys")
+    updated = provider.update(genesys.id, genesys.outputs, detached, name="genesys")
+    assert updated["connectors"] == [] and updated["audio_connect_uri"] == genesys.outputs["audio_connect_uri"]
+    # Derived outputs are never a diff.
+    diff = provider.diff(genesys.id, updated, detached, name="genesys")
+    assert diff.changes == diff.DIFF_NONE
+    no_plaintext(sip.outputs, genesys.outputs, updated)

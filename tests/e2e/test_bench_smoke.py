@@ -26,7 +26,7 @@ def test_bench_runs_at_one_config(pulumi_command: auto.PulumiCommand, tmp_path: 
     rows = json.loads((tmp_path / "benchmarks.json").read_text())["rows"]
     requests = {(r["tool"], r["latency_ms"], r["op"]): r["requests"] for r in rows}
     for latency in (5.0, 0.0):
-        assert requests[("pulumi", latency, "up")] == {"POST": 1, "PATCH": 1}
+        assert requests[("pulumi", latency, "up")] == {"GET": 1, "POST": 1, "PATCH": 1}  # name check, create, numbers
         assert requests[("pulumi", latency, "preview")] == {}
         assert requests[("pulumi", latency, "up-noop")] == {}
         assert requests[("pulumi", latency, "up-change")] == {"PATCH": 1}

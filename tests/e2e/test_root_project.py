@@ -89,6 +89,9 @@ def test_preview_plans_the_demo_configs(project: Project) -> None:
     assert changes(preview.change_summary) == {"create": 3}  # two configs + the stack
     assert project.transcript.steps("create") == EXPECTED
     assert project.emulator.api_requests() == [], summarize(project.emulator.api_requests())
+    # The program names its agents: one lookup per agent name, already during the preview.
+    names = sorted(r["query"].get("names") for r in project.emulator.agent_requests())
+    assert names == ["after-hours", "billing", "customer-care"], project.emulator.agent_requests()
 
 
 def test_up_then_preview_shows_no_changes(project: Project) -> None:
@@ -100,6 +103,17 @@ def test_up_then_preview_shows_no_changes(project: Project) -> None:
         [outputs["sip_trunk_id"], outputs["genesys_id"]]
     )
     assert outputs["tenant_id"]
+    # Agents by name: the ids are the emulator's own (derived from its instance id), never in the program.
+    agents = {a["name"]: a for a in project.emulator.api().get("/v1/orchestrate/agents").json()}
+    env = {(a["name"], e["name"]): e["id"] for a in agents.values() for e in a["environments"]}
+    attached = {(a["agent_id"], a["environment_id"]) for a in outputs["genesys_attached_environments"]}
+    assert attached == {
+        (agents["customer-care"]["id"], env["customer-care", "live"]),
+        (agents["billing"]["id"], env["billing", "draft"]),
+    }
+    assert outputs["sip_uri"] == f"sips:127.0.0.1?x-tenant-id={outputs['tenant_id']}"
+    assert [c["agent_id"] for c in outputs["genesys_connectors"]] == sorted(a for a, _ in attached)
+    assert outputs["genesys_audio_connect_uri"].endswith(f"/tenants/{outputs['tenant_id']}/")
 
     project.run("preview", expect_no_changes=True)
     assert project.emulator.api_requests() == [], summarize(project.emulator.api_requests())

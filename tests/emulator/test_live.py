@@ -171,3 +171,34 @@ def test_phonecfg_cli_dispatches_to_the_emulator(capsys: pytest.CaptureFixture[s
     out = capsys.readouterr().out
     assert "--mask-style" in out
     assert "PHONECFG_EMULATOR_TOKEN" in out
+
+
+WITHOUT_SERVER_PACKAGES = """
+import importlib.abc, sys
+
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name.partition(".")[0] in {"fastapi", "starlette", "uvicorn"}:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+sys.meta_path.insert(0, Block())
+from pulumi_phonecfg.emulator import EmulatorSettings
+from pulumi_phonecfg.emulator import agents, paths, settings, testing
+from pulumi_phonecfg.emulator.server import main
+
+assert EmulatorSettings(instance_id="i").served_agents()[0].name == "customer-care"
+assert not {"fastapi", "starlette", "uvicorn"} & set(sys.modules)
+sys.exit(main(["--token", "t", "--port", "0", "--db", ":memory:"]))
+"""
+
+
+def test_settings_and_harness_import_without_the_server_packages() -> None:
+    """The wheel's `emulator` extra holds FastAPI and uvicorn: without them, settings still import, serving says how."""
+    proc = subprocess.run(
+        [sys.executable, "-c", WITHOUT_SERVER_PACKAGES], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.splitlines() == [
+        "phonecfg emulator: uvicorn is not installed: pip install 'pulumi_phonecfg[emulator]'"
+    ]

@@ -1,0 +1,1 @@
+"""The emulator's routers, one module per area of the API."""

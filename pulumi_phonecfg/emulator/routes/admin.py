@@ -1,0 +1,66 @@
+"""``/_emulator/...``: unauthenticated test controls (request log, faults, token expiry, reset)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+
+from pulumi_phonecfg.emulator.paths import ADMIN_PREFIX
+from pulumi_phonecfg.emulator.schemas import FaultRule, FaultRuleState
+from pulumi_phonecfg.emulator.state import State
+
+router = APIRouter(prefix=ADMIN_PREFIX, include_in_schema=False)
+
+
+@router.get("/health")
+def health() -> dict[str, Any]:
+    return {"ok": True}
+
+
+@router.get("/requests")
+def get_requests(state: State) -> list[dict[str, Any]]:
+    return state.requests.snapshot()
+
+
+@router.delete("/requests", status_code=204, response_class=Response)
+def clear_requests(state: State) -> Response:
+    state.requests.clear()
+    return Response(status_code=204)
+
+
+@router.get("/faults", response_model=list[FaultRuleState])
+def get_faults(state: State) -> list[FaultRuleState]:
+    return state.faults.rules()
+
+
+@router.post("/faults", response_model=list[FaultRuleState])
+def set_faults(rules: list[FaultRule], state: State) -> list[FaultRuleState]:
+    try:
+        state.faults.set_rules(rules)
+    except re.error as exc:
+        raise RequestValidationError(
+            [{"loc": ["body", "path"], "msg": f"invalid regex: {exc}", "type": "value_error"}]
+        ) from exc
+    return state.faults.rules()
+
+
+@router.delete("/faults", status_code=204, response_class=Response)
+def clear_faults(state: State) -> Response:
+    state.faults.clear()
+    return Response(status_code=204)
+
+
+@router.post("/tokens/expire", status_code=204, response_class=Response)
+def expire_tokens(state: State) -> Response:
+    state.tokens.expire_all()
+    return Response(status_code=204)
+
+
+@router.post("/reset", status_code=204, response_class=Response)
+def reset(state: State) -> Response:
+    state.store.clear()
+    return Response(status_code=204)

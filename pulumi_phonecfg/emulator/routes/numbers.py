@@ -1,0 +1,95 @@
+"""A SIP trunk's phone numbers, E6-E9: ``/v1/channels/phone/{config_id}/numbers[/{number}]``.
+
+The number itself is the path key; the raw (``+1...``) and percent-encoded (``%2B1...``) forms both work.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from pulumi_phonecfg.emulator.documents import load_sip, touch
+from pulumi_phonecfg.emulator.paths import PHONE_PREFIX
+from pulumi_phonecfg.emulator.schemas import PhoneNumberIn, PhoneNumberList, PhoneNumberOut, PhoneNumberPatch, dump
+from pulumi_phonecfg.emulator.state import State
+from pulumi_phonecfg.emulator.validation import (
+    Problems,
+    check_document,
+    check_number_conflicts,
+    check_number_pair,
+    conflict,
+    not_found,
+)
+
+router = APIRouter(prefix=f"{PHONE_PREFIX}/{{config_id}}/numbers", tags=["phone numbers"])
+
+
+@router.get("", response_model=PhoneNumberList)
+def list_phone_numbers(config_id: uuid.UUID, state: State) -> dict[str, Any]:
+    return {"phone_numbers": load_sip(state.store, config_id)["phone_numbers"]}
+
+
+@router.post("", status_code=201, response_model=PhoneNumberOut)
+def add_phone_number(config_id: uuid.UUID, body: PhoneNumberIn, request: Request, state: State) -> dict[str, Any]:
+    store = state.store
+    number = dump(body)
+    p = Problems()
+    check_number_pair(p, number, [])
+    p.raise_if_any()
+    with store.transaction():
+        doc = load_sip(store, config_id)
+        if any(n["phone_number"] == body.phone_number for n in doc["phone_numbers"]):
+            conflict(body.phone_number)
+        doc["phone_numbers"].append(number)
+        check_document(doc)
+        check_number_conflicts(store, doc)
+        touch(doc, state.settings, request.scope)
+        store.replace(doc)
+    return number
+
+
+@router.patch("/{number}", response_model=PhoneNumberOut)
+def update_phone_number(
+    config_id: uuid.UUID, number: str, body: PhoneNumberPatch, request: Request, state: State
+) -> dict[str, Any]:
+    store = state.store
+    fields = body.model_fields_set
+    with store.transaction():
+        doc = load_sip(store, config_id)
+        index = next((i for i, n in enumerate(doc["phone_numbers"]) if n["phone_number"] == number), None)
+        if index is None:
+            not_found(f"Phone number {number}")
+        entry: dict[str, Any] = doc["phone_numbers"][index]
+        new_number = body.phone_number
+        if new_number != number and any(n["phone_number"] == new_number for n in doc["phone_numbers"]):
+            conflict(new_number)
+        entry["phone_number"] = new_number
+        for key in ("description", "agent_id", "environment_id"):
+            if key in fields:
+                value = getattr(body, key)
+                entry[key] = None if value is None else str(value)
+        p = Problems()
+        check_number_pair(p, entry, [])
+        p.raise_if_any()
+        check_document(doc)
+        check_number_conflicts(store, doc)
+        touch(doc, state.settings, request.scope)
+        store.replace(doc)
+    return entry
+
+
+@router.delete("/{number}", status_code=204, response_class=Response)
+def delete_phone_number(config_id: uuid.UUID, number: str, request: Request, state: State) -> Response:
+    store = state.store
+    with store.transaction():
+        doc = load_sip(store, config_id)
+        remaining = [n for n in doc["phone_numbers"] if n["phone_number"] != number]
+        if len(remaining) == len(doc["phone_numbers"]):
+            not_found(f"Phone number {number}")
+        doc["phone_numbers"] = remaining
+        touch(doc, state.settings, request.scope)
+        store.replace(doc)
+    return Response(status_code=204)
