@@ -42,7 +42,7 @@ import baseline
 import report
 import workload
 
-from pulumi_phonecfg.emulator.testing import API_PATH_RE, RunningEmulator, start_emulator
+from pulumi_phonecfg.emulator.testing import RunningEmulator, start_emulator
 
 REPO = Path(__file__).resolve().parents[1]
 PULUMI_BIN = REPO / ".pulumi" / "bin"
@@ -77,6 +77,7 @@ class PeakRss:
         self.interval = interval
         self.peak_kib: dict[str, int] = {}
         self._cpu_ticks: dict[int, tuple[str, int]] = {}
+        self._roles: dict[int, str] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -117,7 +118,10 @@ class PeakRss:
                 status = Path(f"/proc/{pid}/status").read_text()
             except OSError:
                 continue
-            role = "engine" if pid == self.root_pid else _role(cmdline)
+            # A process keeps its first role: an exiting one has an empty cmdline.
+            role = self._roles.get(pid) or ("engine" if pid == self.root_pid else _role(cmdline))
+            if role is not None:
+                self._roles[pid] = role
             hwm = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
             if role is None:
                 role = "other"  # the language host, the provider shim
@@ -139,7 +143,7 @@ class PeakRss:
 class PulumiProject:
     """The bench program in a temporary directory with its own file backend and PULUMI_HOME."""
 
-    def __init__(self, root: Path, parallel: int | None) -> None:
+    def __init__(self, root: Path, parallel: int | None, skip_checkpoints: bool = False) -> None:
         self.dir = root / "project"
         shutil.copytree(PROGRAM, self.dir)
         shutil.copy(Path(__file__).resolve().parent / "workload.py", self.dir / "workload.py")
@@ -160,6 +164,9 @@ class PulumiProject:
             "PHONECFG_URL": "",
             "PHONECFG_TOKEN": "",
         }
+        if skip_checkpoints:
+            # The engine then writes state once per operation instead of after every step (not crash-safe).
+            self.env["PULUMI_SKIP_CHECKPOINTS"] = "true"
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
@@ -221,7 +228,7 @@ class PulumiProject:
 
 
 def requests_by_method(emulator: RunningEmulator) -> dict[str, int]:
-    counted = Counter(e["method"] for e in emulator.requests() if API_PATH_RE.match(e["path"]))
+    counted = Counter(e["method"] for e in emulator.api_requests())
     return dict(sorted(counted.items()))
 
 
@@ -236,11 +243,16 @@ def emulator_with_latency(latency_ms: float) -> Iterator[RunningEmulator]:
 
 
 def run_pulumi(
-    emulator: RunningEmulator, count: int, latency_ms: float, parallel: int | None, provider_threads: int | None
+    emulator: RunningEmulator,
+    count: int,
+    latency_ms: float,
+    parallel: int | None,
+    provider_threads: int | None,
+    skip_checkpoints: bool = False,
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="phonecfg-bench-") as tmp:
-        project = PulumiProject(Path(tmp), parallel)
+        project = PulumiProject(Path(tmp), parallel, skip_checkpoints)
         project.setup(emulator.url, emulator.token, count, provider_threads)
 
         def next_revision() -> None:
@@ -334,7 +346,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--provider-threads", type=int, default=None, help="phonecfg:providerThreads (default: the provider's, 32)"
     )
+    parser.add_argument(
+        "--skip-checkpoints", action="store_true", help="PULUMI_SKIP_CHECKPOINTS=true (measures the state writes)"
+    )
     parser.add_argument("--no-baseline", action="store_true", help="skip the imperative baseline")
+    parser.add_argument(
+        "--append", action="store_true", help="keep the rows of other N already in <out>/benchmarks.json"
+    )
     parser.add_argument("--no-plots", action="store_true", help="skip the PNG plots (no matplotlib needed)")
     parser.add_argument("--out", type=Path, default=REPO / "docs", help="where results, tables and plots go")
     args = parser.parse_args(argv)
@@ -354,15 +372,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             "sizes": sizes,
             "parallel": args.parallel,
             "provider_threads": args.provider_threads,
+            "skip_checkpoints": args.skip_checkpoints,
         },
         "rows": [],
     }
     args.out.mkdir(parents=True, exist_ok=True)
     data = args.out / "benchmarks.json"
+    if args.append and data.exists():
+        earlier = json.loads(data.read_text())
+        results["rows"] = [r for r in earlier["rows"] if r["n"] not in sizes]
+        results["earlier_runs"] = [*earlier.get("earlier_runs", []), {**earlier["machine"], **earlier["settings"]}]
     for count in sizes:
         for latency in latencies:
             with emulator_with_latency(latency) as emulator:
-                results["rows"] += run_pulumi(emulator, count, latency, args.parallel, args.provider_threads)
+                results["rows"] += run_pulumi(
+                    emulator, count, latency, args.parallel, args.provider_threads, args.skip_checkpoints
+                )
                 if not args.no_baseline:
                     emulator.reset()
                     results["rows"] += run_baseline(emulator, count, latency)
