@@ -323,7 +323,7 @@ def machine() -> dict[str, Any]:
         return subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False).stdout.strip()
 
     commit = output("git", "rev-parse", "--short", "HEAD")
-    dirty = output("git", "status", "--porcelain", "--untracked-files=no")
+    dirty = output("git", "status", "--porcelain", "--untracked-files=no", "--", "pulumi_phonecfg", "bench")
     pulumi = output(str(PULUMI_BIN / "pulumi"), "version")
     return {
         "cpu": cpu,
