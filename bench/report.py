@@ -164,6 +164,7 @@ def plot(results: dict[str, Any], out: Path) -> None:
             if value == "requests":
                 axis.plot(sizes, [floor(op, n) for n in sizes], ":", color="black", label="floor")
                 axis.set_yscale("symlog", linthresh=1)
+                axis.set_ylim(-0.5, max(10.0, axis.get_ylim()[1]))  # all-zero panels stay readable
             else:
                 axis.set_yscale("log")
             axis.set_xscale("log")
