@@ -101,6 +101,19 @@ demo-clean: $(STAMP) cli
 promotion-demo: $(STAMP) cli
 	scripts/promotion-demo.sh
 
+## Benchmarks: the provider through the engine vs the imperative baseline, tables + plots into docs/.
+## `make bench BENCH_ARGS="--large"` adds N = 500 and 1,000; `--latency-ms`, `--parallel`: see bench/run.py.
+BENCH_ARGS ?=
+BENCH_STAMP := $(VENV)/.phonecfg-bench-installed
+.PHONY: bench
+
+$(BENCH_STAMP): pyproject.toml | $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: $(STAMP) $(BENCH_STAMP) cli
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 ## IBM's ADK (ibm-watsonx-orchestrate) in its own cached venv for tests/conformance; the tests also build it on first use.
 .PHONY: adk-venv
 adk-venv:

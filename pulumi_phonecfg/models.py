@@ -390,6 +390,34 @@ def canonical_inputs(model: PhoneConfigInputs) -> dict[str, Any]:
     return result
 
 
+def canonical_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The canonical form of input-shaped values, whether or not `check` produced them.
+
+    Equal to `canonical_inputs` for valid inputs and unchanged by a second pass, so a comparison made on it is a
+    pure function of what was declared. Each field goes through its own validator (E.164 numbers, stripped
+    strings, lower-case UUIDs) and `canonical_field` (defaults, set-like lists sorted). A value that does not
+    validate (a preview's unknowns among them) is kept as given: it then compares as changed, and `check` is
+    where it fails. Never raises, never drops a field the comparison should see.
+    """
+    kind = values.get("service_provider", SIP_TRUNK)
+    if kind not in (SIP_TRUNK, GENESYS):
+        return {name: values[name] for name in INPUT_FIELDS if values.get(name) is not None}
+    result: dict[str, Any] = {"service_provider": kind}
+    names = dict.fromkeys(fields_for(kind) + tuple(name for name in INPUT_FIELDS if name in values))
+    for name in names:
+        value = values.get(name)
+        if value is not None:
+            checked, violations = validate_field(name, value)
+            if violations:
+                result[name] = value
+                continue
+            value = checked
+        value = canonical_field(name, value, kind)
+        if value is not None:
+            result[name] = value
+    return result
+
+
 # --------------------------------------------------------------------------------------------------------------
 # API documents -> outputs
 

@@ -42,12 +42,14 @@ from pulumi_phonecfg.models import (
     api_value,
     canonical_field,
     canonical_inputs,
+    canonical_values,
     fields_for,
     outputs_from_api,
     security_matches,
     validate_field,
     validate_inputs,
 )
+from pulumi_phonecfg.provider_server import widen_provider_server
 from pulumi_phonecfg.settings import ProviderSettings
 
 PROVIDER_KEY = "__provider"
@@ -86,6 +88,7 @@ class PhoneConfigProvider(ResourceProvider):
     @_short_errors
     def configure(self, req: ConfigureRequest) -> None:
         settings = ProviderSettings.from_sources(req.config.get)
+        widen_provider_server(settings.provider_threads)  # the server runs only 4 calls at once: see provider_server
         with self._lock:
             previous: PhoneApiClient | None = getattr(self, "_client", None)
             self._settings: ProviderSettings | None = settings
@@ -186,7 +189,7 @@ def check_config(raw: dict[str, Any]) -> CheckResult:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# diff: no HTTP; canonical new inputs against prior outputs
+# diff: no HTTP; canonical new inputs against prior outputs, whether or not they went through check
 
 
 def changed_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
@@ -204,7 +207,9 @@ def changed_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str
 
 
 def diff_config(olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
-    changed = changed_fields(olds, news)
+    # A pure function of canonical values: inputs that skipped `check` compare like checked ones (olds are
+    # outputs, canonical by construction). The per-property display of a preview is the engine's own.
+    changed = changed_fields(olds, canonical_values(news))
     replaces = [name for name in changed if name in REPLACE_FIELDS]
     # changes must be explicit: None would make the engine diff raw inputs itself, `__provider` included.
     return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)

@@ -13,6 +13,7 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
+from pulumi_phonecfg.pickler_guard import isolated_pickler
 from pulumi_phonecfg.provider import PhoneConfigProvider
 
 TYPE_TOKEN = "pulumi-python:dynamic/phonecfg:PhoneConfig"
@@ -161,4 +162,5 @@ class PhoneConfig(pulumi.dynamic.Resource, module="phonecfg", name="PhoneConfig"
         defaults = pulumi.ResourceOptions(delete_before_replace=True)  # the program's opts win
         secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=["security"])
         options = pulumi.ResourceOptions.merge(pulumi.ResourceOptions.merge(defaults, opts), secret_outputs)
-        super().__init__(PhoneConfigProvider(), resource_name, props, options)
+        with isolated_pickler():  # the SDK's provider pickling leaks a patch per resource: see pickler_guard
+            super().__init__(PhoneConfigProvider(), resource_name, props, options)

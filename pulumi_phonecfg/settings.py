@@ -30,6 +30,8 @@ class ProviderSettings:
     max_retries: int = 5
     timeout: float = 120.0  # overall deadline of one operation, retries included (seconds)
     request_timeout: float = 30.0
+    # Provider calls the dynamic-provider server may run at once (provider_server.py); the SDK's own is 4.
+    provider_threads: int = 32
     # Default of `PhoneConfig(adopt_existing=...)` when a resource does not set it (`phonecfg:adoptExisting`).
     adopt_existing: bool = False
 
@@ -66,6 +68,9 @@ class ProviderSettings:
                 _parse_number("maxRetries", setting("maxRetries", "PHONECFG_MAX_RETRIES"), cls.max_retries)
             ),
             timeout=_parse_number("timeout", setting("timeout", "PHONECFG_TIMEOUT"), cls.timeout),
+            provider_threads=_parse_count(
+                "providerThreads", setting("providerThreads", "PHONECFG_PROVIDER_THREADS"), cls.provider_threads
+            ),
             adopt_existing=_parse_bool("adoptExisting", setting("adoptExisting", "PHONECFG_ADOPT_EXISTING")),
         )
 
@@ -151,4 +156,16 @@ def _parse_number(key: str, text: str | None, default: float) -> float:
         raise ConfigurationError(f"phonecfg:{key} must be a number, got {text!r}") from None
     if value < 0:
         raise ConfigurationError(f"phonecfg:{key} must not be negative")
+    return value
+
+
+def _parse_count(key: str, text: str | None, default: int) -> int:
+    if text is None:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise ConfigurationError(f"phonecfg:{key} must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise ConfigurationError(f"phonecfg:{key} must be at least 1")
     return value

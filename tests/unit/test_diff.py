@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pulumi.output import Unknown
 
-from pulumi_phonecfg.models import fingerprint, fingerprint_matches, outputs_from_api
+from pulumi_phonecfg.models import canonical_values, fingerprint, fingerprint_matches, outputs_from_api
 from pulumi_phonecfg.provider import check_inputs, diff_config
 
 NUMBERS = ["+14155550100", "+14155550101", "+12025550173", "+442071838750", "+33123456789", "+4930123456"]
@@ -201,3 +201,88 @@ def test_fingerprints_are_salted_and_one_way() -> None:
     assert fingerprint_matches("same-secret", first) and fingerprint_matches("same-secret", second)
     assert not fingerprint_matches("other-secret", first)
     assert not fingerprint_matches("same-secret", "garbage")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# diff is a pure function of canonical values: `check` first or not, the answer is the same
+
+
+def shuffled(config: dict[str, Any], rnd: Any) -> dict[str, Any]:
+    copy = json.loads(json.dumps(config))
+    for key in ("phone_numbers", "attached_environments", "custom_invite_headers"):
+        if key in copy:
+            rnd.shuffle(copy[key])
+    return copy
+
+
+def same_answer(first: Any, second: Any) -> bool:
+    return (first.changes, first.replaces) == (second.changes, second.replaces)
+
+
+@settings(max_examples=150, deadline=None)
+@given(configs, configs, st.randoms())
+def test_diff_answers_the_same_with_or_without_check(before: dict[str, Any], after: dict[str, Any], rnd: Any) -> None:
+    outputs = applied(canonical(before))
+    raw = shuffled(after, rnd)
+    assert same_answer(diff_config(outputs, raw), diff_config(outputs, canonical(raw)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(configs, st.randoms())
+def test_canonical_values_is_what_check_returns_and_a_second_pass_changes_nothing(
+    config: dict[str, Any], rnd: Any
+) -> None:
+    checked = canonical(config)
+    assert canonical_values(shuffled(config, rnd)) == checked
+    assert canonical_values(checked) == checked
+
+
+def test_reversed_lists_handed_straight_to_diff_are_no_change() -> None:
+    agents = [(str(uuid.uuid4()), str(uuid.uuid4())) for _ in range(3)]
+    sip_config = {
+        "name": "trunk",
+        "phone_numbers": [{"phone_number": n} for n in NUMBERS[:4]],
+        "custom_invite_headers": [{"name": "X-A"}, {"name": "X-B"}, {"name": "X-Call-Id"}],
+    }
+    genesys_config = {
+        "name": "genesys",
+        "service_provider": "genesys_audio_connector",
+        "security": {"api_key": "fake-api-key-1", "client_secret": CLIENT_SECRET},
+        "attached_environments": [{"agent_id": a, "environment_id": e} for a, e in agents],
+    }
+    for config in (sip_config, genesys_config):
+        outputs = applied(canonical(config))
+        reversed_raw = {k: v[::-1] if isinstance(v, list) else v for k, v in config.items()}
+        assert diff_config(outputs, reversed_raw).changes is False, config["name"]
+
+
+def test_unchecked_spelling_variants_are_no_change_and_real_changes_still_are() -> None:
+    agent, environment = str(uuid.uuid4()), str(uuid.uuid4())
+    config = {
+        "name": "trunk",
+        "phone_numbers": [{"phone_number": "+14155550100", "agent_id": agent, "environment_id": environment}],
+    }
+    outputs = applied(canonical(config))
+    variant = {
+        "name": "  trunk ",
+        "phone_numbers": [
+            {"phone_number": " +1 415-555-0100", "agent_id": agent.upper(), "environment_id": environment.upper()}
+        ],
+        "put_caller_on_hold_on_transfer": True,  # the server default, spelled out
+        "__provider": "pickle",
+    }
+    assert diff_config(outputs, variant).changes is False
+    moved = {**variant, "phone_numbers": [{"phone_number": "+14155550101"}]}
+    assert diff_config(outputs, moved).changes is True
+
+
+def test_invalid_unchecked_values_are_a_change_never_an_exception() -> None:
+    outputs = applied(canonical({"name": "trunk", "phone_numbers": [{"phone_number": "+14155550100"}]}))
+    for bad in (
+        {"name": "trunk", "phone_numbers": [{"phone_number": "not a number"}]},
+        {"name": "trunk", "phone_numbers": "+14155550100"},
+        {"name": "trunk", "attached_environments": [{"agent_id": "x"}]},
+        {"name": "", "phone_numbers": [{"phone_number": "+14155550100"}]},
+        {"name": "trunk", "service_provider": "carrier-pigeon"},
+    ):
+        assert diff_config(outputs, bad).changes is True, bad

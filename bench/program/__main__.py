@@ -1,0 +1,10 @@
+"""`bench:count` PhoneConfigs at `bench:revision` (see workload.py, copied next to this file by bench/run.py)."""
+
+import pulumi
+from workload import desired_configs
+
+from pulumi_phonecfg import PhoneConfig
+
+config = pulumi.Config("bench")
+for spec in desired_configs(config.require_int("count"), config.get_int("revision") or 1):
+    PhoneConfig(spec["name"], **spec)

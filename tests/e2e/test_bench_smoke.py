@@ -1,0 +1,45 @@
+"""`make bench` runs end to end at N = 1 (a smoke test: it asserts what was counted, never how long it took)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pulumi import automation as auto
+
+from .helpers import REPO
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def test_bench_runs_at_one_config(pulumi_command: auto.PulumiCommand, tmp_path: Path) -> None:
+    plots = importlib.util.find_spec("matplotlib") is not None  # the `bench` extra; `make bench` installs it
+    command = [sys.executable, str(REPO / "bench" / "run.py"), "--sizes", "1", "--latency-ms", "5"]
+    command += ["--out", str(tmp_path)] + ([] if plots else ["--no-plots"])
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+
+    rows = json.loads((tmp_path / "benchmarks.json").read_text())["rows"]
+    requests = {(r["tool"], r["latency_ms"], r["op"]): r["requests"] for r in rows}
+    for latency in (5.0, 0.0):
+        assert requests[("pulumi", latency, "up")] == {"GET": 1, "POST": 1, "PATCH": 1}  # name check, create, numbers
+        assert requests[("pulumi", latency, "preview")] == {}
+        assert requests[("pulumi", latency, "up-noop")] == {}
+        assert requests[("pulumi", latency, "up-change")] == {"PATCH": 1}
+        assert requests[("pulumi", latency, "refresh")] == {"GET": 1}
+        assert requests[("pulumi", latency, "destroy")] == {"DELETE": 1}
+        assert requests[("baseline", latency, "up")] == {"GET": 1, "POST": 4}
+        assert requests[("baseline", latency, "destroy")] == {"GET": 1, "DELETE": 1}
+    provider_rss = [r["rss_mib"]["provider"] for r in rows if r["tool"] == "pulumi"]
+    assert len(provider_rss) == 12 and all(mib > 0 for mib in provider_rss)
+    assert all(r["provider_pickle_bytes"] > 0 for r in rows if r["tool"] == "pulumi")
+
+    report = (tmp_path / "benchmarks.md").read_text()
+    assert "| 1 | up (create) |" in report and "<!-- bench:end -->" in report
+    if plots:
+        assert (tmp_path / "bench-time.png").stat().st_size > 0
+        assert (tmp_path / "bench-requests.png").stat().st_size > 0
