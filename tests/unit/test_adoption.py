@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pulumi_phonecfg.errors import ConfigurationError
-from pulumi_phonecfg.provider import check_inputs, same_name_configs
+from pulumi_phonecfg.lifecycle import check_inputs, same_name_configs
 from pulumi_phonecfg.settings import ProviderSettings
 
 

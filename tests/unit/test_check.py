@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pulumi.output import Unknown
 
-from pulumi_phonecfg.provider import check_inputs
+from pulumi_phonecfg.lifecycle import check_inputs
 
 AGENT = "6f1c1d4e-0000-4000-8000-000000000001"
 ENV = "6f1c1d4e-0000-4000-8000-000000000002"

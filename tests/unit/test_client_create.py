@@ -13,7 +13,8 @@ import httpx
 import pytest
 
 from pulumi_phonecfg.errors import AmbiguousCreateError, PhoneApiError
-from pulumi_phonecfg.provider import PhoneConfigProvider, check_inputs, create_config
+from pulumi_phonecfg.lifecycle import check_inputs, create_config
+from pulumi_phonecfg.provider import PhoneConfigProvider
 
 from .fake_api import PHONES, FakeApi, document, drop, status
 
