@@ -66,15 +66,25 @@ def tables(results: dict[str, Any]) -> str:
     sizes = sorted({r["n"] for r in rows})
     latencies = sorted({r["latency_ms"] for r in rows}, reverse=True)
     machine = results["machine"]
+    runs = [*results.get("earlier_runs", []), {**machine, **results["settings"]}]
     out = [
         f"Measured on: {machine['cpu']}, {machine['cpus']} CPUs, {machine['memory_gib']} GiB, {machine['os']}, "
-        f"Python {machine['python']}, Pulumi {machine['pulumi']}, commit `{machine['commit']}`; load average "
-        f"{machine['load_average_at_start']} at the start, {machine.get('load_average_at_end', '?')} at the end "
-        f"(the machine was shared: absolute times are noisy, ratios measured in the same run less so). "
-        f"Engine `--parallel`: {results['settings']['parallel'] or 'CLI default (8 on 2 CPUs)'}; "
-        f"`phonecfg:providerThreads`: {results['settings'].get('provider_threads') or 'default (32)'}.",
+        f"Python {machine['python']}, Pulumi {machine['pulumi']}. The machine was shared: absolute times are "
+        "noisy, ratios measured in the same run less so. Runs (load average at start -> end):",
         "",
     ]
+    for run in runs:
+        out.append(
+            f"- N = {', '.join(map(str, run['sizes']))} at "
+            + (f"{run['latency_ms']:g} ms and 0 ms" if run["latency_ms"] > 0 else "0 ms only")
+            + f": commit "
+            f"`{run['commit']}`, load {run['load_average_at_start']} -> {run.get('load_average_at_end', '?')}, "
+            f"`--parallel` {run['parallel'] or 'CLI default (8 on 2 CPUs)'}, `phonecfg:providerThreads` "
+            f"{run.get('provider_threads') or 'default (32)'}, checkpoints "
+            f"{'skipped' if run.get('skip_checkpoints') else 'on'}"
+            + ("" if run.get("baseline", True) else ", no baseline")
+        )
+    out.append("")
     for latency in latencies:
         out += [
             f"### {latency:g} ms per request",

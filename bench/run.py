@@ -373,6 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "parallel": args.parallel,
             "provider_threads": args.provider_threads,
             "skip_checkpoints": args.skip_checkpoints,
+            "baseline": not args.no_baseline,
         },
         "rows": [],
     }
