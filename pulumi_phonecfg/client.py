@@ -106,9 +106,13 @@ class PhoneApiClient:
                 clock=clock,
             )
             self._secrets.add(settings.api_key)
+        # Keep a connection alive per provider thread: with httpx's default of 20, calls beyond 20 at once would
+        # reopen a connection (a TLS handshake) per request (docs/benchmarks.md, "HTTP pool").
+        keepalive = max(20, settings.provider_threads)
         self._http = httpx.Client(
             auth=auth,
             transport=transport,
+            limits=httpx.Limits(max_connections=max(100, keepalive), max_keepalive_connections=keepalive),
             headers={"Accept": "application/json", "User-Agent": "pulumi_phonecfg"},
             follow_redirects=False,
         )

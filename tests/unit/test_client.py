@@ -83,3 +83,18 @@ def test_credentials_are_found_and_scrubbed() -> None:
     assert collect_secrets(body) == {"fake-pw-1", "fake-key-2"}
     assert redact("echo fake-pw-1 and fake-key-2", collect_secrets(body)) == "echo [redacted] and [redacted]"
     assert redact_body(body)["security"] == {"password": "[redacted]", "username": "u"}
+
+
+@pytest.mark.parametrize(("threads", "keepalive"), [("4", 20), ("32", 32), ("64", 64)])
+def test_the_connection_pool_keeps_a_connection_per_provider_thread(threads: str, keepalive: int) -> None:
+    resolved = settings(
+        {"phonecfg:url": "https://api.example.test", "phonecfg:token": "t", "phonecfg:providerThreads": threads}
+    )
+    client = PhoneApiClient(resolved)
+    try:
+        # httpx exposes the pool limits only on its default transport's pool (a private attribute).
+        pool = client._http._transport._pool  # type: ignore[attr-defined]
+        assert pool._max_keepalive_connections == keepalive
+        assert pool._max_connections >= max(100, keepalive)
+    finally:
+        client.close()
