@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from pulumi_phonecfg.errors import AuthenticationError
-from pulumi_phonecfg.retry import Retrier, RetryPolicy, retry_after_seconds
+from pulumi_phonecfg.retry import TRANSIENT_STATUSES, Retrier, RetryPolicy, retry_after_seconds
 
 AuthType = Literal["ibm_iam", "mcsp", "bearer"]
 AUTH_TYPES: Final = ("ibm_iam", "mcsp", "bearer")
@@ -30,7 +30,6 @@ DEFAULT_AUTH_URLS: Final[dict[str, str]] = {
 }
 AUTH_STEP: Final[dict[str, str]] = {"ibm_iam": "IBM Cloud IAM", "mcsp": "MCSP"}
 RENEW_MARGIN: Final = 60.0  # seconds before expiry; capped at a fifth of short lifetimes
-TRANSIENT_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +117,7 @@ class ApiKeyToken(httpx.Auth):
                 self.exchanges += 1
                 retry_after: float | None = None
                 try:
-                    response = self._post(attempts.request_timeout(self._request_timeout))
+                    response = self._post(attempts.httpx_timeout(self._request_timeout))
                 except httpx.TransportError as error:
                     problem = f"{type(error).__name__}"
                     transient = True
@@ -136,9 +135,8 @@ class ApiKeyToken(httpx.Auth):
                 if not attempts.retry(retry_after):
                     raise AuthenticationError(f"{self.step} failed{attempts.summary()}: {problem}")
 
-    def _post(self, timeout: float) -> httpx.Response:
+    def _post(self, limits: httpx.Timeout) -> httpx.Response:
         headers = {"Accept": "application/json"}
-        limits = httpx.Timeout(timeout, connect=min(10.0, timeout))
         if self._auth_type == "ibm_iam":
             form = {"grant_type": "urn:ibm:params:oauth:grant-type:apikey", "apikey": self._api_key}
             return self._http.post(self._auth_url, data=form, headers=headers, timeout=limits)

@@ -43,14 +43,12 @@ from pulumi_phonecfg.errors import (
     redact_body,
 )
 from pulumi_phonecfg.logs import debug_from_environment
-from pulumi_phonecfg.retry import Deadline, Retrier, RetryPolicy, retry_after_seconds
+from pulumi_phonecfg.retry import TRANSIENT_STATUSES, Deadline, Retrier, RetryPolicy, retry_after_seconds
 from pulumi_phonecfg.settings import ProviderSettings
 
 PHONE_PATH: Final = "/v1/channels/phone"
 AGENTS_PATH: Final = "/v1/orchestrate/agents"  # the listing IBM's ADK resolves agent names with
-# Idempotent requests (GET, PATCH with append=false, DELETE) are retried on these; 500 included, since
-# repeating an idempotent request is harmless whether or not the first one took effect.
-RETRYABLE_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
+# Idempotent requests (GET, PATCH with append=false, DELETE) are retried on retry.TRANSIENT_STATUSES.
 # Statuses after which a POST surely was not processed: refused before any work was done.
 POST_SAFE_STATUSES: Final = frozenset({429, 503})
 MAX_DETAIL_CHARS: Final = 600
@@ -240,12 +238,10 @@ class PhoneApiClient:
         params: Mapping[str, str] | None = None,
         allow: set[int] | frozenset[int] = frozenset(),
     ) -> httpx.Response:
-        secrets = self._secrets | collect_secrets(json)
         with self.operation():
             attempts = self.retrier.attempts()
             while True:
                 started = self.retrier.clock()
-                timeout = attempts.request_timeout(self.settings.request_timeout)
                 response: httpx.Response | None = None
                 retry_after: float | None = None
                 try:
@@ -254,7 +250,7 @@ class PhoneApiClient:
                         url,
                         json=json,
                         params=params,
-                        timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
+                        timeout=attempts.httpx_timeout(self.settings.request_timeout),
                     )
                 except httpx.TransportError as error:
                     retryable = method != "POST" or isinstance(error, httpx.ConnectError | httpx.ConnectTimeout)
@@ -265,7 +261,7 @@ class PhoneApiClient:
                     status = response.status_code
                     if status < 400 or status in allow:
                         return response
-                    retryable = status in (POST_SAFE_STATUSES if method == "POST" else RETRYABLE_STATUSES)
+                    retryable = status in (POST_SAFE_STATUSES if method == "POST" else TRANSIENT_STATUSES)
                     problem = describe_error_body(response)
                     retry_after = retry_after_seconds(response)
                 if retryable and attempts.retry(retry_after):
@@ -274,6 +270,8 @@ class PhoneApiClient:
                 error_type = PhoneApiError
                 if method == "POST" and not retryable and (status_code is None or status_code >= 500):
                     error_type = AmbiguousCreateError
+                # Every credential this request carried, scrubbed from the one line the user sees.
+                secrets = self._secrets | collect_secrets(json)
                 detail = redact(problem, secrets)[:MAX_DETAIL_CHARS] + attempts.summary()
                 raise error_type(operation, status_code, detail)
 

@@ -11,7 +11,6 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Mapping
 
 LOGGER = logging.getLogger("pulumi_phonecfg")
 LOGGER.addHandler(logging.NullHandler())  # a library: silent unless asked
@@ -20,11 +19,11 @@ _enabled = False
 _lock = threading.Lock()
 
 
-def debug_from_environment(env: Mapping[str, str] | None = None) -> bool:
-    """With PHONECFG_DEBUG=1, print the package's debug log to stderr (once per process); True if enabled."""
+def debug_from_environment() -> None:
+    """With PHONECFG_DEBUG=1, print the package's debug log to stderr (once per process)."""
     global _enabled
-    if (os.environ if env is None else env).get("PHONECFG_DEBUG") != "1":
-        return _enabled
+    if os.environ.get("PHONECFG_DEBUG") != "1":
+        return
     with _lock:
         if not _enabled:
             handler = logging.StreamHandler(sys.stderr)
@@ -33,4 +32,3 @@ def debug_from_environment(env: Mapping[str, str] | None = None) -> bool:
             LOGGER.setLevel(logging.DEBUG)
             LOGGER.propagate = False  # printed once, whatever the host process did to the root logger
             _enabled = True
-    return True

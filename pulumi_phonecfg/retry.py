@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 
 # An attempt made at or past the deadline still gets this long before it times out.
 MIN_ATTEMPT_TIMEOUT: Final = 5.0
+CONNECT_TIMEOUT: Final = 10.0
+# Worth another attempt for an idempotent request (token exchanges included); 500 too, since repeating an
+# idempotent request is harmless whether or not the first one took effect.
+TRANSIENT_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,11 @@ class Attempts:
         """The timeout for the attempt about to be made: no later than the deadline, but never too short."""
         left = self._deadline.at - self._retrier.clock()
         return min(configured, max(left, MIN_ATTEMPT_TIMEOUT))
+
+    def httpx_timeout(self, configured: float) -> httpx.Timeout:
+        """`request_timeout` as httpx takes it: connecting never takes longer than CONNECT_TIMEOUT."""
+        timeout = self.request_timeout(configured)
+        return httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout))
 
     def retry(self, retry_after: float | None = None) -> bool:
         """After a failed attempt worth repeating: wait and return True, or return False when out of budget.
