@@ -43,6 +43,7 @@ from pulumi_phonecfg.errors import (
     redact_body,
 )
 from pulumi_phonecfg.logs import debug_from_environment
+from pulumi_phonecfg.models import config_kind, config_name, configs_named
 from pulumi_phonecfg.retry import TRANSIENT_STATUSES, Deadline, Retrier, RetryPolicy, retry_after_seconds
 from pulumi_phonecfg.settings import ProviderSettings
 
@@ -293,16 +294,9 @@ def _created_by_post(
     error: AmbiguousCreateError,
 ) -> dict[str, Any] | None:
     """The config a failed POST may have created: same name and kind, created since the POST began."""
-    name = str(body.get("name", "")).strip()
-    kind = body.get("service_provider") or "sip_trunk"
+    name, kind = config_name(body), config_kind(body)
     since = started - CREATED_ON_SKEW
-    candidates = [
-        config
-        for config in configs
-        if str(config.get("name", "")).strip() == name
-        and (config.get("service_provider") or "sip_trunk") == kind
-        and _created_since(config.get("created_on"), since)
-    ]
+    candidates = [c for c in configs_named(configs, name, kind) if _created_since(c.get("created_on"), since)]
     if len(candidates) > 1:
         ids = ", ".join(str(c.get("id")) for c in candidates)
         detail = f"the create may have gone through more than once: configs {ids} appeared; delete the extra"

@@ -34,6 +34,9 @@ from pulumi_phonecfg.models import (
     SIP_SECURITY_DEFAULTS,
     SIP_TRUNK,
     canonical_field,
+    config_kind,
+    config_name,
+    configs_named,
     fields_for,
     validate_inputs,
 )
@@ -96,14 +99,6 @@ class RenderedProject:
 # Selection and names (pure)
 
 
-def config_kind(document: Mapping[str, Any]) -> str:
-    return str(document.get("service_provider") or SIP_TRUNK)
-
-
-def config_name(document: Mapping[str, Any]) -> str:
-    return str(document.get("name") or "").strip()
-
-
 def select_configs(listing: Sequence[Mapping[str, Any]], selection: Selection) -> list[Mapping[str, Any]]:
     """The listed configs the selection asks for, in listing order; an unknown name or id is an error."""
     if not listing:
@@ -134,11 +129,7 @@ def _known(shown: Sequence[str], limit: int = 10) -> str:
 def check_adoptable(listing: Sequence[Mapping[str, Any]], selected: Sequence[Mapping[str, Any]]) -> None:
     """Adoption goes by name and kind: a selected config whose name another config shares cannot be adopted."""
     for document in selected:
-        twins = [
-            str(c.get("id"))
-            for c in listing
-            if config_name(c) == config_name(document) and config_kind(c) == config_kind(document)
-        ]
+        twins = [str(c.get("id")) for c in configs_named(listing, config_name(document), config_kind(document))]
         if len(twins) > 1:
             raise ExportError(
                 f"configs {', '.join(twins)} share the name {config_name(document)!r} ({config_kind(document)}): "

@@ -29,6 +29,7 @@ from pulumi_phonecfg.models import (
     canonical_field,
     canonical_inputs,
     canonical_values,
+    configs_named,
     fields_for,
     outputs_from_api,
     security_matches,
@@ -192,14 +193,8 @@ def _creating(name: str, kind: str) -> Iterator[None]:
 
 
 def same_name_configs(configs: list[dict[str, Any]], name: str, kind: str) -> list[dict[str, Any]]:
-    """Configs of that name (compared stripped, as the API stores it) and kind, in the API's order."""
-    return [
-        config
-        for config in configs
-        if str(config.get("name", "")).strip() == name.strip()
-        and (config.get("service_provider") or SIP_TRUNK) == kind
-        and config.get("id")
-    ]
+    """Configs of that name and kind that can be adopted (they have an id), in the API's order."""
+    return [config for config in configs_named(configs, name, kind) if config.get("id")]
 
 
 def _post_config(api: PhoneApiClient, inputs: Mapping[str, Any], operation: str) -> CreateResult:

@@ -15,7 +15,7 @@ import base64
 import binascii
 import functools
 from collections.abc import Iterable, Mapping
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, TypeVar
 from uuid import UUID
 
 import phonenumbers
@@ -65,6 +65,7 @@ SIP_FLAG_DEFAULTS: Final[dict[str, Any]] = {
 }
 
 NonEmptyStr = Annotated[str, Field(min_length=1)]
+DocumentT = TypeVar("DocumentT", bound=Mapping[str, Any])  # an API document, as the caller holds it
 
 
 class _Model(BaseModel):
@@ -422,6 +423,24 @@ def canonical_values(values: Mapping[str, Any]) -> dict[str, Any]:
 # API documents -> outputs
 
 
+def config_kind(document: Mapping[str, Any]) -> str:
+    """A document's `service_provider`; the server's default when it is absent."""
+    return str(document.get("service_provider") or SIP_TRUNK)
+
+
+def config_name(document: Mapping[str, Any]) -> str:
+    return str(document.get("name") or "").strip()
+
+
+def configs_named(configs: Iterable[DocumentT], name: str, kind: str) -> list[DocumentT]:
+    """The configs of that name (compared stripped, as the API stores it) and kind, in the API's order.
+
+    "The same config" for every name lookup: the duplicate-name check and adoption of a create, the recovery
+    after an ambiguous POST, and `phonecfg export`'s adoptability check.
+    """
+    return [c for c in configs if config_name(c) == name.strip() and config_kind(c) == kind]
+
+
 def outputs_from_api(
     document: Mapping[str, Any], *, desired_security: Mapping[str, Any] | None, fingerprints: Mapping[str, Any]
 ) -> dict[str, Any]:
@@ -431,7 +450,7 @@ def outputs_from_api(
     refresh `desired_security` is None and the remembered fingerprints are carried forward, except a password
     fingerprint when the API says no password is stored (`password_is_set: false`): that is drift we can see.
     """
-    kind = str(document.get("service_provider") or SIP_TRUNK)
+    kind = config_kind(document)
     outputs: dict[str, Any] = {}
     for name in fields_for(kind):
         if name == "security":
