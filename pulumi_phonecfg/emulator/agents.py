@@ -51,15 +51,6 @@ class EmulatedAgent:
     display_name: str
     environments: tuple[EmulatedEnvironment, ...]
 
-    def to_json(self) -> dict[str, Any]:
-        """The listing's item shape (reference §1.9)."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "display_name": self.display_name,
-            "environments": [{"id": e.id, "name": e.name} for e in self.environments],
-        }
-
 
 def derived_id(instance_id: str, agent_name: str, environment_name: str | None = None) -> str:
     """Deterministic UUID for an agent (or one of its environments) in one instance."""

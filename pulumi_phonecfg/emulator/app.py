@@ -46,6 +46,7 @@ def create_app(settings: EmulatorSettings) -> FastAPI:
         ),
         faults=FaultEngine(settings.fault_rate, settings.fault_seed),
         requests=RequestLog(),
+        agents=settings.served_agents(),
     )
     app = FastAPI(title="phonecfg emulator (WxO phone-config API)", version="0.1.0", redirect_slashes=False)
     app.state.emulator = state  # read by ``state.emulator_state``, the routes' dependency

@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from pulumi_phonecfg.emulator.schemas import SIP_TRUNK, SecurityIn
 from pulumi_phonecfg.emulator.settings import MASKS, EmulatorSettings, MaskStyle
 from pulumi_phonecfg.emulator.store import Store
-from pulumi_phonecfg.emulator.validation import not_found
+from pulumi_phonecfg.emulator.validation import check_document, check_number_conflicts, not_found
 
 SECRET_FIELDS = ("api_key", "client_secret", "password")
 # Set by ``create_app``'s middleware after authentication: the token's subject.
@@ -81,3 +81,14 @@ def touch(doc: dict[str, Any], settings: EmulatorSettings, scope: Mapping[str, A
     """Record a successful change: ``updated_at`` and ``updated_by``."""
     doc["updated_at"] = now_iso(settings)
     doc["updated_by"] = principal(scope)
+
+
+def save_checked(store: Store, doc: dict[str, Any], settings: EmulatorSettings, scope: Mapping[str, Any]) -> None:
+    """Validate a changed document (alone, then against the other configs' numbers), touch it and store it.
+
+    Call inside ``store.transaction()``.
+    """
+    check_document(doc)
+    check_number_conflicts(store, doc)
+    touch(doc, settings, scope)
+    store.replace(doc)

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
+from pulumi_phonecfg.emulator.agents import EmulatedAgent
 from pulumi_phonecfg.emulator.auth import TokenAuthority
 from pulumi_phonecfg.emulator.faults import FaultEngine
 from pulumi_phonecfg.emulator.settings import EmulatorSettings
@@ -50,6 +51,8 @@ class EmulatorState:
     tokens: TokenAuthority
     faults: FaultEngine
     requests: RequestLog
+    # ``settings.served_agents()``, computed once when the app is built.
+    agents: tuple[EmulatedAgent, ...]
 
 
 async def emulator_state(request: Request) -> EmulatorState:

@@ -208,11 +208,7 @@ class RunningEmulator:
 
     def api_requests(self, method: str | None = None) -> list[dict[str, Any]]:
         """Only phone-config entries (``/v1/channels/phone...`` under any root), optionally of one method."""
-        return [
-            e
-            for e in self.requests()
-            if PHONE_PATH_RE.match(e["path"]) and (method is None or e["method"] == method.upper())
-        ]
+        return phone_entries(self.requests(), method)
 
     def agent_requests(self) -> list[dict[str, Any]]:
         """Only the agents entries (``/v1/orchestrate/agents[/{id}]`` under any root)."""
@@ -245,6 +241,11 @@ class RunningEmulator:
             self._admin_client()
             self._api = httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {self.token}"}, timeout=30)
         return self._api
+
+
+def phone_entries(entries: Sequence[dict[str, Any]], method: str | None = None) -> list[dict[str, Any]]:
+    """A request log's phone-config entries (``/v1/channels/phone...`` under any root), optionally of one method."""
+    return [e for e in entries if PHONE_PATH_RE.match(e["path"]) and (method is None or e["method"] == method.upper())]
 
 
 def _pump(stream: IO[str], sink: queue.Queue[object]) -> None:

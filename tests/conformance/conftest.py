@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 import httpx
 import pytest
+from e2e.helpers import in_ci
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator, start_emulator
 
@@ -36,10 +37,6 @@ SAAS_INSTANCE = "adk-saas-instance"
 # The ADK treats every http://127.0.0.1 URL as the local Developer Edition; another loopback address lets the
 # same, unchanged client take its SaaS path.
 SAAS_HOST = "127.0.0.2"
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
 def skip_or_fail(reason: str) -> NoReturn:
@@ -105,18 +102,15 @@ def issue_token(emulator: RunningEmulator) -> str:
 
 @pytest.fixture(scope="module")
 def adk_run(adk_python: Path) -> Iterator[AdkRun]:
-    local = start_emulator(
-        api_keys=[API_KEY], extra_args=["--instance-id", LOCAL_INSTANCE, "--subscription-id", SUBSCRIPTION]
-    )
-    try:
-        saas = start_emulator(
+    with (
+        start_emulator(
+            api_keys=[API_KEY], extra_args=["--instance-id", LOCAL_INSTANCE, "--subscription-id", SUBSCRIPTION]
+        ) as local,
+        start_emulator(
             api_keys=[API_KEY],
             extra_args=["--host", SAAS_HOST, "--instance-id", SAAS_INSTANCE, "--max-configs", "1"],
-        )
-    except BaseException:
-        local.stop()
-        raise
-    try:
+        ) as saas,
+    ):
         scenario = {
             "local_url": local.url,
             "token": issue_token(local),
@@ -143,17 +137,15 @@ def adk_run(adk_python: Path) -> Iterator[AdkRun]:
                 cwd=home,
             )
             assert proc.returncode == 0, f"ADK driver failed (exit {proc.returncode}):\n{proc.stderr}"
-            report = json.loads(report_path.read_text(encoding="utf-8"))
+            report_text = report_path.read_text(encoding="utf-8")
+            report = json.loads(report_text)
         yield AdkRun(
             steps=report["steps"],
             adk_version=report["adk_version"],
-            report=json.dumps(report),
+            report=report_text,
             output=proc.stdout + proc.stderr,
             local=local,
             saas=saas,
             local_log=local.requests(),
             saas_log=saas.requests(),
         )
-    finally:
-        saas.stop()
-        local.stop()

@@ -13,7 +13,7 @@ import uuid
 from typing import Any
 
 from pulumi_phonecfg.emulator.agents import derived_id
-from pulumi_phonecfg.emulator.paths import PHONE_PATH_RE
+from pulumi_phonecfg.emulator.testing import phone_entries
 
 from .conftest import (
     GENESYS_API_KEY,
@@ -28,10 +28,6 @@ from .conftest import (
 
 PHONE = "/v1/channels/phone"
 SECRET_KEYS = ("api_key", "client_secret", "password")
-
-
-def phone_entries(log: list[dict[str, Any]], method: str | None = None) -> list[dict[str, Any]]:
-    return [e for e in log if PHONE_PATH_RE.match(e["path"]) and method in (None, e["method"])]
 
 
 def assert_masked(security: dict[str, Any]) -> None:

@@ -94,6 +94,12 @@ def create(client: TestClient, body: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def log(client: TestClient) -> list[dict[str, Any]]:
+    """The emulator's request log (``GET /_emulator/requests``)."""
+    entries: list[dict[str, Any]] = client.get("/_emulator/requests").json()
+    return entries
+
+
 @pytest.fixture
 def live(phone_api: RunningEmulator) -> RunningEmulator:
     """The session's real emulator subprocess (tests/conftest.py), wiped: for sockets, restarts and the CLI."""

@@ -15,7 +15,7 @@ from pulumi_phonecfg.emulator import server, start_emulator
 from pulumi_phonecfg.emulator.agents import AgentsFileError, derived_id, parse_agents
 from pulumi_phonecfg.emulator.testing import EmulatorStartupError
 
-from .conftest import MakeClient
+from .conftest import MakeClient, log
 
 AGENTS = "/v1/orchestrate/agents"
 DEMO_NAMES = ["customer-care", "billing", "after-hours"]
@@ -102,8 +102,7 @@ def test_listing_is_served_under_the_instance_prefix_and_logged(make_client: Mak
     direct = c.get(AGENTS, params={"names": "billing"}).json()
     assert c.get(f"/instances/inst-agents{AGENTS}", params={"names": "billing"}).json() == direct
     assert c.get(f"/instances/other{AGENTS}").status_code == 404
-    log = c.get("/_emulator/requests").json()
-    assert [(e["method"], e["path"], e["query"], e["status"]) for e in log] == [
+    assert [(e["method"], e["path"], e["query"], e["status"]) for e in log(c)] == [
         ("GET", AGENTS, {"names": "billing"}, 200),
         ("GET", AGENTS, {"names": "billing"}, 200),
         ("GET", AGENTS, {}, 404),

@@ -11,17 +11,12 @@ from fastapi.testclient import TestClient
 from pulumi_phonecfg.emulator.faults import FaultEngine
 from pulumi_phonecfg.emulator.schemas import FaultRule
 
-from .conftest import API_KEY, PHONE, MakeClient, create, sip_body
+from .conftest import API_KEY, PHONE, MakeClient, create, log, sip_body
 
 
 def set_faults(client: TestClient, rules: list[dict[str, Any]]) -> None:
     r = client.post("/_emulator/faults", json=rules, headers={"Authorization": ""})
     assert r.status_code == 200, r.text
-
-
-def log(client: TestClient) -> list[dict[str, Any]]:
-    entries: list[dict[str, Any]] = client.get("/_emulator/requests").json()
-    return entries
 
 
 # ----------------------------------------------------------------------------------------- faults

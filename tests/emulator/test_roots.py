@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from fastapi.testclient import TestClient
 
-from .conftest import PHONE, MakeClient, sip_body
+from .conftest import PHONE, MakeClient, log, sip_body
 
 AGENTS = "/v1/orchestrate/agents"
 # Absolute: httpx reads a relative "//api/..." as a network-path reference (host "api").
 SERVER = "http://testserver"
-
-
-def log(client: TestClient) -> list[dict[str, Any]]:
-    entries: list[dict[str, Any]] = client.get("/_emulator/requests").json()
-    return entries
 
 
 @pytest.mark.parametrize("root", ["/api", "//api", "/instances/inst-r"])

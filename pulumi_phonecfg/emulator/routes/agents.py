@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from pulumi_phonecfg.emulator.agents import filter_agents
+from pulumi_phonecfg.emulator.agents import EmulatedAgent, filter_agents
 from pulumi_phonecfg.emulator.paths import AGENTS_PATH
 from pulumi_phonecfg.emulator.schemas import AgentOut
 from pulumi_phonecfg.emulator.state import State
@@ -19,14 +19,14 @@ router = APIRouter(prefix=AGENTS_PATH, tags=["agents"])
 # ``include_hidden``, ``include`` and ``workspace_id`` (sent by the ADK) are not declared: FastAPI ignores
 # undeclared query parameters, which is what the emulator wants for them.
 @router.get("", response_model=list[AgentOut])
-def list_agents(state: State, names: Annotated[list[str] | None, Query()] = None) -> list[dict[str, Any]]:
-    return [a.to_json() for a in filter_agents(state.settings.served_agents(), names)]
+def list_agents(state: State, names: Annotated[list[str] | None, Query()] = None) -> list[EmulatedAgent]:
+    return filter_agents(state.agents, names)
 
 
 # The ADK's attach reads the agent by id (to warn when it has no voice configuration) before it PATCHes.
 @router.get("/{agent_id}", response_model=AgentOut)
-def get_agent(agent_id: uuid.UUID, state: State) -> dict[str, Any]:
-    for agent in state.settings.served_agents():
+def get_agent(agent_id: uuid.UUID, state: State) -> EmulatedAgent:
+    for agent in state.agents:
         if agent.id == str(agent_id):
-            return agent.to_json()
+            return agent
     not_found(f"Agent {agent_id}")

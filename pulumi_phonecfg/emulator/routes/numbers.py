@@ -11,14 +11,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from pulumi_phonecfg.emulator.documents import load_sip, touch
+from pulumi_phonecfg.emulator.documents import load_sip, save_checked, touch
 from pulumi_phonecfg.emulator.paths import PHONE_PREFIX
 from pulumi_phonecfg.emulator.schemas import PhoneNumberIn, PhoneNumberList, PhoneNumberOut, PhoneNumberPatch, dump
 from pulumi_phonecfg.emulator.state import State
 from pulumi_phonecfg.emulator.validation import (
     Problems,
-    check_document,
-    check_number_conflicts,
     check_number_pair,
     conflict,
     not_found,
@@ -44,10 +42,7 @@ def add_phone_number(config_id: uuid.UUID, body: PhoneNumberIn, request: Request
         if any(n["phone_number"] == body.phone_number for n in doc["phone_numbers"]):
             conflict(body.phone_number)
         doc["phone_numbers"].append(number)
-        check_document(doc)
-        check_number_conflicts(store, doc)
-        touch(doc, state.settings, request.scope)
-        store.replace(doc)
+        save_checked(store, doc, state.settings, request.scope)
     return number
 
 
@@ -74,10 +69,7 @@ def update_phone_number(
         p = Problems()
         check_number_pair(p, entry, [])
         p.raise_if_any()
-        check_document(doc)
-        check_number_conflicts(store, doc)
-        touch(doc, state.settings, request.scope)
-        store.replace(doc)
+        save_checked(store, doc, state.settings, request.scope)
     return entry
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from pulumi_phonecfg.emulator.documents import load, now_iso, principal, render_config, security_doc, touch
+from pulumi_phonecfg.emulator.documents import load, now_iso, principal, render_config, save_checked, security_doc
 from pulumi_phonecfg.emulator.paths import PHONE_PREFIX
 from pulumi_phonecfg.emulator.schemas import (
     PhoneConfigCreate,
@@ -23,7 +23,6 @@ from pulumi_phonecfg.emulator.validation import (
     SIP_BOOLEANS,
     Problems,
     check_document,
-    check_number_conflicts,
     not_found,
 )
 
@@ -120,10 +119,7 @@ def update_phone_config(
             items: list[BaseModel] | None = getattr(body, key)
             dumped = [dump(i) for i in items or []]
             doc[key] = doc[key] + dumped if append else dumped
-        check_document(doc)
-        check_number_conflicts(store, doc)
-        touch(doc, state.settings, request.scope)
-        store.replace(doc)
+        save_checked(store, doc, state.settings, request.scope)
     return render_config(doc, state.settings.mask_style)
 
 
