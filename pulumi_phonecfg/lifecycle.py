@@ -19,6 +19,7 @@ from pulumi.output import contains_unknowns
 
 from pulumi_phonecfg.client import PhoneApiClient
 from pulumi_phonecfg.errors import ConfigConflictError, PhoneApiError
+from pulumi_phonecfg.fingerprints import security_matches
 from pulumi_phonecfg.integration import integration_outputs
 from pulumi_phonecfg.models import (
     INPUT_FIELDS,
@@ -32,7 +33,6 @@ from pulumi_phonecfg.models import (
     configs_named,
     fields_for,
     outputs_from_api,
-    security_matches,
     validate_field,
     validate_inputs,
 )

@@ -29,11 +29,7 @@ from pydantic import (
     field_validator,
 )
 
-# The fingerprint scheme lives in fingerprints.py; the lifecycle and the tests reach it through this module too.
 from pulumi_phonecfg.fingerprints import SECRET_FIELDS, security_output
-from pulumi_phonecfg.fingerprints import fingerprint as fingerprint
-from pulumi_phonecfg.fingerprints import fingerprint_matches as fingerprint_matches
-from pulumi_phonecfg.fingerprints import security_matches as security_matches
 
 SIP_TRUNK: Final = "sip_trunk"
 GENESYS: Final = "genesys_audio_connector"
