@@ -30,7 +30,6 @@ from pulumi_phonecfg.client import PhoneApiClient
 from pulumi_phonecfg.errors import AuthenticationError, ConfigurationError, PhoneApiError
 from pulumi_phonecfg.settings import ProviderSettings
 
-CONFIG_NAMESPACE: Final = "phonecfg"
 MAX_NAMES_LISTED: Final = 20  # an error lists at most this many of the tenant's agents
 CACHE_SECONDS: Final = 300.0  # longer than one deployment's program run, short enough for a long-lived process
 
@@ -171,8 +170,7 @@ def _stack_config(key: str) -> str | None:
     `pulumi.runtime.get_config` is what `Config.get` reads through, minus the warning pulumi/pulumi#7127 plans
     to re-enable for secrets read that way.
     """
-    config = pulumi.Config(CONFIG_NAMESPACE)
-    value = pulumi.runtime.get_config(config.full_key(key.removeprefix(f"{CONFIG_NAMESPACE}:")))
+    value = pulumi.runtime.get_config(key)  # `key` is already the full `phonecfg:<name>`
     return value if isinstance(value, str) else None
 
 

@@ -27,17 +27,18 @@ from typing import Any, Final
 from pulumi_phonecfg.agents import Agent, fetch_agents
 from pulumi_phonecfg.client import PhoneApiClient
 from pulumi_phonecfg.errors import AuthenticationError, ConfigurationError, PhoneApiError
+from pulumi_phonecfg.integration import INTEGRATION_FIELDS
 from pulumi_phonecfg.models import (
     GENESYS,
     INPUT_FIELDS,
     SIP_FLAG_DEFAULTS,
     SIP_SECURITY_DEFAULTS,
     SIP_TRUNK,
-    canonical_field,
     config_kind,
     config_name,
     configs_named,
     fields_for,
+    outputs_from_api,
     validate_inputs,
 )
 from pulumi_phonecfg.settings import ProviderSettings
@@ -78,19 +79,10 @@ class SecretKey:
 
 
 @dataclass(frozen=True)
-class ExportedConfig:
-    config_id: str
-    name: str
-    service_provider: str
-    resource_name: str
-
-
-@dataclass(frozen=True)
 class RenderedProject:
     """The files of the project (relative path -> text) and what the user must know about them."""
 
     files: dict[str, str]
-    configs: tuple[ExportedConfig, ...]
     secrets: tuple[SecretKey, ...]
     warnings: tuple[str, ...] = field(default=())
 
@@ -177,12 +169,7 @@ class _Identifiers:
             base = f"{fallback}_{base}"
         if keyword.iskeyword(base) or keyword.issoftkeyword(base):
             base = f"{base}_"
-        candidate, counter = base, 1
-        while candidate in self._used:
-            counter += 1
-            candidate = f"{base}_{counter}"
-        self._used.add(candidate)
-        return candidate
+        return _unique(base, self._used, separator="_")
 
 
 def camel(text: str) -> str:
@@ -320,21 +307,17 @@ def declared_inputs(document: Mapping[str, Any]) -> dict[str, Any]:
     """The inputs that declare `document` as it is, in canonical form, server defaults left out.
 
     Credentials are absent (the API never returns them); `render_project` adds them as secret config reads.
+    It starts from the provider's own reading of the document (what adoption compares the program with), so an
+    exported program matches the config it adopts by construction.
     """
     kind = config_kind(document)
+    observed = outputs_from_api(document, desired_security=None, fingerprints={})
     inputs: dict[str, Any] = {}
     for name in fields_for(kind):
-        value = canonical_field(name, document.get(name), kind)
-        if name == "name":
-            value = config_name(document)
+        value = observed.get(name)
         if name == "security":
-            plain = ("secure_trunking", "authentication", "username") if kind == SIP_TRUNK else ()
             returned = value if isinstance(value, Mapping) else {}
-            value = {
-                k: returned[k]
-                for k in plain
-                if returned.get(k) is not None and returned.get(k) != SIP_SECURITY_DEFAULTS.get(k)
-            }
+            value = {k: v for k, v in returned.items() if v != SIP_SECURITY_DEFAULTS.get(k)}
         if name in SIP_FLAG_DEFAULTS and value == SIP_FLAG_DEFAULTS[name]:
             value = None
         if value is None or value == [] or value == {}:
@@ -377,7 +360,6 @@ def render_project(
     secret_keys: list[SecretKey] = []
     used_keys: set[str] = set()
     blocks: list[list[str]] = []
-    exported: list[ExportedConfig] = []
     warnings: list[str] = []
     exports: list[str] = []
     for document in ordered:
@@ -410,10 +392,8 @@ def render_project(
         args += [(k, v) for k, v in inputs.items()]
         args.append(("adopt_existing", True))
         blocks.append(call("PhoneConfig", args, target=variable))
-        outputs = ["id", "sip_uri"] if config_kind(document) == SIP_TRUNK else ["id", "audio_connect_uri", "connectors"]
-        for output in outputs:
+        for output in ("id", *INTEGRATION_FIELDS[config_kind(document)]):
             exports += call("pulumi.export", [(None, f"{variable}_{output}"), (None, Code(f"{variable}.{output}"))])
-        exported.append(ExportedConfig(config_id, config_name(document), config_kind(document), resource))
     warnings = refs.warnings + warnings
     program = _program(url, stack, credential_key, secret_keys, refs.lines(), blocks, exports)
     files = {
@@ -422,7 +402,7 @@ def render_project(
         f"Pulumi.{stack}.yaml": _stack_file(stack, url, provider_config or {}, credential_key, secret_keys),
         "requirements.txt": _requirements(package_requirement),
     }
-    return RenderedProject(files, tuple(exported), tuple(secret_keys), tuple(warnings))
+    return RenderedProject(files, tuple(secret_keys), tuple(warnings))
 
 
 def _in_order(inputs: Mapping[str, Any]) -> dict[str, Any]:
@@ -430,11 +410,12 @@ def _in_order(inputs: Mapping[str, Any]) -> dict[str, Any]:
     return {k: inputs[k] for k in INPUT_FIELDS if k in inputs}
 
 
-def _unique(key: str, used: set[str]) -> str:
+def _unique(key: str, used: set[str], *, separator: str = "") -> str:
+    """`key`, or `key<separator>2`, `…3`, … : the first not in `used`, which it is then added to."""
     candidate, counter = key, 1
     while candidate in used:
         counter += 1
-        candidate = f"{key}{counter}"
+        candidate = f"{key}{separator}{counter}"
     used.add(candidate)
     return candidate
 
@@ -687,7 +668,7 @@ def run_export(
     except (ExportError, PhoneApiError, ConfigurationError, AuthenticationError) as error:
         _say(str(error))
         return 1
-    print(f"Wrote {len(rendered.configs)} phone config(s) to {out_dir}: {', '.join(rendered.files)}")
+    print(f"Wrote {len(snapshot.documents)} phone config(s) to {out_dir}: {', '.join(rendered.files)}")
     print(
         f"Next: cd {out_dir}, `pulumi stack init {stack}`, set the secrets listed in Pulumi.{stack}.yaml, `pulumi up`."
     )

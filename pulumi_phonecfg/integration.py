@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from pulumi_phonecfg.models import GENESYS, SIP_TRUNK
+from pulumi_phonecfg.models import GENESYS, SIP_TRUNK, config_kind
 
 # (substrings the API host must all contain, VoIP host), in the ADK's order (`PhoneController._get_sip_uri`).
 VOIP_HOSTS: Final[tuple[tuple[tuple[str, ...], str], ...]] = (
@@ -37,7 +37,11 @@ VOIP_HOSTS: Final[tuple[tuple[tuple[str, ...], str], ...]] = (
     (("dl.watson-orchestrate.ibm.com",), "public.voip.dl.watson-orchestrate.ibm.com"),
 )
 GENESYS_CHANNEL: Final = "genesys_audio_connector"
-INTEGRATION_FIELDS: Final = ("sip_uri", "audio_connect_uri", "connectors")
+# The outputs each kind carries (what `integration_outputs` fills in).
+INTEGRATION_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    SIP_TRUNK: ("sip_uri",),
+    GENESYS: ("audio_connect_uri", "connectors"),
+}
 
 
 def _host(instance_url: str) -> str:
@@ -74,7 +78,7 @@ def connector_id(agent_id: str, environment_id: str, config_id: str) -> str:
 
 def integration_outputs(instance_url: str, config_id: str, outputs: Mapping[str, Any]) -> dict[str, Any]:
     """`sip_uri` for a SIP trunk; `audio_connect_uri` and `connectors` for Genesys. Absent when unknowable."""
-    kind = outputs.get("service_provider") or SIP_TRUNK
+    kind = config_kind(outputs)
     tenant_id = outputs.get("tenant_id")
     tenant = str(tenant_id) if tenant_id else None
     if kind == SIP_TRUNK:
