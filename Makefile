@@ -68,8 +68,7 @@ lint: $(STAMP)
 # Fails fast: the checks that take seconds run before the CLI build and the minutes of end-to-end tests.
 test: $(STAMP) lint test-unit
 	$(PY) -m pytest tests --ignore=tests/unit -m 'not e2e' $(PYTEST_ARGS)
-	$(MAKE) --no-print-directory cli
-	$(PY) -m pytest tests -m e2e $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-e2e
 	$(MAKE) --no-print-directory wheel-check
 
 test-unit: $(STAMP)
