@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pulumi_phonecfg.agents import AgentLookupError, GetAgentResult, get_agent, get_agent_output
-    from pulumi_phonecfg.errors import AuthenticationError, ConfigurationError, PhoneApiError
+    from pulumi_phonecfg.errors import AuthenticationError, ConfigurationError, PhoneApiError, PhoneConfigError
     from pulumi_phonecfg.provider import PhoneConfigProvider
     from pulumi_phonecfg.resource import (
         AttachedEnvironmentArgs,
@@ -31,6 +31,7 @@ _EXPORTS = {
     "AuthenticationError": "pulumi_phonecfg.errors",
     "ConfigurationError": "pulumi_phonecfg.errors",
     "PhoneApiError": "pulumi_phonecfg.errors",
+    "PhoneConfigError": "pulumi_phonecfg.errors",
     "PhoneConfigProvider": "pulumi_phonecfg.provider",
     "AttachedEnvironmentArgs": "pulumi_phonecfg.resource",
     "CallFailureArgs": "pulumi_phonecfg.resource",
@@ -53,6 +54,7 @@ __all__ = [
     "GetAgentResult",
     "PhoneApiError",
     "PhoneConfig",
+    "PhoneConfigError",
     "PhoneConfigProvider",
     "PhoneNumberArgs",
     "SecurityArgs",

@@ -27,7 +27,7 @@ import httpx
 import pulumi
 
 from pulumi_phonecfg.client import PhoneApiClient
-from pulumi_phonecfg.errors import AuthenticationError, ConfigurationError, PhoneApiError
+from pulumi_phonecfg.errors import ConfigurationError, PhoneConfigError
 from pulumi_phonecfg.settings import ProviderSettings
 
 MAX_NAMES_LISTED: Final = 20  # an error lists at most this many of the tenant's agents
@@ -194,7 +194,7 @@ def lookup_agent(settings: ProviderSettings, name: Any, environment: Any = "live
     environment_name = _check_argument("environment", environment)
     try:
         agent = DIRECTORY.agent(settings, agent_name)
-    except (PhoneApiError, ConfigurationError, AuthenticationError) as error:
+    except PhoneConfigError as error:
         raise AgentLookupError(f"get_agent({agent_name!r}): {error}") from None
     return select_environment(agent, environment_name)
 

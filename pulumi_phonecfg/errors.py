@@ -16,15 +16,19 @@ CREDENTIAL_KEYS: Final = frozenset({"password", "api_key", "client_secret", "api
 REDACTED: Final = "[redacted]"
 
 
-class AuthenticationError(Exception):
+class PhoneConfigError(Exception):
+    """Base of every error of ours: its message is one line meant for the user, free of credentials."""
+
+
+class AuthenticationError(PhoneConfigError):
     """The token service refused the API key, or could not be reached. Message names the auth step."""
 
 
-class ConfigurationError(Exception):
+class ConfigurationError(PhoneConfigError):
     """The provider is missing configuration it needs to reach the API."""
 
 
-class PhoneApiError(Exception):
+class PhoneApiError(PhoneConfigError):
     """A failed API call, as one readable line: operation, HTTP status and the API's own messages."""
 
     def __init__(self, operation: str, status: int | None, detail: str) -> None:
@@ -39,7 +43,7 @@ class AmbiguousCreateError(PhoneApiError):
     """A POST failed in a way that leaves open whether the config was created."""
 
 
-class ConfigConflictError(Exception):
+class ConfigConflictError(PhoneConfigError):
     """A create whose name is taken by a config of the same kind, or an adoption with several candidates."""
 
 

@@ -26,7 +26,7 @@ from typing import Any, Final
 
 from pulumi_phonecfg.agents import Agent, fetch_agents
 from pulumi_phonecfg.client import PhoneApiClient
-from pulumi_phonecfg.errors import AuthenticationError, ConfigurationError, PhoneApiError
+from pulumi_phonecfg.errors import PhoneConfigError
 from pulumi_phonecfg.integration import INTEGRATION_FIELDS
 from pulumi_phonecfg.models import (
     GENESYS,
@@ -665,7 +665,7 @@ def run_export(
         for warning in rendered.warnings:
             _say(f"warning: {warning}")
         write_project(rendered, out_dir)
-    except (ExportError, PhoneApiError, ConfigurationError, AuthenticationError) as error:
+    except (ExportError, PhoneConfigError) as error:
         _say(str(error))
         return 1
     print(f"Wrote {len(snapshot.documents)} phone config(s) to {out_dir}: {', '.join(rendered.files)}")

@@ -28,7 +28,7 @@ from pulumi.dynamic import (
 )
 
 from pulumi_phonecfg.client import PhoneApiClient
-from pulumi_phonecfg.errors import AuthenticationError, ConfigConflictError, ConfigurationError, PhoneApiError
+from pulumi_phonecfg.errors import PhoneConfigError
 from pulumi_phonecfg.lifecycle import (
     check_inputs,
     create_config,
@@ -51,7 +51,7 @@ def _short_errors(method: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return method(*args, **kwargs)
-        except (PhoneApiError, ConfigurationError, AuthenticationError, ConfigConflictError) as error:
+        except PhoneConfigError as error:
             failure = error
         raise failure.with_traceback(None) from None
 
