@@ -43,15 +43,14 @@ import report
 import workload
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator, start_emulator
+from pulumi_phonecfg.resource import TYPE_TOKEN
 
 REPO = Path(__file__).resolve().parents[1]
 PULUMI_BIN = REPO / ".pulumi" / "bin"
 PROGRAM = Path(__file__).resolve().parent / "program"
-TYPE_TOKEN = "pulumi-python:dynamic/phonecfg:PhoneConfig"
 STACK = "bench"
 DEFAULT_SIZES = (1, 10, 100)
 LARGE_SIZES = (500, 1000)
-OPERATIONS = ("up", "preview", "up-noop", "up-change", "refresh", "destroy")
 
 
 # ---------------------------------------------------------------------------------------------- peak RSS

@@ -22,6 +22,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from pulumi_phonecfg import PhoneConfigProvider
+from pulumi_phonecfg.emulator.testing import RunningEmulator
 
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270"
@@ -41,6 +42,11 @@ def plain(value: struct_pb2.Struct) -> dict[str, Any]:
 
 def secret(value: Any) -> dict[str, Any]:
     return {SECRET_SIG: SECRET_VALUE, "value": value}
+
+
+def emulator_config(api: RunningEmulator) -> dict[str, Any]:
+    """Provider configuration for `api`: its URL and its static token (wrapped as a secret, as the engine sends it)."""
+    return {"phonecfg:url": api.url, "phonecfg:token": secret(api.token)}
 
 
 @dataclass

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import grpc
@@ -16,7 +15,7 @@ import pytest
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator
 
-from .harness import DynamicProviderServer, dynamic_provider_server, secret
+from .harness import DynamicProviderServer, dynamic_provider_server, emulator_config
 
 PHONE_PATH = "/v1/channels/phone"
 AGENT = "11111111-2222-4333-8444-555555555555"
@@ -24,13 +23,6 @@ ENV = "66666666-7777-4888-8999-000000000000"
 FAKE_PASSWORD = "fake-sip-password-adoption"
 FAKE_API_KEY = "fake-genesys-api-key-adoption"
 FAKE_CLIENT_SECRET = "ZmFrZS1jbGllbnQtc2VjcmV0LWFkb3B0aW9u"  # base64 of an obviously fake value
-
-
-@pytest.fixture
-def provider(phone_api: RunningEmulator) -> Iterator[DynamicProviderServer]:
-    with dynamic_provider_server() as server:
-        server.configure({"phonecfg:url": phone_api.url, "phonecfg:token": secret(phone_api.token)})
-        yield server
 
 
 def declared(**extra: Any) -> dict[str, Any]:
@@ -137,13 +129,7 @@ def test_adopting_a_config_already_in_the_declared_state_writes_nothing(
 def test_the_stack_default_adopts_and_an_explicit_false_still_refuses(phone_api: RunningEmulator) -> None:
     existing = console_config(phone_api)
     with dynamic_provider_server() as server:
-        server.configure(
-            {
-                "phonecfg:url": phone_api.url,
-                "phonecfg:token": secret(phone_api.token),
-                "phonecfg:adoptExisting": "true",
-            }
-        )
+        server.configure({**emulator_config(phone_api), "phonecfg:adoptExisting": "true"})
         with pytest.raises(grpc.RpcError) as raised:
             server.create(declared(adopt_existing=False))
         assert "adopt_existing=True" in last_line(raised.value)

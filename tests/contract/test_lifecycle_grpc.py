@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import grpc
@@ -11,7 +10,7 @@ import pytest
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator
 
-from .harness import UNKNOWN, DynamicProviderServer, dynamic_provider_server, secret
+from .harness import UNKNOWN, DynamicProviderServer, dynamic_provider_server
 
 AGENT = "11111111-2222-4333-8444-555555555555"
 ENV = "66666666-7777-4888-8999-000000000000"
@@ -19,13 +18,6 @@ FAKE_PASSWORD = "fake-sip-password-contract"
 FAKE_NEW_PASSWORD = "fake-sip-password-rotated"
 FAKE_API_KEY = "fake-genesys-api-key-contract"
 FAKE_CLIENT_SECRET = "ZmFrZS1jbGllbnQtc2VjcmV0LWNvbnRyYWN0"  # base64 of an obviously fake value
-
-
-@pytest.fixture
-def provider(phone_api: RunningEmulator) -> Iterator[DynamicProviderServer]:
-    with dynamic_provider_server() as server:
-        server.configure({"phonecfg:url": phone_api.url, "phonecfg:token": secret(phone_api.token)})
-        yield server
 
 
 def sip_trunk(**extra: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from pulumi_phonecfg.errors import ConfigurationError
 from pulumi_phonecfg.provider_server import server_executor, widen_provider_server
 from pulumi_phonecfg.settings import ProviderSettings
 
-from .harness import dynamic_provider_server, secret
+from .harness import dynamic_provider_server, emulator_config
 
 CONCURRENT_CREATES = 12
 
@@ -27,7 +27,7 @@ def test_concurrent_creates_each_get_a_thread(phone_api: RunningEmulator, config
     # Every POST is held 3 s at the emulator, so all creates are in flight together; with the SDK's limit of
     # four workers the server queues eight of them and starts no thread beyond the fourth.
     phone_api.set_faults([{"kind": "delay", "delay": 3.0, "method": "POST"}])
-    config = {"phonecfg:url": phone_api.url, "phonecfg:token": secret(phone_api.token)}
+    config = emulator_config(phone_api)
     if configured is not None:
         config["phonecfg:providerThreads"] = configured
     with dynamic_provider_server() as server:

@@ -13,7 +13,7 @@ import pytest
 from pulumi_phonecfg.auth import ApiKeyToken
 from pulumi_phonecfg.emulator.testing import RunningEmulator
 
-from .harness import DynamicProviderServer, dynamic_provider_server, secret
+from .harness import DynamicProviderServer, dynamic_provider_server, emulator_config, secret
 
 IAM_PATH = "/identity/token"
 MCSP_PATH = "/siusermgr/api/1.0/apikeys/token"
@@ -190,7 +190,7 @@ def test_retries_stop_at_the_deadline_not_at_max_retries(provider_with: Any, pho
 
 def test_debug_log_shows_requests_but_no_credential(phone_api: RunningEmulator) -> None:
     with dynamic_provider_server(env={"PHONECFG_DEBUG": "1"}) as provider:
-        provider.configure({"phonecfg:url": phone_api.url, "phonecfg:token": secret(phone_api.token)})
+        provider.configure(emulator_config(phone_api))
         provider.create(trunk())
         stderr = provider.close()
     assert "POST /v1/channels/phone -> 201" in stderr

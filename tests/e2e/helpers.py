@@ -75,6 +75,50 @@ def workspace_options(base: Path, pulumi_command: auto.PulumiCommand, **kwargs: 
     )
 
 
+def cli_env(base: Path) -> dict[str, str]:
+    """The environment to run the CLI as a user would: this process's, the Pulumi one under `base`, the CLI on PATH."""
+    return {**os.environ, **pulumi_env(base), "PATH": f"{PULUMI_ROOT / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+
+
+def venv() -> Path:
+    """The virtualenv running the tests (a project's `virtualenv` option is linked to it)."""
+    if sys.prefix != sys.base_prefix:
+        return Path(sys.prefix)
+    return REPO / ".venv"
+
+
+def provider_config(emulator: RunningEmulator, url: str | None = None) -> dict[str, auto.ConfigValue]:
+    """Stack config pointing the provider at `emulator` (at `url` when given, e.g. its instance URL)."""
+    return {
+        "phonecfg:url": auto.ConfigValue(url or emulator.url),
+        "phonecfg:token": auto.ConfigValue(emulator.token, secret=True),
+    }
+
+
+def inline_stack(
+    base: Path, pulumi_command: auto.PulumiCommand, project: str, stack: str, program: auto.PulumiFn
+) -> auto.Stack:
+    """`stack` of an inline-program Python project, its workspace in `base / "work"`."""
+    work = base / "work"
+    work.mkdir(exist_ok=True)
+    opts = workspace_options(
+        base,
+        pulumi_command,
+        work_dir=str(work),
+        project_settings=auto.ProjectSettings(name=project, runtime="python"),
+    )
+    return auto.create_or_select_stack(stack, project_name=project, program=program, opts=opts)
+
+
+def run_operation(
+    stack: auto.Stack, emulator: RunningEmulator, transcript: Transcript, operation: str, **kwargs: Any
+) -> Any:
+    """`stack.<operation>(...)` with the transcript attached; the emulator's request log starts empty."""
+    emulator.clear_requests()
+    transcript.mark()
+    return getattr(stack, operation)(**transcript.kwargs(), **kwargs)
+
+
 def list_configs(emulator: RunningEmulator) -> list[dict[str, Any]]:
     """Every config the emulator holds, read out of band."""
     response = emulator.api().get(PHONE_PATH)
@@ -171,10 +215,14 @@ def exported_state(stack: auto.Stack) -> str:
     return json.dumps(strip_secret_envelopes(stack.export_stack().deployment), sort_keys=True)
 
 
+def phone_resources(deployment: dict[str, Any]) -> list[dict[str, Any]]:
+    """PhoneConfig resources in an exported deployment, in state order (every entry, none merged)."""
+    return [r for r in deployment.get("resources", []) if r.get("type") == TYPE_TOKEN]
+
+
 def state_resources(stack: auto.Stack) -> dict[str, dict[str, Any]]:
     """PhoneConfig resources in the stack's state, by resource name."""
-    deployment: dict[str, Any] = stack.export_stack().deployment
-    return {r["urn"].rsplit("::", 1)[-1]: r for r in deployment.get("resources", []) if r.get("type") == TYPE_TOKEN}
+    return {r["urn"].rsplit("::", 1)[-1]: r for r in phone_resources(stack.export_stack().deployment)}
 
 
 def changes(summary: dict[Any, int] | None) -> dict[str, int]:

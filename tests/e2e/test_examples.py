@@ -11,7 +11,6 @@ import base64
 import contextlib
 import secrets
 import shutil
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,17 @@ from pulumi import automation as auto
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator
 
-from .helpers import REPO, Transcript, changes, exported_state, list_configs, scan_for_secrets, workspace_options
+from .helpers import (
+    REPO,
+    Transcript,
+    changes,
+    exported_state,
+    list_configs,
+    provider_config,
+    scan_for_secrets,
+    venv,
+    workspace_options,
+)
 
 pytestmark = [pytest.mark.e2e]
 
@@ -61,10 +70,6 @@ EXAMPLES = {
 }
 
 
-def _venv() -> Path:
-    return Path(sys.prefix) if sys.prefix != sys.base_prefix else REPO / ".venv"
-
-
 @pytest.fixture
 def project(
     request: pytest.FixtureRequest, pulumi_command: auto.PulumiCommand, emulator: RunningEmulator, e2e_dir: Path
@@ -72,15 +77,9 @@ def project(
     example: Example = EXAMPLES[request.param]
     work = e2e_dir / example.directory
     shutil.copytree(REPO / "examples" / example.directory, work)
-    (work / "venv").symlink_to(_venv(), target_is_directory=True)
+    (work / "venv").symlink_to(venv(), target_is_directory=True)
     stack = auto.create_stack("e2e", work_dir=str(work), opts=workspace_options(e2e_dir, pulumi_command))
-    stack.set_all_config(
-        {
-            "phonecfg:url": auto.ConfigValue(emulator.instance_url),
-            "phonecfg:token": auto.ConfigValue(emulator.token, secret=True),
-            **example.config,
-        }
-    )
+    stack.set_all_config({**provider_config(emulator, emulator.instance_url), **example.config})
     emulator.clear_requests()
     yield stack, example
     with contextlib.suppress(auto.CommandError):

@@ -27,17 +27,19 @@ from pulumi_phonecfg.emulator.testing import RunningEmulator
 
 from .helpers import (
     PHONE_PATH,
-    PULUMI_ROOT,
     REPO,
     Transcript,
     changes,
+    cli_env,
     exported_state,
     get_config,
     list_configs,
-    pulumi_env,
+    phone_resources,
     read_tree,
+    run_operation,
     scan_for_secrets,
     summarize,
+    venv,
     workspace_options,
 )
 
@@ -50,10 +52,6 @@ GENESYS_CLIENT_SECRET = base64.b64encode(f"fake-roundtrip-client-secret-{secrets
 GONE_AGENT = "0b9a8c7d-6e5f-4a3b-9c2d-1e0f2a3b4c02"  # an agent the tenant no longer lists
 GONE_ENVIRONMENT = "d4e5f6a7-b8c9-4d0e-8f1a-2b3c4d5e6f03"
 SERVER_WRITTEN = ("updated_at", "updated_by")
-
-
-def venv() -> Path:
-    return Path(sys.prefix) if sys.prefix != sys.base_prefix else REPO / ".venv"
 
 
 def phonecfg() -> str:
@@ -75,9 +73,7 @@ class RoundTrip:
 
     def run(self, operation: str, **kwargs: Any) -> Any:
         assert self.stack is not None
-        self.emulator.clear_requests()
-        self.transcript.mark()
-        return getattr(self.stack, operation)(**self.transcript.kwargs(), **kwargs)
+        return run_operation(self.stack, self.emulator, self.transcript, operation, **kwargs)
 
     def secrets(self) -> dict[str, str]:
         return {
@@ -193,7 +189,7 @@ def test_secrets_set_with_the_listed_commands(trip: RoundTrip, pulumi_command: a
         "genesysAudioConnectorApiKey": GENESYS_API_KEY,
         "genesysAudioConnectorClientSecret": GENESYS_CLIENT_SECRET,
     }
-    env = {**os.environ, **pulumi_env(trip.base), "PATH": f"{PULUMI_ROOT / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    env = cli_env(trip.base)
     for command in commands:
         key = command.rsplit(" ", 1)[1]
         assert key in values, f"unexpected secret {key} in {commands}"
@@ -251,8 +247,7 @@ def test_no_secret_in_files_state_or_output(trip: RoundTrip) -> None:
 def test_state_holds_nothing_machine_local(trip: RoundTrip) -> None:
     """The pickled provider is a reference to its class, and no input or output names a path or this host."""
     assert trip.stack is not None
-    deployment = trip.stack.export_stack().deployment
-    configs = [r for r in deployment["resources"] if r["type"] == "pulumi-python:dynamic/phonecfg:PhoneConfig"]
+    configs = phone_resources(trip.stack.export_stack().deployment)
     assert len(configs) == 3
     local = {str(trip.base), str(REPO), sys.prefix, str(Path.home())}
     if len(socket.gethostname()) >= 8:  # a short host name could turn up by chance inside a ciphertext
@@ -268,7 +263,7 @@ def test_state_holds_nothing_machine_local(trip: RoundTrip) -> None:
 
 def test_scheduled_refresh_preview_catches_a_console_edit(trip: RoundTrip) -> None:
     """The README's drift job: `pulumi refresh --preview-only --expect-no-changes` passes, then fails on an edit."""
-    env = {**os.environ, **pulumi_env(trip.base), "PATH": f"{PULUMI_ROOT / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    env = cli_env(trip.base)
     env.pop("PULUMI_SKIP_CONFIRMATIONS")  # it implies --yes, which the CLI refuses with --preview-only
     command = ["pulumi", "refresh", "--preview-only", "--expect-no-changes", "--stack", STACK, "--non-interactive"]
 

@@ -25,7 +25,15 @@ from pulumi_phonecfg.client import PhoneApiClient
 from pulumi_phonecfg.emulator.testing import RunningEmulator, start_emulator
 from pulumi_phonecfg.settings import ProviderSettings
 
-from .helpers import Transcript, changes, exported_state, read_tree, scan_for_secrets, workspace_options
+from .helpers import (
+    Transcript,
+    changes,
+    exported_state,
+    provider_config,
+    read_tree,
+    scan_for_secrets,
+    workspace_options,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -87,8 +95,7 @@ def test_fifty_configs_through_twenty_percent_faults(
     )
     stack.set_all_config(
         {
-            "phonecfg:url": auto.ConfigValue(faulty_api.url),
-            "phonecfg:token": auto.ConfigValue(faulty_api.token, secret=True),
+            **provider_config(faulty_api),
             "phonecfg:maxRetries": auto.ConfigValue("10"),
         }
     )

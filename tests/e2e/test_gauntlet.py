@@ -31,12 +31,13 @@ from .helpers import (
     TYPE_TOKEN,
     Transcript,
     exported_state,
+    inline_stack,
     list_configs,
+    provider_config,
     read_tree,
     scan_for_secrets,
     state_resources,
     summarize,
-    workspace_options,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -333,22 +334,8 @@ class Gauntlet:
 
 @pytest.fixture(scope="module")
 def gauntlet(pulumi_command: auto.PulumiCommand, emulator: RunningEmulator, e2e_dir: Path) -> Iterator[Gauntlet]:
-    work = e2e_dir / "work"
-    work.mkdir()
-    opts = workspace_options(
-        e2e_dir,
-        pulumi_command,
-        work_dir=str(work),
-        project_settings=auto.ProjectSettings(name=PROJECT, runtime="python"),
-    )
-    stack = auto.create_or_select_stack(STACK, project_name=PROJECT, program=program, opts=opts)
-    stack.set_all_config(
-        {
-            "phonecfg:url": auto.ConfigValue(emulator.url),
-            "phonecfg:token": auto.ConfigValue(emulator.token, secret=True),
-            "sipPassword": auto.ConfigValue(CONFIG_PASSWORD, secret=True),
-        }
-    )
+    stack = inline_stack(e2e_dir, pulumi_command, PROJECT, STACK, program)
+    stack.set_all_config({**provider_config(emulator), "sipPassword": auto.ConfigValue(CONFIG_PASSWORD, secret=True)})
     state = Gauntlet(stack, emulator, e2e_dir)
     yield state
     total = sum(state.durations.values())

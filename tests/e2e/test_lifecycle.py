@@ -27,12 +27,14 @@ from .helpers import (
     changes,
     exported_state,
     get_config,
+    inline_stack,
     list_configs,
+    provider_config,
     read_tree,
+    run_operation,
     scan_for_secrets,
     state_resources,
     summarize,
-    workspace_options,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.e2e_sequence]
@@ -134,9 +136,7 @@ class Lifecycle:
 
     def run(self, operation: str, **kwargs: Any) -> Any:
         """stack.<operation>(...) with the transcript attached; the emulator's request log starts empty."""
-        self.emulator.clear_requests()
-        self.transcript.mark()
-        result = getattr(self.stack, operation)(**self.transcript.kwargs(), **kwargs)
+        result = run_operation(self.stack, self.emulator, self.transcript, operation, **kwargs)
         if operation == "up":
             self.outputs = {k: v.value for k, v in result.outputs.items()}
         return result
@@ -156,19 +156,10 @@ class Lifecycle:
 
 @pytest.fixture(scope="module")
 def life(pulumi_command: auto.PulumiCommand, emulator: RunningEmulator, e2e_dir: Path) -> Iterator[Lifecycle]:
-    work = e2e_dir / "work"
-    work.mkdir()
-    opts = workspace_options(
-        e2e_dir,
-        pulumi_command,
-        work_dir=str(work),
-        project_settings=auto.ProjectSettings(name=PROJECT, runtime="python"),
-    )
-    stack = auto.create_or_select_stack(STACK, project_name=PROJECT, program=program, opts=opts)
+    stack = inline_stack(e2e_dir, pulumi_command, PROJECT, STACK, program)
     stack.set_all_config(
         {
-            "phonecfg:url": auto.ConfigValue(emulator.url),
-            "phonecfg:token": auto.ConfigValue(emulator.token, secret=True),
+            **provider_config(emulator),
             "genesysApiKey": auto.ConfigValue(GENESYS_API_KEY, secret=True),
             "genesysClientSecret": auto.ConfigValue(GENESYS_CLIENT_SECRET, secret=True),
         }

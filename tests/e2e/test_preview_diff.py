@@ -16,7 +16,7 @@ from pulumi import automation as auto
 from pulumi_phonecfg import PhoneConfig
 from pulumi_phonecfg.emulator.testing import RunningEmulator
 
-from .helpers import changes, state_resources, workspace_options
+from .helpers import changes, inline_stack, provider_config, state_resources
 
 pytestmark = [pytest.mark.e2e]
 
@@ -38,21 +38,8 @@ def program() -> None:
 
 @pytest.fixture(scope="module")
 def stack(pulumi_command: auto.PulumiCommand, emulator: RunningEmulator, e2e_dir: Path) -> Iterator[auto.Stack]:
-    work = e2e_dir / "work"
-    work.mkdir()
-    opts = workspace_options(
-        e2e_dir,
-        pulumi_command,
-        work_dir=str(work),
-        project_settings=auto.ProjectSettings(name="phonecfg-preview", runtime="python"),
-    )
-    created = auto.create_or_select_stack("preview", project_name="phonecfg-preview", program=program, opts=opts)
-    created.set_all_config(
-        {
-            "phonecfg:url": auto.ConfigValue(emulator.url),
-            "phonecfg:token": auto.ConfigValue(emulator.token, secret=True),
-        }
-    )
+    created = inline_stack(e2e_dir, pulumi_command, "phonecfg-preview", "preview", program)
+    created.set_all_config(provider_config(emulator))
     created.up()
     yield created
     if state_resources(created):

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
-from .helpers import PULUMI_ROOT, REPO, pulumi_env
+from .helpers import REPO, cli_env
 
 pytestmark = [pytest.mark.e2e]
 
@@ -30,12 +30,7 @@ def counts_by_stage(rows: list[dict[str, Any]]) -> dict[tuple[str, str], dict[st
 
 def test_promotion_walkthrough(pulumi_command: auto.PulumiCommand, tmp_path: Path) -> None:
     work = tmp_path / "promotion"
-    env = {
-        **os.environ,
-        **pulumi_env(tmp_path / "pulumi"),
-        "PATH": f"{PULUMI_ROOT / 'bin'}{os.pathsep}{os.environ['PATH']}",
-        "PHONECFG_PROMOTION_DIR": str(work),
-    }
+    env = {**cli_env(tmp_path / "pulumi"), "PHONECFG_PROMOTION_DIR": str(work)}
     # Its own session, so a timeout can stop the script and the emulators it started, all of them.
     script = subprocess.Popen(
         [str(REPO / "scripts" / "promotion-demo.sh")],

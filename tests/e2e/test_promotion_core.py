@@ -28,12 +28,14 @@ from .helpers import (
     changes,
     exported_state,
     get_config,
+    inline_stack,
     list_configs,
+    provider_config,
     read_tree,
+    run_operation,
     scan_for_secrets,
     state_resources,
     summarize,
-    workspace_options,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.e2e_sequence]
@@ -97,9 +99,7 @@ class Tenant:
     transcript: Transcript = field(default_factory=Transcript)
 
     def run(self, operation: str, **kwargs: Any) -> Any:
-        self.emulator.clear_requests()
-        self.transcript.mark()
-        return getattr(self.stack, operation)(**self.transcript.kwargs(), **kwargs)
+        return run_operation(self.stack, self.emulator, self.transcript, operation, **kwargs)
 
     def fail(self, operation: str, **kwargs: Any) -> str:
         """Run an operation that must fail; return everything it printed."""
@@ -152,23 +152,10 @@ def tenants(pulumi_command: auto.PulumiCommand, e2e_dir: Path) -> Iterator[Tenan
         prod_api.api().patch(
             f"{PHONE_PATH}/{console_sip}", json={"phone_numbers": [{"phone_number": "+14155550149"}]}
         ).raise_for_status()
-        work = e2e_dir / "work"
-        work.mkdir()
-        opts = workspace_options(
-            e2e_dir,
-            pulumi_command,
-            work_dir=str(work),
-            project_settings=auto.ProjectSettings(name=PROJECT, runtime="python"),
-        )
         made: dict[str, Tenant] = {}
         for name, api in (("dev", dev_api), ("prod", prod_api)):
-            stack = auto.create_or_select_stack(name, project_name=PROJECT, program=program, opts=opts)
-            stack.set_all_config(
-                {
-                    "phonecfg:url": auto.ConfigValue(api.instance_url),
-                    "phonecfg:token": auto.ConfigValue(api.token, secret=True),
-                }
-            )
+            stack = inline_stack(e2e_dir, pulumi_command, PROJECT, name, program)
+            stack.set_all_config(provider_config(api, api.instance_url))
             made[name] = Tenant(stack, api)
         yield Tenants(made["dev"], made["prod"], console_sip, e2e_dir)
         for tenant in made.values():

@@ -12,7 +12,6 @@ import base64
 import contextlib
 import secrets
 import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,18 @@ from pulumi import automation as auto
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator
 
-from .helpers import REPO, Transcript, changes, list_configs, scan_for_secrets, summarize, workspace_options
+from .helpers import (
+    REPO,
+    Transcript,
+    changes,
+    list_configs,
+    provider_config,
+    run_operation,
+    scan_for_secrets,
+    summarize,
+    venv,
+    workspace_options,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.e2e_sequence]
 
@@ -33,13 +43,6 @@ GENESYS_CLIENT_SECRET = base64.b64encode(f"e2e-root-client-secret-{secrets.token
 EXPECTED = ["genesys-audio-connector", "support-sip-trunk"]
 
 
-def _venv() -> Path:
-    """The virtualenv running the tests (the project's `virtualenv: .venv` is linked to it)."""
-    if sys.prefix != sys.base_prefix:
-        return Path(sys.prefix)
-    return REPO / ".venv"
-
-
 class Project:
     def __init__(self, stack: auto.Stack, emulator: RunningEmulator) -> None:
         self.stack = stack
@@ -47,9 +50,7 @@ class Project:
         self.transcript = Transcript()
 
     def run(self, operation: str, **kwargs: Any) -> Any:
-        self.emulator.clear_requests()
-        self.transcript.mark()
-        return getattr(self.stack, operation)(**self.transcript.kwargs(), **kwargs)
+        return run_operation(self.stack, self.emulator, self.transcript, operation, **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -58,13 +59,12 @@ def project(pulumi_command: auto.PulumiCommand, emulator: RunningEmulator, e2e_d
     work.mkdir()
     for name in ("Pulumi.yaml", "__main__.py"):
         shutil.copy2(REPO / name, work / name)
-    (work / ".venv").symlink_to(_venv(), target_is_directory=True)
+    (work / ".venv").symlink_to(venv(), target_is_directory=True)
 
     stack = auto.create_or_select_stack(STACK, work_dir=str(work), opts=workspace_options(e2e_dir, pulumi_command))
     stack.set_all_config(
         {
-            "phonecfg:url": auto.ConfigValue(emulator.url),
-            "phonecfg:token": auto.ConfigValue(emulator.token, secret=True),
+            **provider_config(emulator),
             "sipUsername": auto.ConfigValue("e2e-root-user"),
             "sipPassword": auto.ConfigValue(SIP_PASSWORD, secret=True),
             "genesysApiKey": auto.ConfigValue(GENESYS_API_KEY, secret=True),
