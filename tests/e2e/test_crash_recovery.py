@@ -21,7 +21,6 @@ import os
 import secrets
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,16 +30,18 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
-from pulumi_phonecfg.emulator.testing import RunningEmulator, start_emulator
+from pulumi_phonecfg.emulator.testing import RunningEmulator
 
 from .helpers import (
     PULUMI_ROOT,
-    REPO,
     TYPE_TOKEN,
+    cli_env,
     exported_state,
     list_configs,
-    pulumi_env,
+    phone_resources,
+    provider_config,
     scan_for_secrets,
+    venv,
     workspace_options,
 )
 
@@ -88,10 +89,6 @@ runtime:
     toolchain: pip
     virtualenv: .venv
 """
-
-
-def venv() -> Path:
-    return Path(sys.prefix) if sys.prefix != sys.base_prefix else REPO / ".venv"
 
 
 # ------------------------------------------------------------------------------------------------ processes
@@ -232,35 +229,30 @@ class CrashProject:
 
 
 @pytest.fixture(scope="module")
-def slow_api(pulumi_command: auto.PulumiCommand) -> Iterator[RunningEmulator]:
-    with start_emulator(token=f"fake-crash-emulator-token-{secrets.token_hex(8)}") as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def project(pulumi_command: auto.PulumiCommand, slow_api: RunningEmulator, e2e_dir: Path) -> Iterator[CrashProject]:
+def project(pulumi_command: auto.PulumiCommand, emulator: RunningEmulator, e2e_dir: Path) -> Iterator[CrashProject]:
     work = e2e_dir / "project"
     work.mkdir()
     (work / "Pulumi.yaml").write_text(PROJECT_YAML)
     (work / "__main__.py").write_text(PROGRAM)
     (work / ".venv").symlink_to(venv(), target_is_directory=True)
-    env = {**os.environ, **pulumi_env(e2e_dir), "PATH": f"{PULUMI_ROOT / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    env = cli_env(e2e_dir)
     env.pop("PHONECFG_ADOPT_EXISTING", None)
     stack = auto.create_or_select_stack(STACK, work_dir=str(work), opts=workspace_options(e2e_dir, pulumi_command))
-    stack.set_all_config(
-        {
-            "phonecfg:url": auto.ConfigValue(slow_api.url),
-            "phonecfg:token": auto.ConfigValue(slow_api.token, secret=True),
-            "sipPassword": auto.ConfigValue(PASSWORD, secret=True),
-        }
-    )
-    yield CrashProject(work, e2e_dir / "state", env, slow_api, stack)
+    stack.set_all_config({**provider_config(emulator), "sipPassword": auto.ConfigValue(PASSWORD, secret=True)})
+    yield CrashProject(work, e2e_dir / "state", env, emulator, stack)
+
+
+def create_posts(emulator: RunningEmulator) -> list[dict[str, Any]]:
+    return [r for r in emulator.api_requests("POST") if r["path"].rstrip("/").endswith("/phone")]
 
 
 def created_posts(emulator: RunningEmulator) -> int:
-    return sum(
-        1 for r in emulator.api_requests("POST") if r["path"].rstrip("/").endswith("/phone") and r["status"] == 201
-    )
+    return sum(1 for r in create_posts(emulator) if r["status"] == 201)
+
+
+def create_in_flight(emulator: RunningEmulator) -> bool:
+    """A create POST the server has received and not answered yet (held by the delay fault)."""
+    return any(r["status"] is None for r in create_posts(emulator))
 
 
 def test_killed_up_then_documented_recovery_leaves_exactly_the_declared_configs(project: CrashProject) -> None:
@@ -269,9 +261,11 @@ def test_killed_up_then_documented_recovery_leaves_exactly_the_declared_configs(
 
     # 1. `pulumi up`, killed with everything it started once some configs exist.
     up = project.start_up()
+    # Killed while a create is held at the server: that config then exists in the tenant but not in the state,
+    # whatever the machine's speed (a create only recorded as pending, never sent, would prove nothing).
     wait_for(
-        lambda: created_posts(emulator) >= KILL_WHEN_CREATED or up.poll() is not None,
-        f"{KILL_WHEN_CREATED} configs to be created",
+        lambda: (created_posts(emulator) >= KILL_WHEN_CREATED and create_in_flight(emulator)) or up.poll() is not None,
+        f"{KILL_WHEN_CREATED} configs to be created and another create in flight",
     )
     assert up.poll() is None, (project.work / "killed-up.log").read_text()
     killed = kill_everything_started_by(up)
@@ -283,7 +277,7 @@ def test_killed_up_then_documented_recovery_leaves_exactly_the_declared_configs(
 
     before = project.configs_by_name()
     state = project.state()
-    in_state = [r for r in state.get("resources", []) if r.get("type") == TYPE_TOKEN]
+    in_state = phone_resources(state)
     pending = [op for op in state.get("pending_operations", []) if op["resource"]["type"] == TYPE_TOKEN]
     print(
         f"\ncrash: killed {len(killed)} processes; {len(before)} configs in the tenant, "
@@ -292,6 +286,8 @@ def test_killed_up_then_documented_recovery_leaves_exactly_the_declared_configs(
     assert 0 < len(before) < CONFIGS, before
     assert all(len(found) == 1 for found in before.values())
     assert pending, "no create was in flight when the CLI died: the test did not exercise pending creates"
+    unrecorded = {c["id"] for found in before.values() for c in found} - {r["id"] for r in in_state}
+    assert unrecorded, "every config in the tenant is in the state: nothing for a re-run to duplicate"
 
     # 2. A plain re-run refuses to create a second config under a taken name.
     rerun = project.cli("up", "--yes", "--skip-preview")
@@ -324,7 +320,7 @@ def test_killed_up_then_documented_recovery_leaves_exactly_the_declared_configs(
     assert not duplicates, duplicates
     for name, (config,) in after.items():
         assert sorted(n["phone_number"] for n in config["phone_numbers"]) == sorted(DECLARED[name]), name
-    in_state_ids = sorted(r["id"] for r in project.state().get("resources", []) if r.get("type") == TYPE_TOKEN)
+    in_state_ids = sorted(r["id"] for r in phone_resources(project.state()))
     assert in_state_ids == sorted(found[0]["id"] for found in after.values())
     assert not project.state().get("pending_operations")
 
