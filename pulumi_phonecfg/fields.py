@@ -37,10 +37,12 @@ class Field:
     write_only: bool = False  # a credential: the API accepts it, never returns it
     replaces: bool = False  # a change replaces the resource
     set_key: tuple[str, ...] = ()  # a list compared as a set, elements keyed by these fields
+    set_key_folds_case: bool = False  # ... compared case-insensitively (SIP header names)
     after_create: bool = False  # not part of the create body: the follow-up PATCH writes it
     sent: bool = True  # False: the provider's own setting, never sent to the API
     enum: tuple[str, ...] = ()
     output_type: str = ""  # the type of its output when it differs from the input's (credentials -> fingerprints)
+    derived: bool = False  # an output the provider derives (integration.py), not one the API returns
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,7 @@ PHONE_CONFIG: Final = ResourceTable(
             list=True,
             kinds=SIP_ONLY,
             set_key=("name",),
+            set_key_folds_case=True,
         ),
         Field(
             "put_caller_on_hold_on_transfer",
@@ -234,13 +237,30 @@ PHONE_CONFIG: Final = ResourceTable(
         Field("created_by", "string", "Creator (server)."),
         Field("updated_at", "string", "Last update time (server)."),
         Field("updated_by", "string", "Last updater (server)."),
-        Field("sip_uri", "string", "SIP: the URI the carrier sends calls to.", kinds=SIP_ONLY),
-        Field("audio_connect_uri", "string", "Genesys: Audio Connector base URI.", kinds=GENESYS_ONLY),
-        Field("connectors", "Connector", "Genesys: one per attached agent environment.", list=True, kinds=GENESYS_ONLY),
+        Field("sip_uri", "string", "SIP: the URI the carrier sends calls to.", kinds=SIP_ONLY, derived=True),
+        Field("audio_connect_uri", "string", "Genesys: Audio Connector base URI.", kinds=GENESYS_ONLY, derived=True),
+        Field(
+            "connectors",
+            "Connector",
+            "Genesys: one per attached agent environment.",
+            list=True,
+            kinds=GENESYS_ONLY,
+            derived=True,
+        ),
     ),
 )
 
 RESOURCES: Final = (PHONE_CONFIG,)
+
+
+def derived_outputs(kind: str) -> tuple[str, ...]:
+    """The outputs the provider derives for a config of `kind` (what the other side of the wire needs)."""
+    return tuple(f.name for f in PHONE_CONFIG.outputs if f.derived and kind in f.kinds)
+
+
+def server_outputs() -> tuple[str, ...]:
+    """The outputs only the server writes, on every config."""
+    return tuple(f.name for f in PHONE_CONFIG.outputs if not f.derived)
 
 
 def object_type(name: str) -> ObjectType | None:
