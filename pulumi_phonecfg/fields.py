@@ -13,7 +13,7 @@ one more `ResourceTable`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -253,6 +253,16 @@ PHONE_CONFIG: Final = ResourceTable(
 RESOURCES: Final = (PHONE_CONFIG,)
 
 
+def element_key(f: Field) -> Callable[[Mapping[str, Any]], tuple[str, ...]]:
+    """How the elements of the set-like list `f` are told apart (and ordered in the canonical form)."""
+
+    def key(item: Mapping[str, Any]) -> tuple[str, ...]:
+        parts = tuple(str(item.get(name, "")) for name in f.set_key)
+        return tuple(part.lower() for part in parts) if f.set_key_folds_case else parts
+
+    return key
+
+
 def derived_outputs(kind: str) -> tuple[str, ...]:
     """The outputs the provider derives for a config of `kind` (what the other side of the wire needs)."""
     return tuple(f.name for f in PHONE_CONFIG.outputs if f.derived and kind in f.kinds)
@@ -265,6 +275,14 @@ def server_outputs() -> tuple[str, ...]:
 
 def object_type(name: str) -> ObjectType | None:
     return next((t for t in TYPES if t.name == name), None)
+
+
+def type_named(name: str) -> ObjectType:
+    """The object type `name`, which must exist."""
+    found = object_type(name)
+    if found is None:
+        raise KeyError(name)
+    return found
 
 
 def walk(fields: tuple[Field, ...], prefix: str = "") -> Iterator[tuple[str, Field]]:

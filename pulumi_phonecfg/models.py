@@ -29,36 +29,39 @@ from pydantic import (
     field_validator,
 )
 
+from pulumi_phonecfg import fields
 from pulumi_phonecfg.fingerprints import SECRET_FIELDS, security_output
 
-SIP_TRUNK: Final = "sip_trunk"
-GENESYS: Final = "genesys_audio_connector"
+SIP_TRUNK: Final = fields.SIP
+GENESYS: Final = fields.GENESYS
 ServiceProvider = Literal["sip_trunk", "genesys_audio_connector"]
 
-# Top-level fields, per kind, in the order they appear in the API document.
-COMMON_FIELDS: Final = ("name", "description", "service_provider", "security")
-SIP_ONLY_FIELDS: Final = (
-    "custom_invite_headers",
-    "put_caller_on_hold_on_transfer",
-    "send_provisional_response",
-    "error_handling",
-    "phone_numbers",
-)
-GENESYS_ONLY_FIELDS: Final = ("attached_environments",)
+# The field groups below come from the field table (fields.py), in the order of the API document.
+_API_INPUTS: Final = fields.PHONE_CONFIG.api_inputs()
+COMMON_FIELDS: Final = tuple(f.name for f in _API_INPUTS if f.kinds == fields.BOTH)
+SIP_ONLY_FIELDS: Final = tuple(f.name for f in _API_INPUTS if f.kinds == fields.SIP_ONLY)
+GENESYS_ONLY_FIELDS: Final = tuple(f.name for f in _API_INPUTS if f.kinds == fields.GENESYS_ONLY)
 INPUT_FIELDS: Final = COMMON_FIELDS + SIP_ONLY_FIELDS + GENESYS_ONLY_FIELDS
 # Fields the create body does not take; they are written by a follow-up PATCH.
-LIST_FIELDS_SET_AFTER_CREATE: Final = ("phone_numbers", "attached_environments")
+LIST_FIELDS_SET_AFTER_CREATE: Final = tuple(f.name for f in _API_INPUTS if f.after_create)
 # Fields only the server writes.
-SERVER_FIELDS: Final = ("tenant_id", "created_on", "created_by", "updated_at", "updated_by")
+SERVER_FIELDS: Final = fields.server_outputs()
 
 # A change of these replaces the config: the field sets of the two kinds are incompatible.
-REPLACE_FIELDS: Final = frozenset({"service_provider"})
+REPLACE_FIELDS: Final = frozenset(f.name for f in _API_INPUTS if f.replaces)
 
-SIP_SECURITY_DEFAULTS: Final[dict[str, Any]] = {"secure_trunking": False, "authentication": False}
-SIP_FLAG_DEFAULTS: Final[dict[str, Any]] = {
-    "put_caller_on_hold_on_transfer": True,
-    "send_provisional_response": True,
+# Server defaults, filled into the canonical form so an unset field and its default compare equal.
+SIP_SECURITY_DEFAULTS: Final[dict[str, Any]] = {
+    f.name: f.default for f in fields.type_named("Security").fields if f.default is not None
 }
+SIP_FLAG_DEFAULTS: Final[dict[str, Any]] = {
+    f.name: f.default for f in _API_INPUTS if f.type == "boolean" and f.default is not None
+}
+# The security fields of each kind.
+SIP_SECURITY_FIELDS: Final = tuple(f.name for f in fields.type_named("Security").fields if f.kinds == fields.SIP_ONLY)
+GENESYS_SECURITY_FIELDS: Final = tuple(
+    f.name for f in fields.type_named("Security").fields if f.kinds == fields.GENESYS_ONLY
+)
 
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 DocumentT = TypeVar("DocumentT", bound=Mapping[str, Any])  # an API document, as the caller holds it
@@ -243,7 +246,7 @@ def cross_field_violations(model: PhoneConfigInputs) -> list[Violation]:
         if model.attached_environments:
             found.append(Violation("attached_environments", "agent attachments exist only on genesys_audio_connector"))
         if security is not None:
-            for key in ("api_key", "client_secret"):
+            for key in GENESYS_SECURITY_FIELDS:
                 if getattr(security, key) is not None:
                     found.append(Violation(f"security.{key}", "applies only to genesys_audio_connector"))
             if security.authentication:
@@ -254,11 +257,11 @@ def cross_field_violations(model: PhoneConfigInputs) -> list[Violation]:
         for key in SIP_ONLY_FIELDS:
             if getattr(model, key) is not None:
                 found.append(Violation(key, "applies only to sip_trunk configs"))
-        for key in ("api_key", "client_secret"):
+        for key in GENESYS_SECURITY_FIELDS:
             if security is None or not getattr(security, key):
                 found.append(Violation(f"security.{key}", "is required for genesys_audio_connector"))
         if security is not None:
-            for key in ("secure_trunking", "authentication", "username", "password"):
+            for key in SIP_SECURITY_FIELDS:
                 if getattr(security, key) is not None:
                     found.append(Violation(f"security.{key}", "applies only to sip_trunk configs"))
     found += _duplicates(
@@ -327,15 +330,14 @@ def canonical_field(name: str, value: Any, service_provider: str) -> Any:
 
 # The keys each list item may carry; anything else the API adds to an item is not ours to compare.
 ITEM_KEYS: Final[dict[str, tuple[str, ...]]] = {
-    "phone_numbers": tuple(PhoneNumber.model_fields),
-    "attached_environments": tuple(AttachedEnvironment.model_fields),
-    "custom_invite_headers": tuple(CustomInviteHeader.model_fields),
+    f.name: tuple(item.name for item in fields.type_named(f.type).fields) for f in _API_INPUTS if f.list
 }
 ERROR_HANDLING_KEYS: Final = {
-    "fallback_sip_uri": None,
-    "transfer_failure": tuple(TransferFailure.model_fields),
-    "call_failure": tuple(CallFailure.model_fields),
+    f.name: (tuple(sub.name for sub in nested.fields) if (nested := fields.object_type(f.type)) else None)
+    for f in fields.type_named("ErrorHandling").fields
 }
+# Set-like lists and how their elements are told apart.
+_ELEMENT_KEYS: Final = {f.name: fields.element_key(f) for f in _API_INPUTS if f.set_key}
 
 
 def _canonical_item(name: str, item: Mapping[str, Any]) -> dict[str, Any]:
@@ -362,13 +364,8 @@ def _canonical_error_handling(value: Any) -> dict[str, Any] | None:
 
 def sort_collection(name: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Set-like lists in one order: numbers by number, attachments by (agent, env), headers by name."""
-    if name == "phone_numbers":
-        return sorted(items, key=lambda n: str(n.get("phone_number", "")))
-    if name == "attached_environments":
-        return sorted(items, key=lambda a: (str(a.get("agent_id", "")), str(a.get("environment_id", ""))))
-    if name == "custom_invite_headers":
-        return sorted(items, key=lambda h: str(h.get("name", "")).lower())
-    return items
+    key = _ELEMENT_KEYS.get(name)
+    return sorted(items, key=key) if key is not None else items
 
 
 def fields_for(service_provider: str) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ from typing import Any, Final
 
 from pulumi.output import contains_unknowns
 
-from pulumi_phonecfg.fields import PHONE_CONFIG, Field
+from pulumi_phonecfg.fields import PHONE_CONFIG, element_key
 from pulumi_phonecfg.fingerprints import SECRET_FIELDS, fingerprint_matches
 
 
@@ -30,16 +30,8 @@ class Change(Enum):
     DELETE = "delete"
 
 
-def _element_key(f: Field) -> Callable[[Mapping[str, Any]], Hashable]:
-    def key(item: Mapping[str, Any]) -> Hashable:
-        parts = tuple(str(item.get(name, "")) for name in f.set_key)
-        return tuple(part.lower() for part in parts) if f.set_key_folds_case else parts
-
-    return key
-
-
 # How the elements of a set-like list are told apart (the field table's set keys).
-_ELEMENT_KEYS: Final = {f.name: _element_key(f) for f in PHONE_CONFIG.inputs if f.set_key}
+_ELEMENT_KEYS: Final = {f.name: element_key(f) for f in PHONE_CONFIG.inputs if f.set_key}
 
 
 def detailed_diff(olds: Mapping[str, Any], news: Mapping[str, Any], changed: list[str]) -> dict[str, Change]:
