@@ -41,7 +41,7 @@ TOKEN = "phonecfg:index:PhoneConfig"
 FAKE_PASSWORD = "fake-sip-password-native-e2e"
 FAKE_IMPORTED_PASSWORD = "fake-sip-password-imported-e2e"
 SECRETS = {"trunk password": FAKE_PASSWORD, "imported password": FAKE_IMPORTED_PASSWORD}
-DESIRED: dict[str, Any] = {"moved": "line 417", "bad_agent": False, "imported": None}
+DESIRED: dict[str, Any] = {"moved": "line 417", "bad_agent": False, "imported": None, "delete_before_replace": None}
 
 
 def numbers() -> list[dict[str, Any]]:
@@ -65,6 +65,7 @@ def program() -> None:
             "phoneNumbers": numbers(),
             "sipUri": None,
         },
+        opts=pulumi.ResourceOptions(delete_before_replace=DESIRED["delete_before_replace"]),
     )
     pulumi.export("sip_uri", trunk.sipUri)  # type: ignore[attr-defined]  # declared above as an output
     imported = DESIRED["imported"]
@@ -84,6 +85,10 @@ def stack(pulumi_command: auto.PulumiCommand, emulator: RunningEmulator, e2e_dir
 @pytest.fixture(scope="module")
 def transcript() -> Transcript:
     return Transcript()
+
+
+def state_id(stack: auto.Stack, name: str) -> str:
+    return str(next(r["id"] for r in stack.export_stack().deployment["resources"] if r["urn"].endswith(f"::{name}")))
 
 
 def plugin_on_path(env: dict[str, str]) -> dict[str, str]:
@@ -133,6 +138,42 @@ def test_one_number_changed_on_1000_is_one_detailed_diff_entry_and_one_patch(
     assert changes(up.summary.resource_changes) == {"update": 1}
     (patch,) = emulator.api_requests()
     assert patch["method"] == "PATCH" and set(patch["body"]) == {"phone_numbers"}
+
+
+def test_refresh_reads_an_out_of_band_edit_and_the_next_preview_shows_it(
+    stack: auto.Stack, emulator: RunningEmulator, transcript: Transcript
+) -> None:
+    trunk_id = state_id(stack, "trunk")
+    emulator.api().patch(f"/v1/channels/phone/{trunk_id}", json={"description": "edited in the console"})
+    refreshed = run_operation(stack, emulator, transcript, "refresh")
+    assert changes(refreshed.summary.resource_changes) == {"update": 1}
+    assert [r["method"] for r in emulator.api_requests()] == ["GET"]
+    run_operation(stack, emulator, transcript, "preview")
+    assert detailed_diffs(transcript) == {"trunk": {"description": "delete"}}  # the program declares none
+    up = run_operation(stack, emulator, transcript, "up")
+    assert changes(up.summary.resource_changes) == {"update": 1}
+    (patch,) = emulator.api_requests()
+    assert patch["body"] == {"description": None}
+
+
+def test_a_targeted_replacement_is_refused_safely_unless_delete_before_replace_is_set(
+    stack: auto.Stack, emulator: RunningEmulator, transcript: Transcript
+) -> None:
+    """`pulumi up --replace` skips the provider's Diff, so its deleteBeforeReplace does not apply: the engine
+    creates first, which the duplicate-name check refuses (nothing written). The resource option fixes it."""
+    urn = next(r["urn"] for r in stack.export_stack().deployment["resources"] if r["urn"].endswith("::trunk"))
+    old_id = state_id(stack, "trunk")
+    with pytest.raises(auto.CommandError) as refused:
+        run_operation(stack, emulator, transcript, "up", replace=[urn])
+    assert "already exists" in str(refused.value)
+    assert "POST" not in [r["method"] for r in emulator.api_requests()]
+    DESIRED.update(delete_before_replace=True)
+    replaced = run_operation(stack, emulator, transcript, "up", replace=[urn])
+    assert changes(replaced.summary.resource_changes) == {"replace": 1}
+    assert [r["method"] for r in emulator.api_requests()] == ["DELETE", "GET", "POST", "PATCH"], summarize(
+        emulator.api_requests()
+    )
+    assert get_config(emulator, old_id) is None and state_id(stack, "trunk") != old_id
 
 
 def test_bad_input_names_the_field_in_camel_case_before_any_request(
