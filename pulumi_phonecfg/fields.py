@@ -39,6 +39,7 @@ class Field:
     set_key: tuple[str, ...] = ()  # a list compared as a set, elements keyed by these fields
     set_key_folds_case: bool = False  # ... compared case-insensitively (SIP header names)
     after_create: bool = False  # not part of the create body: the follow-up PATCH writes it
+    shared: bool = False  # a list others write too: declaring it owns the whole list, leaving it out never writes it
     sent: bool = True  # False: the provider's own setting, never sent to the API
     enum: tuple[str, ...] = ()
     output_type: str = ""  # the type of its output when it differs from the input's (credentials -> fingerprints)
@@ -213,6 +214,7 @@ PHONE_CONFIG: Final = ResourceTable(
             kinds=SIP_ONLY,
             set_key=("phone_number",),
             after_create=True,
+            shared=True,
         ),
         Field(
             "attached_environments",
@@ -222,6 +224,7 @@ PHONE_CONFIG: Final = ResourceTable(
             kinds=GENESYS_ONLY,
             set_key=("agent_id", "environment_id"),
             after_create=True,
+            shared=True,
         ),
         Field(
             "adopt_existing",
