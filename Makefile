@@ -3,6 +3,7 @@
 #   make test       everything CI runs, fastest checks first: lint, unit tests, contract and emulator tests, the
 #                   Pulumi CLI build, the end-to-end tests, then the wheel check
 #   make test-fast  lint + pytest without the end-to-end tests (no CLI needed)
+#   make schema     regenerate schema.json (the native provider's package schema) from the field table
 #   make wheel-check  build wheel + sdist, install the wheel into a clean venv, deploy a small program with it
 #   make demo       local emulator + `pulumi up` of the root project (stack "demo"); `make demo-stop` afterwards
 #   eval "$(make -s env)"   puts the offline Pulumi environment below into your shell
@@ -65,6 +66,12 @@ lint: $(STAMP)
 	$(PY) -m ruff check pulumi_phonecfg tests __main__.py
 	$(PY) -m ruff format --check pulumi_phonecfg tests __main__.py
 	$(PY) -m mypy --strict pulumi_phonecfg
+
+## The native provider's package schema, generated from the field table (pulumi_phonecfg/fields.py) and checked
+## in; tests/unit/test_field_table.py fails when it is stale.
+.PHONY: schema
+schema: $(STAMP)
+	$(PY) -m pulumi_phonecfg.native.schema > schema.json
 
 # Fails fast: the checks that take seconds run before the CLI build and the minutes of end-to-end tests.
 test: $(STAMP) lint test-unit

@@ -1,0 +1,245 @@
+"""`pulumi-resource-phonecfg`: the ResourceProvider gRPC service the Pulumi engine talks to.
+
+Only the protocol lives here: decode a request, call the provider (`provider.py`, `phone_config.py`), encode the
+response. Errors go back as one line (gRPC UNKNOWN with the message), never with a stack: our own errors say
+what failed and why; anything else is reported by type, its message scrubbed of the request's credentials.
+The process prints its port on stdout once it listens, as every plugin does, and serves until killed.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+import threading
+from collections.abc import Callable, Mapping
+from concurrent import futures
+from typing import Any, Final, TypeVar
+
+import grpc
+from google.protobuf import empty_pb2
+from pulumi.runtime.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
+
+from pulumi_phonecfg.agents import AgentLookupError
+from pulumi_phonecfg.errors import PhoneConfigError, collect_secrets, redact
+from pulumi_phonecfg.logs import debug_from_environment
+from pulumi_phonecfg.native import phone_config
+from pulumi_phonecfg.native.config import config_failures, from_variables
+from pulumi_phonecfg.native.diff import Change
+from pulumi_phonecfg.native.provider import GET_AGENT_TOKEN, NativeProvider
+from pulumi_phonecfg.native.schema import package_version, schema_json
+from pulumi_phonecfg.native.wire import decode, encode
+from pulumi_phonecfg.settings import ProviderSettings
+
+DEFAULT_THREADS: Final = ProviderSettings.provider_threads
+R = TypeVar("R")
+_KINDS: Final = {
+    (Change.ADD, False): provider_pb2.PropertyDiff.ADD,
+    (Change.ADD, True): provider_pb2.PropertyDiff.ADD_REPLACE,
+    (Change.UPDATE, False): provider_pb2.PropertyDiff.UPDATE,
+    (Change.UPDATE, True): provider_pb2.PropertyDiff.UPDATE_REPLACE,
+    (Change.DELETE, False): provider_pb2.PropertyDiff.DELETE,
+    (Change.DELETE, True): provider_pb2.PropertyDiff.DELETE_REPLACE,
+}
+
+
+class RequestFailed(Exception):
+    """A failure to report as the call's one-line error."""
+
+
+def _one_line(operation: str, call: Callable[[], R], secrets: set[str]) -> R:
+    try:
+        return call()
+    except (PhoneConfigError, AgentLookupError) as error:
+        message = str(error)
+    except Exception as error:  # a bug of ours: say what, without a stack or a credential
+        message = f"{operation}: unexpected {type(error).__name__}: {error}"
+    raise RequestFailed(redact(" ".join(message.split()), secrets)) from None
+
+
+def _handled(method: Callable[[PhoneConfigServicer, Any, grpc.ServicerContext], R]) -> Callable[..., R]:
+    @functools.wraps(method)
+    def wrapper(self: PhoneConfigServicer, request: Any, context: grpc.ServicerContext) -> R:
+        try:
+            return method(self, request, context)
+        except RequestFailed as failure:
+            context.abort(grpc.StatusCode.UNKNOWN, str(failure))
+            raise  # abort raises; this line is never reached
+
+    return wrapper
+
+
+def _resource_type(request: Any) -> str:
+    kind = getattr(request, "type", "") or str(request.urn).rsplit("::", 2)[-2].rsplit("$", 1)[-1]
+    if kind != phone_config.TOKEN:
+        raise RequestFailed(f"unknown resource type {kind!r}: this provider serves {phone_config.TOKEN}")
+    return kind
+
+
+class PhoneConfigServicer(provider_pb2_grpc.ResourceProviderServicer):
+    def __init__(self, executor: futures.ThreadPoolExecutor | None = None) -> None:
+        self.provider = NativeProvider()
+        self.executor = executor
+
+    # ---- plugin and provider configuration ---------------------------------------------------------------
+
+    def GetPluginInfo(self, request: empty_pb2.Empty, context: grpc.ServicerContext) -> Any:
+        return plugin_pb2.PluginInfo(version=package_version())
+
+    def GetSchema(self, request: provider_pb2.GetSchemaRequest, context: grpc.ServicerContext) -> Any:
+        return provider_pb2.GetSchemaResponse(schema=schema_json())
+
+    def CheckConfig(self, request: provider_pb2.CheckRequest, context: grpc.ServicerContext) -> Any:
+        news = decode(request.news).values
+        failures = [provider_pb2.CheckFailure(property="", reason=reason) for reason in config_failures(news)]
+        return provider_pb2.CheckResponse(inputs=request.news, failures=failures)
+
+    def DiffConfig(self, request: provider_pb2.DiffRequest, context: grpc.ServicerContext) -> Any:
+        olds, news = decode(request.olds).values, decode(request.news).values
+        changed = sorted(key for key in {*olds, *news} if olds.get(key) != news.get(key))
+        return provider_pb2.DiffResponse(
+            changes=provider_pb2.DiffResponse.DIFF_SOME if changed else provider_pb2.DiffResponse.DIFF_NONE,
+            diffs=changed,
+        )
+
+    @_handled
+    def Configure(self, request: provider_pb2.ConfigureRequest, context: grpc.ServicerContext) -> Any:
+        values = {**from_variables(request.variables), **decode(request.args).values}
+        settings = _one_line("configure", lambda: self.provider.configure(values), set())
+        self._widen(settings.provider_threads)
+        return provider_pb2.ConfigureResponse(acceptSecrets=True, supportsPreview=False)
+
+    def _widen(self, threads: int) -> None:
+        """Serve up to `phonecfg:providerThreads` calls at once (the pool only grows; threads start lazily)."""
+        executor = self.executor
+        if executor is not None and isinstance(getattr(executor, "_max_workers", None), int):
+            with executor._shutdown_lock:
+                executor._max_workers = max(executor._max_workers, threads)
+
+    # ---- PhoneConfig ------------------------------------------------------------------------------------
+
+    @_handled
+    def Check(self, request: provider_pb2.CheckRequest, context: grpc.ServicerContext) -> Any:
+        _resource_type(request)
+        news = decode(request.news)
+        checked = _one_line("check", lambda: phone_config.check(news.values), collect_secrets(news.values))
+        return provider_pb2.CheckResponse(
+            inputs=encode(checked.inputs, news.secret | phone_config.SECRET_PROPERTIES),
+            failures=[provider_pb2.CheckFailure(property=path, reason=reason) for path, reason in checked.failures],
+        )
+
+    @_handled
+    def Diff(self, request: provider_pb2.DiffRequest, context: grpc.ServicerContext) -> Any:
+        _resource_type(request)
+        olds, news = decode(request.olds).values, decode(request.news).values
+        result = _one_line("diff", lambda: phone_config.diff(olds, news), collect_secrets(news))
+        return provider_pb2.DiffResponse(
+            changes=provider_pb2.DiffResponse.DIFF_SOME if result.changes else provider_pb2.DiffResponse.DIFF_NONE,
+            replaces=result.replaces,
+            diffs=result.changed,
+            # A replacement has the same name, and a number can belong to one config only: delete first.
+            deleteBeforeReplace=True,
+            detailedDiff={
+                path: provider_pb2.PropertyDiff(kind=_KINDS[(kind, replaces)], inputDiff=False)
+                for path, (kind, replaces) in result.detailed.items()
+            },
+            hasDetailedDiff=True,
+        )
+
+    @_handled
+    def Create(self, request: provider_pb2.CreateRequest, context: grpc.ServicerContext) -> Any:
+        _resource_type(request)
+        inputs = decode(request.properties)
+
+        def create() -> tuple[str, dict[str, Any]]:
+            with self.provider.operation() as api:
+                return phone_config.create(api, inputs.values)
+
+        config_id, outputs = _one_line("create", create, collect_secrets(inputs.values))
+        return provider_pb2.CreateResponse(id=config_id, properties=self._outputs(outputs, inputs.secret))
+
+    @_handled
+    def Read(self, request: provider_pb2.ReadRequest, context: grpc.ServicerContext) -> Any:
+        _resource_type(request)
+        outputs, inputs = decode(request.properties), decode(request.inputs)
+
+        def read() -> phone_config.Read:
+            with self.provider.operation() as api:
+                return phone_config.read(api, request.id, outputs.values, inputs.values)
+
+        result = _one_line("read", read, set())
+        if not result.id:
+            return provider_pb2.ReadResponse(id="")
+        secret = outputs.secret | inputs.secret
+        return provider_pb2.ReadResponse(
+            id=result.id,
+            properties=self._outputs(result.outputs, secret),
+            inputs=request.inputs if result.inputs is None else encode(result.inputs, phone_config.SECRET_PROPERTIES),
+        )
+
+    @_handled
+    def Update(self, request: provider_pb2.UpdateRequest, context: grpc.ServicerContext) -> Any:
+        _resource_type(request)
+        olds, news = decode(request.olds), decode(request.news)
+
+        def update() -> dict[str, Any]:
+            with self.provider.operation() as api:
+                return phone_config.update(api, request.id, olds.values, news.values)
+
+        outputs = _one_line("update", update, collect_secrets(news.values))
+        return provider_pb2.UpdateResponse(properties=self._outputs(outputs, news.secret))
+
+    @_handled
+    def Delete(self, request: provider_pb2.DeleteRequest, context: grpc.ServicerContext) -> Any:
+        _resource_type(request)
+
+        def delete() -> None:
+            with self.provider.operation() as api:
+                phone_config.delete(api, request.id)
+
+        _one_line("delete", delete, set())
+        return empty_pb2.Empty()
+
+    @staticmethod
+    def _outputs(outputs: Mapping[str, Any], secret: frozenset[str]) -> Any:
+        return encode(outputs, secret | phone_config.SECRET_PROPERTIES)
+
+    # ---- functions ----------------------------------------------------------------------------------------
+
+    def Invoke(self, request: provider_pb2.InvokeRequest, context: grpc.ServicerContext) -> Any:
+        if request.tok != GET_AGENT_TOKEN:
+            return provider_pb2.InvokeResponse(
+                failures=[provider_pb2.CheckFailure(reason=f"unknown function {request.tok!r}")]
+            )
+        args = decode(request.args).values
+        try:
+            result = _one_line("getAgent", lambda: self.provider.get_agent(args), set())
+        except RequestFailed as failure:
+            return provider_pb2.InvokeResponse(failures=[provider_pb2.CheckFailure(reason=str(failure))])
+        return provider_pb2.InvokeResponse(**{"return": encode(result)})
+
+    def Cancel(self, request: empty_pb2.Empty, context: grpc.ServicerContext) -> Any:
+        return empty_pb2.Empty()
+
+
+def serve(threads: int = DEFAULT_THREADS) -> tuple[grpc.Server, int]:
+    """Start serving on a free loopback port; return the server and its port."""
+    executor = futures.ThreadPoolExecutor(max_workers=threads, thread_name_prefix="phonecfg")
+    server = grpc.server(executor, options=[("grpc.max_receive_message_length", 400 * 1024 * 1024)])
+    provider_pb2_grpc.add_ResourceProviderServicer_to_server(PhoneConfigServicer(executor), server)
+    port = int(server.add_insecure_port("127.0.0.1:0"))
+    server.start()
+    return server, port
+
+
+def main() -> None:
+    """Entry point of `pulumi-resource-phonecfg` (the engine passes its own address as an argument; unused)."""
+    debug_from_environment()
+    logging.getLogger("grpc").setLevel(logging.CRITICAL)
+    server, port = serve()
+    sys.stdout.write(f"{port}\n")
+    sys.stdout.flush()
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        server.stop(0)
