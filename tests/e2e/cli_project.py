@@ -50,7 +50,8 @@ class CliProject:
         """`pulumi <args> --stack <stack>`; fails the test (with the output) on a non-zero exit when `check`."""
         command = ["pulumi", *args]
         if args[0] not in ("stack", "plugin"):
-            command += ["--stack", self.stack]
+            at = command.index("--") if "--" in command else len(command)  # flags go before `--`
+            command[at:at] = ["--stack", self.stack]
         done = subprocess.run(
             command, cwd=self.directory, env=self.env, input=stdin, capture_output=True, text=True, timeout=600
         )
