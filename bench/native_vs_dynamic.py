@@ -8,7 +8,8 @@ counted at the emulator:
 
 * up (create), a no-op preview, a preview and an up of a one-number change (one number's description on the
   first trunk; the lines `pulumi preview --diff` prints for it are counted too), destroy;
-* taking over a config made out of band: YAML `pulumi import` (Read by id, code generated), then an `up` with
+* taking over a config made out of band: YAML `pulumi import --skip-preview` (Read by id, code generated; without
+  `--skip-preview` the import previews first and reads the config twice), then an `up` with
   the generated code pasted into the program; the dynamic provider cannot be imported, so its "import" row is the
   `up` of the program with the config added under `adopt_existing=True`, then another `up`.
 
@@ -143,7 +144,15 @@ def run_contender(language: str, count: int) -> list[dict[str, Any]]:
             generated = Path(tmp) / "imported.yaml"
             name = resource_name(IMPORTED)
             contender.measure(
-                "import", "import", "phonecfg:index:PhoneConfig", name, config_id, "--yes", "--out", str(generated)
+                "import",
+                "import",
+                "phonecfg:index:PhoneConfig",
+                name,
+                config_id,
+                "--yes",
+                "--skip-preview",
+                "--out",
+                str(generated),
             )
             resource = yaml.safe_load(generated.read_text())["resources"][name]
             resource.setdefault("options", {})["protect"] = False  # so that destroy can remove it
