@@ -13,7 +13,7 @@ one more `ResourceTable`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -37,10 +37,13 @@ class Field:
     write_only: bool = False  # a credential: the API accepts it, never returns it
     replaces: bool = False  # a change replaces the resource
     set_key: tuple[str, ...] = ()  # a list compared as a set, elements keyed by these fields
+    set_key_folds_case: bool = False  # ... compared case-insensitively (SIP header names)
     after_create: bool = False  # not part of the create body: the follow-up PATCH writes it
+    shared: bool = False  # a list others write too: declaring it owns the whole list, leaving it out never writes it
     sent: bool = True  # False: the provider's own setting, never sent to the API
     enum: tuple[str, ...] = ()
     output_type: str = ""  # the type of its output when it differs from the input's (credentials -> fingerprints)
+    derived: bool = False  # an output the provider derives (integration.py), not one the API returns
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,7 @@ PHONE_CONFIG: Final = ResourceTable(
             list=True,
             kinds=SIP_ONLY,
             set_key=("name",),
+            set_key_folds_case=True,
         ),
         Field(
             "put_caller_on_hold_on_transfer",
@@ -210,6 +214,7 @@ PHONE_CONFIG: Final = ResourceTable(
             kinds=SIP_ONLY,
             set_key=("phone_number",),
             after_create=True,
+            shared=True,
         ),
         Field(
             "attached_environments",
@@ -219,6 +224,7 @@ PHONE_CONFIG: Final = ResourceTable(
             kinds=GENESYS_ONLY,
             set_key=("agent_id", "environment_id"),
             after_create=True,
+            shared=True,
         ),
         Field(
             "adopt_existing",
@@ -234,17 +240,52 @@ PHONE_CONFIG: Final = ResourceTable(
         Field("created_by", "string", "Creator (server)."),
         Field("updated_at", "string", "Last update time (server)."),
         Field("updated_by", "string", "Last updater (server)."),
-        Field("sip_uri", "string", "SIP: the URI the carrier sends calls to.", kinds=SIP_ONLY),
-        Field("audio_connect_uri", "string", "Genesys: Audio Connector base URI.", kinds=GENESYS_ONLY),
-        Field("connectors", "Connector", "Genesys: one per attached agent environment.", list=True, kinds=GENESYS_ONLY),
+        Field("sip_uri", "string", "SIP: the URI the carrier sends calls to.", kinds=SIP_ONLY, derived=True),
+        Field("audio_connect_uri", "string", "Genesys: Audio Connector base URI.", kinds=GENESYS_ONLY, derived=True),
+        Field(
+            "connectors",
+            "Connector",
+            "Genesys: one per attached agent environment.",
+            list=True,
+            kinds=GENESYS_ONLY,
+            derived=True,
+        ),
     ),
 )
 
 RESOURCES: Final = (PHONE_CONFIG,)
 
 
+def element_key(f: Field) -> Callable[[Mapping[str, Any]], tuple[str, ...]]:
+    """How the elements of the set-like list `f` are told apart (and ordered in the canonical form)."""
+
+    def key(item: Mapping[str, Any]) -> tuple[str, ...]:
+        parts = tuple(str(item.get(name, "")) for name in f.set_key)
+        return tuple(part.lower() for part in parts) if f.set_key_folds_case else parts
+
+    return key
+
+
+def derived_outputs(kind: str) -> tuple[str, ...]:
+    """The outputs the provider derives for a config of `kind` (what the other side of the wire needs)."""
+    return tuple(f.name for f in PHONE_CONFIG.outputs if f.derived and kind in f.kinds)
+
+
+def server_outputs() -> tuple[str, ...]:
+    """The outputs only the server writes, on every config."""
+    return tuple(f.name for f in PHONE_CONFIG.outputs if not f.derived)
+
+
 def object_type(name: str) -> ObjectType | None:
     return next((t for t in TYPES if t.name == name), None)
+
+
+def type_named(name: str) -> ObjectType:
+    """The object type `name`, which must exist."""
+    found = object_type(name)
+    if found is None:
+        raise KeyError(name)
+    return found
 
 
 def walk(fields: tuple[Field, ...], prefix: str = "") -> Iterator[tuple[str, Field]]:

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from pulumi_phonecfg.fields import derived_outputs
 from pulumi_phonecfg.models import GENESYS, SIP_TRUNK, config_kind
 
 # (substrings the API host must all contain, VoIP host), in the ADK's order (`PhoneController._get_sip_uri`).
@@ -37,11 +38,8 @@ VOIP_HOSTS: Final[tuple[tuple[tuple[str, ...], str], ...]] = (
     (("dl.watson-orchestrate.ibm.com",), "public.voip.dl.watson-orchestrate.ibm.com"),
 )
 GENESYS_CHANNEL: Final = "genesys_audio_connector"
-# The outputs each kind carries (what `integration_outputs` fills in).
-INTEGRATION_FIELDS: Final[dict[str, tuple[str, ...]]] = {
-    SIP_TRUNK: ("sip_uri",),
-    GENESYS: ("audio_connect_uri", "connectors"),
-}
+# The outputs each kind carries (what `integration_outputs` fills in), from the field table.
+INTEGRATION_FIELDS: Final[dict[str, tuple[str, ...]]] = {kind: derived_outputs(kind) for kind in (SIP_TRUNK, GENESYS)}
 
 
 def _host(instance_url: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
+from pulumi_phonecfg.fields import PHONE_CONFIG
 from pulumi_phonecfg.pickler_guard import isolated_pickler
 from pulumi_phonecfg.provider import PhoneConfigProvider
 
@@ -149,15 +150,9 @@ class PhoneConfig(pulumi.dynamic.Resource, module="phonecfg", name="PhoneConfig"
             "phone_numbers": to_plain(phone_numbers),
             "attached_environments": to_plain(attached_environments),
             "adopt_existing": adopt_existing,
-            # Outputs only the server writes: declared so they are attributes of the resource.
-            "tenant_id": None,
-            "created_on": None,
-            "created_by": None,
-            "updated_at": None,
-            "updated_by": None,
-            "sip_uri": None,
-            "audio_connect_uri": None,
-            "connectors": None,
+            # Outputs only the server writes or the provider derives (the field table's): declared so they are
+            # attributes of the resource.
+            **{output.name: None for output in PHONE_CONFIG.outputs},
         }
         defaults = pulumi.ResourceOptions(delete_before_replace=True)  # the program's opts win
         secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=["security"])

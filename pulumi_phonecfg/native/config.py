@@ -40,6 +40,12 @@ CONFIG_KEYS: Final = (
     ConfigKey("timeout", "number", "Deadline in seconds for one operation, retries included (default 120)."),
     ConfigKey("providerThreads", "integer", "Provider calls served at once (default 32)."),
     ConfigKey("adoptExisting", "boolean", "Default of `adoptExisting` for every PhoneConfig that does not set it."),
+    ConfigKey(
+        "strictPhoneNumbers",
+        "boolean",
+        "Also refuse numbers that are not valid for their country in the installed phonenumbers metadata "
+        "(default false: E.164 syntax and a possible length only).",
+    ),
 )
 
 

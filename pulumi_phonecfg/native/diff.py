@@ -7,7 +7,9 @@ element, so changing one number's description on a 1,000-number trunk is one ent
 `phone_numbers[417].description`. Credentials are compared through their fingerprints, never shown.
 
 Paths use API names and index into the sorted canonical lists (new index for added and updated elements, old
-index for removed ones); the server turns them into the program's camelCase.
+index for removed ones); the server turns them into the program's camelCase. The engine displays a path with the
+old and the new value at the same index, so an element that changed *and* moved (something was inserted or
+removed before it) is reported as removed at its old index and added at its new one.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any, Final
 
 from pulumi.output import contains_unknowns
 
+from pulumi_phonecfg.fields import PHONE_CONFIG, element_key
 from pulumi_phonecfg.fingerprints import SECRET_FIELDS, fingerprint_matches
 
 
@@ -27,12 +30,8 @@ class Change(Enum):
     DELETE = "delete"
 
 
-# How the elements of a set-like list are told apart.
-_ELEMENT_KEYS: Final[dict[str, Callable[[Mapping[str, Any]], Hashable]]] = {
-    "phone_numbers": lambda item: str(item.get("phone_number", "")),
-    "attached_environments": lambda item: (str(item.get("agent_id", "")), str(item.get("environment_id", ""))),
-    "custom_invite_headers": lambda item: str(item.get("name", "")).lower(),
-}
+# How the elements of a set-like list are told apart (the field table's set keys).
+_ELEMENT_KEYS: Final = {f.name: element_key(f) for f in PHONE_CONFIG.inputs if f.set_key}
 
 
 def detailed_diff(olds: Mapping[str, Any], news: Mapping[str, Any], changed: list[str]) -> dict[str, Change]:
@@ -81,14 +80,25 @@ def _set_diff(
 
     before, after = indexed(old), indexed(new)
     found: dict[str, Change] = {}
+
+    def element(index: int, change: Change) -> None:
+        # One index both removed and added (one element in another's place): the old and new value there.
+        path = f"{name}[{index}]"
+        found[path] = Change.UPDATE if found.get(path, change) != change else change
+
     for key, (index, item) in after.items():
         if key not in before:
-            found[f"{name}[{index}]"] = Change.ADD
-        else:
+            element(index, Change.ADD)
+        elif before[key][0] == index:
             found.update(_value_diff(f"{name}[{index}]", before[key][1], item))
+        elif before[key][1] != item:
+            # Moved by an insertion or removal before it: the engine shows a path's old and new values at the
+            # same index, so a changed element that moved is shown as removed there and added here.
+            element(before[key][0], Change.DELETE)
+            element(index, Change.ADD)
     for key, (index, _item) in before.items():
         if key not in after:
-            found[f"{name}[{index}]"] = Change.DELETE
+            element(index, Change.DELETE)
     return found
 
 

@@ -16,6 +16,7 @@ from typing import Any, Final
 from pulumi_phonecfg.client import PhoneApiClient
 from pulumi_phonecfg.fields import PHONE_CONFIG, Field, object_type
 from pulumi_phonecfg.fingerprints import SECRET_FIELDS
+from pulumi_phonecfg.known_configs import KnownConfigs
 from pulumi_phonecfg.lifecycle import (
     changed_fields,
     check_inputs,
@@ -61,9 +62,9 @@ class Checked:
     failures: list[tuple[str, str]]  # (program path, reason)
 
 
-def check(news: Mapping[str, Any]) -> Checked:
+def check(news: Mapping[str, Any], *, strict_numbers: bool) -> Checked:
     translated = inputs_to_api({k: v for k, v in news.items() if not k.startswith("__")}, input_shape())
-    result = check_inputs(translated.value)
+    result = check_inputs(translated.value, strict_numbers=strict_numbers)
     failures = translated.unknown + [
         (program_path(f.property), _with_hint(f.property, f.reason)) for f in result.failures or []
     ]
@@ -103,8 +104,10 @@ def diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
     )
 
 
-def create(api: PhoneApiClient, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-    result = create_config(api, keys_to_api(inputs))
+def create(
+    api: PhoneApiClient, inputs: Mapping[str, Any], *, known: KnownConfigs, adopt_default: bool
+) -> tuple[str, dict[str, Any]]:
+    result = create_config(api, keys_to_api(inputs), known=known, adopt_default=adopt_default)
     return str(result.id), keys_to_program(result.outs or {})
 
 
@@ -142,10 +145,12 @@ def import_inputs(outputs: Mapping[str, Any]) -> dict[str, Any]:
     return inputs
 
 
-def update(api: PhoneApiClient, config_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
-    result = update_config(api, config_id, keys_to_api(olds), keys_to_api(news))
+def update(
+    api: PhoneApiClient, config_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], *, known: KnownConfigs
+) -> dict[str, Any]:
+    result = update_config(api, config_id, keys_to_api(olds), keys_to_api(news), known=known)
     return dict(keys_to_program(result.outs or {}))
 
 
-def delete(api: PhoneApiClient, config_id: str) -> None:
-    delete_config(api, config_id)
+def delete(api: PhoneApiClient, config_id: str, *, known: KnownConfigs) -> None:
+    delete_config(api, config_id, known=known)

@@ -1,7 +1,8 @@
 """The native provider's state in one plugin process: the settings from `Configure` and one API client.
 
 Like `PhoneConfigProvider` for the dynamic resource: one client per process (made on first use, replaced when the
-configuration changes), one retry deadline (`phonecfg:timeout`) per engine call.
+configuration changes), one index of the tenant's config names (the duplicate-name check of creates), one retry
+deadline (`phonecfg:timeout`) per engine call.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, Final
 
 from pulumi_phonecfg.agents import lookup_agent
 from pulumi_phonecfg.client import PhoneApiClient
+from pulumi_phonecfg.known_configs import KnownConfigs
 from pulumi_phonecfg.native.config import settings_from
 from pulumi_phonecfg.native.names import keys_to_program
 from pulumi_phonecfg.settings import ProviderSettings
@@ -26,12 +28,13 @@ class NativeProvider:
         self._lock = threading.Lock()
         self._settings: ProviderSettings | None = None
         self._client: PhoneApiClient | None = None
+        self._known: KnownConfigs | None = None
 
     def configure(self, values: Mapping[str, Any]) -> ProviderSettings:
         """Apply the provider configuration (keys without prefix); raises ConfigurationError when invalid."""
         settings = settings_from(values)
         with self._lock:
-            previous, self._client = self._client, None
+            previous, self._client, self._known = self._client, None, None
             self._settings = settings
         if previous is not None:
             previous.close()
@@ -50,6 +53,14 @@ class NativeProvider:
             if self._client is None:
                 self._client = PhoneApiClient(settings)
             return self._client
+
+    def known_configs(self) -> KnownConfigs:
+        """The tenant's configs by name, listed once per process on the first create (known_configs.py)."""
+        api = self.api()
+        with self._lock:
+            if self._known is None:
+                self._known = KnownConfigs(api.list_configs)
+            return self._known
 
     @contextmanager
     def operation(self) -> Iterator[PhoneApiClient]:

@@ -122,7 +122,12 @@ class PhoneConfigServicer(provider_pb2_grpc.ResourceProviderServicer):
     def Check(self, request: provider_pb2.CheckRequest, context: grpc.ServicerContext) -> Any:
         _resource_type(request)
         news = decode(request.news)
-        checked = _one_line("check", lambda: phone_config.check(news.values), collect_secrets(news.values))
+        strict = self.provider.settings.strict_phone_numbers
+
+        def check() -> phone_config.Checked:
+            return phone_config.check(news.values, strict_numbers=strict)
+
+        checked = _one_line("check", check, collect_secrets(news.values))
         return provider_pb2.CheckResponse(
             inputs=encode(checked.inputs, news.secret | phone_config.SECRET_PROPERTIES),
             failures=[provider_pb2.CheckFailure(property=path, reason=reason) for path, reason in checked.failures],
@@ -153,7 +158,8 @@ class PhoneConfigServicer(provider_pb2_grpc.ResourceProviderServicer):
 
         def create() -> tuple[str, dict[str, Any]]:
             with self.provider.operation() as api:
-                return phone_config.create(api, inputs.values)
+                known, adopt = self.provider.known_configs(), self.provider.settings.adopt_existing
+                return phone_config.create(api, inputs.values, known=known, adopt_default=adopt)
 
         config_id, outputs = _one_line("create", create, collect_secrets(inputs.values))
         return provider_pb2.CreateResponse(id=config_id, properties=self._outputs(outputs, inputs.secret))
@@ -184,7 +190,9 @@ class PhoneConfigServicer(provider_pb2_grpc.ResourceProviderServicer):
 
         def update() -> dict[str, Any]:
             with self.provider.operation() as api:
-                return phone_config.update(api, request.id, olds.values, news.values)
+                return phone_config.update(
+                    api, request.id, olds.values, news.values, known=self.provider.known_configs()
+                )
 
         outputs = _one_line("update", update, collect_secrets(news.values))
         return provider_pb2.UpdateResponse(properties=self._outputs(outputs, news.secret))
@@ -195,7 +203,7 @@ class PhoneConfigServicer(provider_pb2_grpc.ResourceProviderServicer):
 
         def delete() -> None:
             with self.provider.operation() as api:
-                phone_config.delete(api, request.id)
+                phone_config.delete(api, request.id, known=self.provider.known_configs())
 
         _one_line("delete", delete, set())
         return empty_pb2.Empty()

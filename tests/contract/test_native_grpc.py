@@ -363,3 +363,15 @@ def test_secrets_never_reach_responses_or_the_debug_log(phone_api: RunningEmulat
     log = plugin.close()
     assert "PATCH" in log  # the debug log was on
     no_plaintext(log)
+
+
+def test_a_changed_number_that_moved_is_shown_as_removed_and_added(plugin: NativePlugin) -> None:
+    numbers = [{"phoneNumber": f"+1415555{index:04d}"} for index in range(1, 6)]
+    created = plugin.create(sip_trunk(phoneNumbers=numbers))
+    changed = [{"phoneNumber": "+14155550000"}, *numbers]  # sorts first: every index shifts by one
+    changed[3] = {**changed[3], "description": "moved"}
+    response = plugin.diff(created.id, created.outputs, plugin.checked(sip_trunk(phoneNumbers=changed)))
+    assert detailed(response) == {"phoneNumbers[0]": "ADD", "phoneNumbers[2]": "DELETE", "phoneNumbers[3]": "ADD"}
+    swapped = [{"phoneNumber": "+14155550000"}, *numbers[1:]]  # the first number replaced by another in its place
+    response = plugin.diff(created.id, created.outputs, plugin.checked(sip_trunk(phoneNumbers=swapped)))
+    assert detailed(response) == {"phoneNumbers[0]": "UPDATE"}
