@@ -56,7 +56,8 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-## Pulumi CLI + Python language host + dynamic-provider shim in .pulumi/bin (cached build; see the script).
+## Pulumi CLI, dynamic-provider shim and the Python, YAML and Node.js language hosts in .pulumi/bin (cached build;
+## see the script).
 cli:
 	scripts/install-pulumi.sh
 	@mkdir -p $(PULUMI_HOME) $(PULUMI_DIR)/state
@@ -105,7 +106,12 @@ demo-clean: $(STAMP) cli
 ## .promotion-demo/ (own file backend); prints the request counts per stage. Emulators stop when it ends.
 .PHONY: promotion-demo
 promotion-demo: $(STAMP) cli
-	scripts/promotion-demo.sh
+	scripts/promotion-demo.sh python
+
+## The same walkthrough with examples/yaml-promotion (Pulumi YAML, native plugin from the venv), in .promotion-demo-yaml/.
+.PHONY: promotion-demo-yaml
+promotion-demo-yaml: $(STAMP) cli
+	scripts/promotion-demo.sh yaml
 
 ## Benchmarks: the provider through the engine vs the imperative baseline, tables + plots into docs/.
 ## `make bench BENCH_ARGS="--large"` adds N = 500 and 1,000; `--latency-ms`, `--parallel`: see bench/run.py.

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The promotion walkthrough of examples/promotion against three local tenants. Run it through make, which
-# provides the offline Pulumi environment (CLI on PATH, PULUMI_HOME, passphrase, PULUMI_PYTHON_CMD):
+# The promotion walkthrough of examples/promotion (Python, dynamic provider) or examples/yaml-promotion (Pulumi
+# YAML, native plugin) against three local tenants. Run it through make, which provides the offline Pulumi
+# environment (CLI and the venv's pulumi-resource-phonecfg on PATH, PULUMI_HOME, passphrase, PULUMI_PYTHON_CMD):
 #
-#   make promotion-demo
+#   make promotion-demo          # scripts/promotion-demo.sh python
+#   make promotion-demo-yaml     # scripts/promotion-demo.sh yaml
 #
 # Starts three emulators on free ports, each its own tenant (--instance-id dev/staging/prod, so the same agent
 # names have different UUIDs), then for dev, staging and prod in turn: `pulumi up`, then `pulumi preview
@@ -11,15 +13,21 @@
 # StackReference. Then a change to the program (a description) goes dev -> staging -> prod the same way.
 # Request counts per stage, from the emulators' request logs, go to stdout and counts.json.
 #
-# Everything lives in .promotion-demo/ (or $PHONECFG_PROMOTION_DIR), recreated on every run: the project copy,
-# a file backend, emulator logs and databases. The emulators are stopped when the script exits.
+# Everything lives in .promotion-demo/ (.promotion-demo-yaml/; or $PHONECFG_PROMOTION_DIR), recreated on every
+# run: the project copy, a file backend, emulator logs and databases. The emulators are stopped when the script
+# exits.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 : "${PULUMI_HOME:?run this through make (make promotion-demo)}"
 : "${PULUMI_CONFIG_PASSPHRASE:?run this through make (make promotion-demo)}"
 PY="${PULUMI_PYTHON_CMD:-$ROOT/.venv/bin/python}"
-WORK="${PHONECFG_PROMOTION_DIR:-$ROOT/.promotion-demo}"
+LANGUAGE="${1:-python}"
+case "$LANGUAGE" in
+  python) EXAMPLE=promotion; PROGRAM=__main__.py; WORK="${PHONECFG_PROMOTION_DIR:-$ROOT/.promotion-demo}" ;;
+  yaml) EXAMPLE=yaml-promotion; PROGRAM=Pulumi.yaml; WORK="${PHONECFG_PROMOTION_DIR:-$ROOT/.promotion-demo-yaml}" ;;
+  *) echo "usage: $0 [python|yaml]" >&2; exit 2 ;;
+esac
 STACKS=(dev staging prod)
 MARKER=".phonecfg-promotion-demo"
 
@@ -67,9 +75,12 @@ secret() { printf '%s' "$2" | pulumi config set --stack "$STACK" --secret "$1"; 
 
 for STACK in "${STACKS[@]}"; do start_emulator "$STACK"; done
 
-cp -r "$ROOT/examples/promotion" "$WORK/project"
-ln -s "$(dirname "$(dirname "$PY")")" "$WORK/project/venv"
-ln -s "$(dirname "$(dirname "$PY")")" "$WORK/project/consumer/venv"
+cp -r "$ROOT/examples/$EXAMPLE" "$WORK/project"
+if [ "$LANGUAGE" = python ]; then
+  ln -s "$(dirname "$(dirname "$PY")")" "$WORK/project/venv"
+  ln -s "$(dirname "$(dirname "$PY")")" "$WORK/project/consumer/venv"
+fi
+PROJECT="$(sed -n 's/^name: *//p' "$WORK/project/Pulumi.yaml")"
 cd "$WORK/project"
 
 for STACK in "${STACKS[@]}"; do
@@ -108,9 +119,8 @@ PYTHON
 done
 
 say "=== a change, promoted the same way: the trunk's description, edited in the program ==="
-sed -i 's/description="Inbound support line from the carrier"/description="Inbound support line from the carrier, 24\/7"/' \
-  "$WORK/project/__main__.py"
-grep -q 'carrier, 24/7' "$WORK/project/__main__.py" || { say "could not edit the program"; exit 1; }
+sed -i 's/Inbound support line from the carrier\b/&, 24\/7/' "$WORK/project/$PROGRAM"
+grep -q 'carrier, 24/7' "$WORK/project/$PROGRAM" || { say "could not edit the program"; exit 1; }
 for STACK in "${STACKS[@]}"; do
   url="${URLS[$STACK]}"
   requests clear "$url"
@@ -126,7 +136,7 @@ say "=== the other side: ./consumer reads prod's outputs through a StackReferenc
 cd "$WORK/project/consumer"
 STACK=prod
 pulumi stack init --secrets-provider passphrase "$STACK" >/dev/null
-pulumi config set --stack "$STACK" phoneStack organization/phonecfg-promotion/prod
+pulumi config set --stack "$STACK" phoneStack "organization/$PROJECT/prod"
 pulumi up --stack "$STACK" --yes --skip-preview
 pulumi stack output --stack "$STACK" --json >"$WORK/consumer-outputs.json"
 cat "$WORK/consumer-outputs.json"

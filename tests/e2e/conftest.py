@@ -20,7 +20,7 @@ from pulumi import automation as auto
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator, start_emulator
 
-from .helpers import CLI_FILES, PULUMI_ROOT, in_ci
+from .helpers import CLI_FILES, PULUMI_ROOT, in_ci, venv
 
 _FAILED_STEP = pytest.StashKey[str]()
 
@@ -64,6 +64,23 @@ def pulumi_command() -> auto.PulumiCommand:
             pytest.fail(f"CI=true and {message}", pytrace=False)
         pytest.skip(message)
     return auto.PulumiCommand(root=str(PULUMI_ROOT))
+
+
+@pytest.fixture(scope="session")
+def native_yaml(pulumi_command: auto.PulumiCommand) -> auto.PulumiCommand:
+    """The CLI plus what a YAML program on the native provider needs: the YAML language host (`make cli`) and the
+    `pulumi-resource-phonecfg` console script (`make venv`). Skipped when absent, except under CI (a failure)."""
+    wanted = {
+        PULUMI_ROOT / "bin" / "pulumi-language-yaml": "run `make cli`",
+        venv() / "bin" / "pulumi-resource-phonecfg": "run `make venv`",
+    }
+    missing = [f"{path} ({fix})" for path, fix in wanted.items() if not os.access(path, os.X_OK)]
+    if missing:
+        message = f"missing for Pulumi YAML on the native provider: {', '.join(missing)}"
+        if in_ci():
+            pytest.fail(f"CI=true and {message}", pytrace=False)
+        pytest.skip(message)
+    return pulumi_command
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,7 @@
 """`make promotion-demo` end to end: scripts/promotion-demo.sh on three emulator tenants, dev -> staging -> prod.
 
+Once for the Python program (examples/promotion, dynamic provider) and once for the YAML one
+(examples/yaml-promotion, native plugin from the test virtualenv on PATH, as `make promotion-demo-yaml` runs it).
 Runs the script as `make` would (the offline Pulumi environment, but a temp PULUMI_HOME and work dir) and
 checks what it claims: every stack deployed and passed `pulumi preview --expect-no-changes`, prod adopted the
 hand-made trunk (no POST for it), each tenant got its own agent ids, the consumer read prod's outputs through a
@@ -13,13 +15,14 @@ import os
 import signal
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pulumi import automation as auto
 
-from .helpers import REPO, cli_env
+from .helpers import REPO, cli_env, venv
 
 pytestmark = [pytest.mark.e2e]
 
@@ -28,12 +31,41 @@ def counts_by_stage(rows: list[dict[str, Any]]) -> dict[tuple[str, str], dict[st
     return {(row["stack"], row["operation"]): row["requests"] for row in rows}
 
 
-def test_promotion_walkthrough(pulumi_command: auto.PulumiCommand, tmp_path: Path) -> None:
+@dataclass(frozen=True)
+class Names:
+    """How each program spells its outputs (Python: snake_case; YAML and the native schema: camelCase)."""
+
+    sip_uri: str
+    audio_connect_uri: str
+    connectors: str
+    agent_id: str
+    connector_id: str
+    agent_environment: str
+    consumer_sip: str
+    consumer_uri: str
+
+
+NAMES = {
+    "python": Names("sip_uri", "audio_connect_uri", "connectors", "agent_id", "connector_id", "agent_environment",
+                    "carrier_sip_target", "genesys_audio_connect_uri"),
+    "yaml": Names("sipUri", "audioConnectUri", "connectors", "agentId", "connectorId", "agentEnvironment",
+                  "carrierSipTarget", "genesysAudioConnectUri"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["python", "yaml"])
+def test_promotion_walkthrough(
+    language: str, pulumi_command: auto.PulumiCommand, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    names = NAMES[language]
     work = tmp_path / "promotion"
     env = {**cli_env(tmp_path / "pulumi"), "PHONECFG_PROMOTION_DIR": str(work)}
+    if language == "yaml":
+        request.getfixturevalue("native_yaml")  # the YAML host and the plugin, or skip (a failure under CI)
+        env["PATH"] = os.pathsep.join([str(venv() / "bin"), env["PATH"]])  # the plugin, as `make` puts it there
     # Its own session, so a timeout can stop the script and the emulators it started, all of them.
     script = subprocess.Popen(
-        [str(REPO / "scripts" / "promotion-demo.sh")],
+        [str(REPO / "scripts" / "promotion-demo.sh"), language],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -81,14 +113,18 @@ def test_promotion_walkthrough(pulumi_command: auto.PulumiCommand, tmp_path: Pat
             check=True,
         )
         outputs[stack] = json.loads(shown.stdout)
-    assert [outputs[s]["agent_environment"] for s in ("dev", "staging", "prod")] == ["draft", "live", "live"]
-    agent_ids = [{c["agent_id"] for c in outputs[s]["connectors"]} for s in ("dev", "staging", "prod")]
+    assert [outputs[s][names.agent_environment] for s in stacks] == ["draft", "live", "live"]
+    agent_ids = [{c[names.agent_id] for c in outputs[s][names.connectors]} for s in stacks]
     assert agent_ids[0].isdisjoint(agent_ids[1]) and agent_ids[1].isdisjoint(agent_ids[2]), "one tenant, own ids"
 
     consumer = json.loads((work / "consumer-outputs.json").read_text())
-    assert consumer["carrier_sip_target"] == outputs["prod"]["sip_uri"]
-    assert consumer["genesys_audio_connect_uri"] == outputs["prod"]["audio_connect_uri"]
-    assert consumer["genesys_connector_ids"] == [c["connector_id"] for c in outputs["prod"]["connectors"]]
+    assert consumer[names.consumer_sip] == outputs["prod"][names.sip_uri]
+    assert consumer[names.consumer_uri] == outputs["prod"][names.audio_connect_uri]
+    prod_connectors = outputs["prod"][names.connectors]
+    if language == "python":
+        assert consumer["genesys_connector_ids"] == [c[names.connector_id] for c in prod_connectors]
+    else:
+        assert consumer["genesysConnectors"] == prod_connectors
 
     for stack in ("dev", "staging", "prod"):
         for secret in (f"fake-promotion-sip-password-{stack}", f"fake-promotion-genesys-api-key-{stack}"):
