@@ -18,7 +18,16 @@ import pytest
 from pydantic import BaseModel
 
 from pulumi_phonecfg import models, resource
-from pulumi_phonecfg.fields import PHONE_CONFIG, TYPES, Field, ObjectType, object_type, server_outputs, walk
+from pulumi_phonecfg.fields import (
+    PHONE_CONFIG,
+    TYPES,
+    Field,
+    ObjectType,
+    ResourceTable,
+    object_type,
+    server_outputs,
+    walk,
+)
 from pulumi_phonecfg.native import schema
 from pulumi_phonecfg.native.config import CONFIG_KEYS
 from pulumi_phonecfg.native.names import to_camel, to_snake
@@ -151,3 +160,20 @@ def test_the_schema_names_are_the_program_names() -> None:
     assert language["python"]["packageName"] == "pulumi_phonecfg_native"
     assert language["nodejs"]["packageName"] == "pulumi-phonecfg"
     assert all(language[lang]["respectSchemaVersion"] for lang in ("nodejs", "python", "go"))
+
+
+def test_a_second_resource_is_one_more_table() -> None:
+    """What a native `phonecfg:index:PhoneNumber` will take: a ResourceTable the schema renders like PhoneConfig."""
+    number = ResourceTable(
+        "PhoneNumber",
+        "One number on a SIP trunk.",
+        inputs=(
+            Field("config_id", "string", "The trunk's id.", required=True, replaces=True),
+            *object_type("PhoneNumber").fields,  # type: ignore[union-attr]
+        ),
+        outputs=(),
+    )
+    spec = schema.resource_spec(number)
+    assert sorted(spec["inputProperties"]) == ["agentId", "configId", "description", "environmentId", "phoneNumber"]
+    assert spec["requiredInputs"] == ["configId", "phoneNumber"]
+    assert spec["inputProperties"]["configId"]["willReplaceOnChanges"] is True
