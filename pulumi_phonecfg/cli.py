@@ -16,6 +16,7 @@ USAGE = """usage: phonecfg <command> [options]
 commands:
   emulator    run the local phone-config API emulator (FastAPI + SQLite)
   export      write a Pulumi project (Python, YAML or TypeScript) that adopts a tenant's phone configs
+  migrate     move a stack's PhoneConfigs from the dynamic provider to the native one (or back)
 """
 
 # `phonecfg export --language` (kept here: importing the export package is left until the command runs).
@@ -113,6 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(emulator_main(rest))
     if command == "export":
         return export_command(rest)
+    if command == "migrate":
+        from pulumi_phonecfg.migrate import main as migrate_main
+
+        return migrate_main(rest)
     print(f"phonecfg: unknown command {command!r}\n\n{USAGE}", end="", file=sys.stderr)
     return 2
 

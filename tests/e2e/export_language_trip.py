@@ -42,9 +42,12 @@ def phonecfg() -> str:
 
 
 def project_files(directory: Path) -> str:
-    """Every file of the project as text, installed packages (node_modules) aside."""
-    files = sorted(p for p in directory.rglob("*") if p.is_file() and "node_modules" not in p.parts)
-    return "\n".join(f"== {p}\n{p.read_text(errors='replace')}" for p in files)
+    """Every file of the project as text; installed packages (node_modules, a linked virtualenv) aside."""
+    files = []
+    for root, dirs, names in os.walk(directory):  # does not follow the `venv` symlink
+        dirs[:] = [d for d in dirs if d != "node_modules"]
+        files += [Path(root) / name for name in names if not (Path(root) / name).is_symlink()]
+    return "\n".join(f"== {p}\n{p.read_text(errors='replace')}" for p in sorted(files))
 
 
 class LanguageTrip:
