@@ -4,6 +4,7 @@
 #                   Pulumi CLI build, the end-to-end tests, then the wheel check
 #   make test-fast  lint + pytest without the end-to-end tests (no CLI needed)
 #   make schema     regenerate schema.json (the native provider's package schema) from the field table
+#   make sdk        regenerate the SDKs sdk/nodejs, sdk/python, sdk/go from schema.json (`make sdk-check`: unchanged?)
 #   make wheel-check  build wheel + sdist, install the wheel into a clean venv, deploy a small program with it
 #   make demo       local emulator + `pulumi up` of the root project (stack "demo"); `make demo-stop` afterwards
 #   eval "$(make -s env)"   puts the offline Pulumi environment below into your shell
@@ -52,8 +53,9 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[dev]'
+# The generated Python SDK (pulumi_phonecfg_native, sdk/python) goes in beside it, for its tests.
+$(STAMP): pyproject.toml sdk/python/setup.py | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]' -e ./sdk/python
 	touch $@
 
 ## Pulumi CLI, dynamic-provider shim and the Python, YAML and Node.js language hosts in .pulumi/bin (cached build;
@@ -73,9 +75,19 @@ lint: $(STAMP)
 schema: $(STAMP)
 	$(PY) -m pulumi_phonecfg.native.schema > schema.json
 
+## The SDKs generated from schema.json by scripts/sdkgen (pkg/v3's codegen at the CLI's version; the built
+## generator is cached in ~/.cache/pulumi_phonecfg): checked in; `sdk-check` fails when regenerating changes them.
+.PHONY: sdk sdk-check
+sdk:
+	scripts/sdk.sh
+
+sdk-check:
+	scripts/sdk.sh --check
+
 # Fails fast: the checks that take seconds run before the CLI build and the minutes of end-to-end tests.
 test: $(STAMP) lint test-unit
 	$(PY) -m pytest tests --ignore=tests/unit -m 'not e2e' $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory sdk-check
 	$(MAKE) --no-print-directory test-e2e
 	$(MAKE) --no-print-directory wheel-check
 

@@ -1,0 +1,2 @@
+// Phone configs of IBM watsonx Orchestrate: SIP trunks and Genesys Audio Connector configs.
+package phonecfg
