@@ -3,8 +3,8 @@
 `index.ts` declares `new phonecfg.PhoneConfig(...)` with the schema's camelCase property names and the same
 resource names as the Python export, agents through `phonecfg.getAgentOutput(...)`, credentials through
 `config.requireSecret(...)`. The program uses no TypeScript-only syntax, so it also runs as a JavaScript module
-(the unit tests run it so). `package.json` pins `@pulumi/pulumi` to the version the repository's TypeScript example
-uses (node 20: later versions declare node >= 22 or lack what the generated SDK calls).
+(the unit tests run it so). `package.json` pins `@pulumi/pulumi` to 3.270.0: it runs the generated SDK on node 20
+(npm warns that it declares node >= 22), whereas `^3` resolves to 3.248.0 there, which lacks what the SDK calls.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from pulumi_phonecfg.native.names import to_camel
 
 LANGUAGE: Final = Language(program_file="index.ts", agent_function="phonecfg.getAgentOutput")
 SDK_PACKAGE: Final = "pulumi-phonecfg"
-PULUMI_VERSION: Final = "3.270.0"  # the newest @pulumi/pulumi on the registry that runs on node 20 with the SDK
+PULUMI_VERSION: Final = "3.270.0"  # see the module docstring
 TYPESCRIPT_VERSION: Final = "~5.9.0"
 TS_NODE_VERSION: Final = "^10.9.2"
 NODE_TYPES_VERSION: Final = "^20"

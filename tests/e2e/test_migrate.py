@@ -93,6 +93,16 @@ def move(native_yaml: auto.PulumiCommand, emulator: RunningEmulator, e2e_dir: Pa
     yield Move(emulator, e2e_dir)
 
 
+def test_an_unknown_stack_is_one_line_and_writes_nothing(move: Move) -> None:
+    move.project_dir.mkdir(parents=True)
+    (move.project_dir / "Pulumi.yaml").write_text(f"name: {PROJECT}\nruntime: yaml\n")
+    done = phonecfg("migrate", "--stack", "nope", cwd=move.project_dir, env=move.project.env)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.startswith("phonecfg migrate: `pulumi stack export` failed: ") and done.stderr.count("\n") == 1
+    assert sorted(p.name for p in move.project_dir.iterdir()) == ["Pulumi.yaml"]
+    (move.project_dir / "Pulumi.yaml").unlink()
+
+
 def test_a_dynamic_stack(move: Move) -> None:
     make_tenant(move.emulator)
     move.export("python", move.project_dir)

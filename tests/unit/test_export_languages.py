@@ -29,6 +29,7 @@ from pulumi_phonecfg.agents import Agent
 from pulumi_phonecfg.export import python, typescript
 from pulumi_phonecfg.export import yaml as yaml_export
 from pulumi_phonecfg.export.model import resource_names
+from pulumi_phonecfg.models import validate_inputs
 from pulumi_phonecfg.native.names import keys_to_api
 
 from .test_export_render import (
@@ -382,3 +383,16 @@ def test_agent_the_tenant_cannot_name_keeps_its_id(language: str) -> None:
     assert len(rendered.warnings) == 1 and gone in rendered.warnings[0]
     program = rendered.files[PROGRAM_FILES[language]]
     assert gone in program and AFTER_HOURS.id not in program
+
+
+def test_validation_can_leave_the_credentials_to_config() -> None:
+    """`credentials_later`: a missing write-only credential is not a violation; anything else still is."""
+    genesys = {"name": "G", "service_provider": "genesys_audio_connector"}
+    assert [v.path for v in validate_inputs(genesys)[1]] == ["security.api_key", "security.client_secret"]
+    model, violations = validate_inputs(genesys, credentials_later=True)
+    assert model is not None and violations == []
+    sip = {"name": "S", "security": {"authentication": True}}
+    later = validate_inputs(sip, credentials_later=True)[1]
+    assert [v.path for v in later] == ["security.username"]
+    bad_secret = {**genesys, "security": {"client_secret": "not base64!"}}
+    assert [v.path for v in validate_inputs(bad_secret, credentials_later=True)[1]] == ["security.client_secret"]
