@@ -85,6 +85,7 @@ def test_phone_config_inputs_agree_with_the_table() -> None:
     api_inputs = names(PHONE_CONFIG.api_inputs())
     assert list(models.PhoneConfigInputs.model_fields) == api_inputs
     assert list(models.INPUT_FIELDS) == api_inputs
+    assert typing.get_args(models.ServiceProvider) == PHONE_CONFIG.input("service_provider").enum
     for f in PHONE_CONFIG.api_inputs():
         nested = _model_of(models.PhoneConfigInputs.model_fields[f.name].annotation)
         expected = MODELS[f.type][0] if f.type in MODELS else None
