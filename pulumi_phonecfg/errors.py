@@ -1,4 +1,7 @@
-"""Every exception the provider raises, and the text hygiene behind their messages.
+"""The exceptions of the provider, its settings and its HTTP client, and the text hygiene behind their messages.
+
+Two errors live beside their one user instead: `agents.AgentLookupError` (a `pulumi.RunError`, so a program
+stops with its one line and no traceback) and `export.ExportError` (why `phonecfg export` refused).
 
 An error is one readable line: what was being done, the HTTP status and the API's own `detail` messages.
 Credentials and tokens never reach a message: `redact` scrubs known secret values, `redact_body` blanks every
@@ -17,7 +20,7 @@ REDACTED: Final = "[redacted]"
 
 
 class PhoneConfigError(Exception):
-    """Base of every error of ours: its message is one line meant for the user, free of credentials."""
+    """Base of this module's errors: its message is one line meant for the user, free of credentials."""
 
 
 class AuthenticationError(PhoneConfigError):

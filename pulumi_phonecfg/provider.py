@@ -82,7 +82,7 @@ class PhoneConfigProvider(ResourceProvider):
             previous.close()
 
     def api(self) -> PhoneApiClient:
-        """The process-wide client, made on first use (4 engine threads share this instance)."""
+        """The process-wide client, made on first use (every thread of the provider server shares it)."""
         with self._lock:
             client = getattr(self, "_client", None)
             if client is None:
@@ -98,11 +98,13 @@ class PhoneConfigProvider(ResourceProvider):
         with api.operation():
             yield api
 
+    # The engine passes every argument by position (pulumi/dynamic/__main__.py); a leading underscore marks
+    # the ones a method does not use.
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         return check_inputs(news)
 
-    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
-        return diff_config(_olds, _news)
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return diff_config(olds, news)
 
     @_short_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -115,11 +117,11 @@ class PhoneConfigProvider(ResourceProvider):
             return read_config(api, id_, props)
 
     @_short_errors
-    def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         with self.operation() as api:
-            return update_config(api, _id, _olds, _news)
+            return update_config(api, id_, olds, news)
 
     @_short_errors
-    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+    def delete(self, id_: str, _props: dict[str, Any]) -> None:
         with self.operation() as api:
-            delete_config(api, _id)
+            delete_config(api, id_)
