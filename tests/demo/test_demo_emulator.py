@@ -28,20 +28,13 @@ from typing import Any
 
 import httpx
 import pytest
+from support import REPO, free_port
 
 from pulumi_phonecfg.emulator.testing import start_emulator
 
-REPO = Path(__file__).resolve().parents[2]
 DEMO_SH = REPO / "scripts" / "demo.sh"
 # Spins until killed; says "ready" first, so the fixture knows it runs without waiting for a while.
 BUSY_LOOP = "import sys; sys.stdout.write('ready\\n'); sys.stdout.flush()\nwhile True: pass"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture(autouse=True)
