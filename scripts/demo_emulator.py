@@ -73,11 +73,22 @@ class StateDir:
         print(f"\n[{self.label}] {message}", file=sys.stderr, flush=True)
 
     def token(self) -> str:
+        """The directory's fake token, made once: of two starts at the same time, both use the first one written."""
         if not self.token_file.is_file() or not self.token_file.read_text().strip():
             self.path.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.token_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            staged = self.path / f"token.{os.getpid()}.tmp"
+            fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w") as out:
                 out.write(f"fake-{self.label}-token-{secrets.token_hex(16)}\n")
+            try:
+                if self.token_file.is_file():  # there, but empty: replaced
+                    staged.replace(self.token_file)
+                else:
+                    os.link(staged, self.token_file)  # fails if another start got there first
+            except FileExistsError:
+                pass
+            finally:
+                staged.unlink(missing_ok=True)
         return self.token_file.read_text().strip()
 
     def recorded_url(self) -> str | None:
@@ -95,9 +106,9 @@ class StateDir:
     def forget(self) -> None:
         self.state_file.unlink(missing_ok=True)
 
-    def ours_at(self, url: str) -> Running | None:
+    def ours_at(self, url: str, timeout: float = PROBE_TIMEOUT_S) -> Running | None:
         """The emulator answering at ``url`` if it serves this directory's database, else None."""
-        identity = _identity(url)
+        identity = _identity(url, timeout)
         if identity is None or identity.get("db") != str(self.db):
             return None
         pid, instance_id = identity.get("pid"), identity.get("instance_id")
@@ -119,9 +130,9 @@ def _url(port: int) -> str:
     return f"http://{HOST}:{port}"
 
 
-def _identity(url: str) -> dict[str, object] | None:
+def _identity(url: str, timeout: float = PROBE_TIMEOUT_S) -> dict[str, object] | None:
     try:
-        response = httpx.get(f"{url}/_emulator/identity", timeout=PROBE_TIMEOUT_S)
+        response = httpx.get(f"{url}/_emulator/identity", timeout=timeout)
         body = response.json() if response.status_code == 200 else None
     except (httpx.HTTPError, ValueError):
         return None
@@ -153,10 +164,27 @@ def _free_port() -> int:
 
 
 def _port_held(port: int) -> DemoEmulatorError:
+    """One line: the port, what holds it (as far as it says), and how to choose another port."""
+    url = _url(port)
+    identity = _identity(url)
+    if identity is not None and isinstance(identity.get("db"), str):
+        holder = f"another phonecfg emulator (serving {identity['db']})"
+    elif _is_emulator(url):
+        holder = "a phonecfg emulator too old to say which one it is (stop it by hand if it is yours)"
+    else:
+        holder = "another process"
     return DemoEmulatorError(
-        f"port {port} on {HOST} is held by another process (left alone); "
-        f"choose another port: PHONECFG_DEMO_PORT={_free_port()} make demo"
+        f"port {port} on {HOST} is held by {holder}; left alone. "
+        f"Choose another port: PHONECFG_DEMO_PORT={_free_port()} make demo"
     )
+
+
+def _is_emulator(url: str) -> bool:
+    try:
+        response = httpx.get(f"{url}/_emulator/health", timeout=PROBE_TIMEOUT_S)
+        return response.status_code == 200 and response.json() == {"ok": True}
+    except (httpx.HTTPError, ValueError):
+        return False
 
 
 def stop(state: StateDir, running: Running) -> None:
@@ -213,7 +241,10 @@ def _launch(state: StateDir, port: int, token: str, instance_id: str | None, *, 
     args = [sys.executable, "-m", "pulumi_phonecfg.emulator", "--host", HOST, "--port", str(port)]
     args += ["--db", str(state.db), *(["--instance-id", instance_id] if instance_id else [])]
     env = {**os.environ, "PHONECFG_EMULATOR_TOKEN": token, "PYTHONUNBUFFERED": "1"}
-    with state.log.open("w") as log:
+    # A log of this start's own until it serves (then it becomes emulator.log): a start that loses a race for the
+    # port must read its own failure, not the winner's log.
+    own_log = state.path / f"emulator.{os.getpid()}.log"
+    with own_log.open("w") as log:
         # Detached: a session of its own, so the emulator outlives a Ctrl-C in the terminal that ran the demo.
         proc = subprocess.Popen(
             args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, env=env, start_new_session=detach
@@ -232,14 +263,23 @@ def _launch(state: StateDir, port: int, token: str, instance_id: str | None, *, 
         if proc.poll() is None:
             proc.kill()
         proc.wait()
-        log_text = state.log.read_text()
-        if "cannot bind" in log_text and port:
+        log_text = own_log.read_text()
+        own_log.unlink()
+        if port and "cannot bind" in log_text and "Address already in use" in log_text:
+            # Taken since we looked: by a `make demo` started at the same time (ours, then reused), or not.
+            # (Just bound, it may still be starting to serve on a busy machine: a longer wait for its answer.)
+            running = state.ours_at(_url(port), timeout=STARTUP_TIMEOUT_S)
+            if running is not None and _accepts(running, token):
+                state.record(running)
+                state.say(f"emulator already running (pid {running.pid}) at {running.url}")
+                return running
             raise _port_held(port)
         what = "exited" if line == "" else f"printed {line!r} instead of its URL"
-        raise DemoEmulatorError(f"the emulator {what}; its log ({state.log}):\n{log_text}")
+        raise DemoEmulatorError(f"the emulator {what}; its log:\n{log_text}")
     running = Running(url=line[len(URL_PREFIX) :].strip(), pid=proc.pid, instance_id=instance_id or "")
-    with state.log.open("a") as log:
+    with own_log.open("a") as log:
         log.write(line + "\n")
+    own_log.replace(state.log)
     state.record(running)
     state.say(f"emulator listening at {running.url} (pid {running.pid})")
     return running

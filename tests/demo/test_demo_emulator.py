@@ -83,6 +83,9 @@ class Demo:
     def token(self) -> str:
         return (self.dir / "token").read_text().strip()
 
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[Demo]:
@@ -194,12 +197,28 @@ def test_an_emulator_refusing_the_current_token_is_restarted(demo: Demo) -> None
     assert response.status_code == 200
 
 
-def assert_port_refused(done: subprocess.CompletedProcess[str], port: int) -> None:
+def test_two_starts_at_once_share_one_emulator(demo: Demo) -> None:
+    starts = [
+        subprocess.Popen([str(DEMO_SH), "emulator"], env=demo.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    outputs = [start.communicate(timeout=300) for start in starts]
+    assert [start.returncode for start in starts] == [0, 0], outputs
+    urls = {stdout.decode().strip() for stdout, _ in outputs}
+    assert urls == {f"http://127.0.0.1:{demo.port}"}
+    pid = identity(urls.pop())["pid"]
+    assert json.loads(demo.state_file.read_text())["pid"] == pid
+    response = httpx.get(f"{demo.url()}/v1/channels/phone", headers={"Authorization": f"Bearer {demo.token()}"})
+    assert response.status_code == 200
+
+
+def assert_port_refused(done: subprocess.CompletedProcess[str], port: int, holder: str) -> None:
     assert done.returncode != 0
     assert done.stdout == ""
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
-    assert f"port {port}" in lines[0] and "PHONECFG_DEMO_PORT=" in lines[0], lines[0]
+    assert f"port {port} on 127.0.0.1 is held by {holder}" in lines[0], lines[0]
+    assert "left alone" in lines[0] and "PHONECFG_DEMO_PORT=" in lines[0], lines[0]
 
 
 def test_a_port_held_by_another_emulator_is_named_and_left_alone(demo: Demo, tmp_path: Path) -> None:
@@ -207,7 +226,8 @@ def test_a_port_held_by_another_emulator_is_named_and_left_alone(demo: Demo, tmp
     with start_emulator(db_path=tmp_path / "other.db", port=demo.port) as other:
         other_pid = identity(other.url)["pid"]
         for command in ("up", "emulator"):
-            assert_port_refused(demo.run(command), demo.port)
+            holder = f"another phonecfg emulator (serving {other.db_path.resolve()})"
+            assert_port_refused(demo.run(command), demo.port, holder)
         stopped = demo.run("stop")
         assert (stopped.returncode, stopped.stderr.strip()) == (0, "[demo] emulator not running")
 
@@ -222,7 +242,7 @@ def test_a_port_held_by_a_plain_listener_is_named_and_left_alone(demo: Demo) -> 
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
         listener.bind(("127.0.0.1", demo.port))
         listener.listen()
-        assert_port_refused(demo.run("up"), demo.port)
+        assert_port_refused(demo.run("up"), demo.port, "another process")
         stopped = demo.run("stop")
         assert (stopped.returncode, stopped.stderr.strip()) == (0, "[demo] emulator not running")
         # Still listening: a client still gets through.
