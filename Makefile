@@ -86,7 +86,7 @@ wheel-check: $(STAMP) cli ## build wheel + sdist, install the wheel into a clean
 demo: $(STAMP) cli ## emulator (PHONECFG_DEMO_PORT, default 8787) + `pulumi up` of the root project, stack "demo"
 	scripts/demo.sh up
 
-demo-stop: ## stop the demo emulator (keeps the stack and its database)
+demo-stop: $(STAMP) ## stop the demo emulator (keeps the stack and its database)
 	scripts/demo.sh stop
 
 demo-clean: $(STAMP) cli ## destroy and remove the demo stack, stop the emulator, wipe .demo/
