@@ -99,7 +99,7 @@ class StateDir:
         return url if isinstance(url, str) else None
 
     def record(self, running: Running) -> None:
-        staged = self.state_file.with_suffix(".tmp")
+        staged = self.path / f"emulator.json.{os.getpid()}.tmp"
         staged.write_text(json.dumps({"pid": running.pid, "url": running.url}) + "\n")
         staged.replace(self.state_file)
 
