@@ -10,6 +10,7 @@ import keyword
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from importlib import metadata
 from typing import Any, Final
 
 from pulumi_phonecfg.agents import Agent
@@ -235,9 +236,21 @@ def _project_file(project: str, url: str) -> str:
     )
 
 
+def pulumi_requirement() -> str:
+    """The `pulumi` requirement of this package as installed (pyproject.toml is the one place it is written)."""
+    try:
+        requirements = metadata.requires("pulumi_phonecfg") or []
+    except metadata.PackageNotFoundError:
+        requirements = []
+    for requirement in requirements:
+        if re.match(r"pulumi\s*[<>=!~]", requirement) and ";" not in requirement:
+            return requirement
+    return "pulumi"  # not installed (a bare source tree): whichever pulumi the project gets
+
+
 def _requirements(package_requirement: str) -> str:
     return (
-        "pulumi>=3.272.0,<4\n"
+        f"{pulumi_requirement()}\n"
         "# If pulumi_phonecfg is not on your package index, install its wheel or source tree instead.\n"
         f"{package_requirement}\n"
     )

@@ -406,3 +406,23 @@ def test_strict_phone_numbers_is_a_provider_setting(phone_api: RunningEmulator) 
         strict.configure({**native_config(phone_api), "strictPhoneNumbers": True})
         (failure,) = strict.check(reserved).failures
         assert failure.property == "phoneNumbers[0].phoneNumber" and "strictPhoneNumbers" in failure.reason
+
+
+def test_transient_faults_are_retried_and_a_lasting_one_is_one_line(phone_api: RunningEmulator) -> None:
+    with native_plugin() as plugin:
+        plugin.configure({**native_config(phone_api), "maxRetries": 2})
+        created = plugin.create(sip_trunk())
+        news = plugin.checked(sip_trunk(description="after a hiccup"))
+        phone_api.set_faults([{"method": "PATCH", "kind": "status", "status": 503, "times": 1}])
+        phone_api.clear_requests()
+        updated = plugin.update(created.id, created.outputs, news)
+        assert updated["description"] == "after a hiccup" and methods(phone_api) == ["PATCH", "PATCH"]
+
+        phone_api.set_faults([{"method": "PATCH", "kind": "status", "status": 503}])
+        lasting = plugin.checked(sip_trunk(description="never"))
+        with pytest.raises(grpc.RpcError) as caught:
+            plugin.update(created.id, updated, lasting)
+        message = caught.value.details()
+        assert message.startswith("update phone config 'Native trunk' failed: HTTP 503") and "\n" not in message
+        assert methods(phone_api).count("PATCH") == 2 + 3  # the first update's two, then 1 + maxRetries
+        no_plaintext(message)

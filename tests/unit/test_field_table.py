@@ -28,6 +28,7 @@ from pulumi_phonecfg.fields import (
     server_outputs,
     walk,
 )
+from pulumi_phonecfg.fingerprints import SECRET_FIELDS
 from pulumi_phonecfg.native import schema
 from pulumi_phonecfg.native.config import CONFIG_KEYS
 from pulumi_phonecfg.native.names import to_camel, to_snake
@@ -84,6 +85,7 @@ def test_phone_config_inputs_agree_with_the_table() -> None:
     api_inputs = names(PHONE_CONFIG.api_inputs())
     assert list(models.PhoneConfigInputs.model_fields) == api_inputs
     assert list(models.INPUT_FIELDS) == api_inputs
+    assert typing.get_args(models.ServiceProvider) == PHONE_CONFIG.input("service_provider").enum
     for f in PHONE_CONFIG.api_inputs():
         nested = _model_of(models.PhoneConfigInputs.model_fields[f.name].annotation)
         expected = MODELS[f.type][0] if f.type in MODELS else None
@@ -129,6 +131,14 @@ def test_the_lifecycle_s_field_groups_are_the_table_s() -> None:
         item = object_type(PHONE_CONFIG.input(name).type)
         assert item is not None and keys == tuple(names(item.fields))
     assert server_outputs() == models.SERVER_FIELDS
+
+
+def test_write_only_credentials_are_the_fingerprinted_ones() -> None:
+    security = object_type("Security")
+    assert security is not None
+    assert tuple(f.name for f in security.fields if f.write_only) == SECRET_FIELDS
+    fingerprints = object_type("Fingerprints")
+    assert fingerprints is not None and tuple(names(fingerprints.fields)) == SECRET_FIELDS
 
 
 def test_every_api_field_is_named_in_the_api_reference() -> None:
