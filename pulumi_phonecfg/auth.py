@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from pulumi_phonecfg.error_text import describe_auth_error
 from pulumi_phonecfg.errors import AuthenticationError
 from pulumi_phonecfg.retry import Attempts, Failed, Retrier, RetryPolicy, retry_after_seconds, worth_retrying
 
@@ -122,7 +123,7 @@ class ApiKeyToken(httpx.Auth):
             if response.status_code < 400:
                 return self._accept(response)
             status = response.status_code
-            problem = f"HTTP {status}: {_auth_error_detail(response)}"
+            problem = f"HTTP {status}: {describe_auth_error(response)}"
             retryable = worth_retrying(idempotent=True, status=status)
             return Failed(problem, retryable, status, retry_after_seconds(response))
 
@@ -156,17 +157,3 @@ class ApiKeyToken(httpx.Auth):
         self._token = token
         self._renew_at = self._clock() + seconds - min(RENEW_MARGIN, seconds / 5)
         return token
-
-
-def _auth_error_detail(response: httpx.Response) -> str:
-    """IAM answers {errorCode, errorMessage}; MCSP and others {message} or {detail}. Never the request."""
-    try:
-        body = response.json()
-    except ValueError:
-        return response.reason_phrase or ""
-    if isinstance(body, dict):
-        for key in ("errorMessage", "message", "detail", "error_description", "error"):
-            if isinstance(body.get(key), str):
-                code = body.get("errorCode")
-                return f"{code}: {body[key]}" if isinstance(code, str) else str(body[key])
-    return response.reason_phrase or ""

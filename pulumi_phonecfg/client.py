@@ -1,9 +1,9 @@
 """HTTP access to the phone-config API: URLs, requests and what a failed one means. Nothing here knows Pulumi.
 
-Settings live in `settings.py`, exceptions and redaction in `errors.py`, the retry policy (backoff, Retry-After,
-the per-operation deadline) in `retry.py`, tokens in `auth.py`.
+Settings live in `settings.py`, exceptions in `errors.py`, error text and redaction in `error_text.py`, the retry
+policy and its loop (backoff, Retry-After, the per-operation deadline) in `retry.py`, tokens in `auth.py`.
 
-Every request goes through `PhoneApiClient._send`, which decides what is worth retrying:
+Every request goes through `PhoneApiClient._send`; what is worth retrying:
 - GET, PATCH and DELETE are retried on transport errors, 429, 500, 502, 503 and 504;
 - POST is retried only when the server surely did not process it (connect error, 429, 503). Any other POST
   failure is *ambiguous* (it may have been committed): `_send` raises `AmbiguousCreateError`; which config the
@@ -33,15 +33,8 @@ from urllib.parse import urlencode
 import httpx
 
 from pulumi_phonecfg.auth import DEFAULT_AUTH_URLS, ApiKeyToken, StaticToken
-from pulumi_phonecfg.errors import (
-    AmbiguousCreateError,
-    ConfigurationError,
-    PhoneApiError,
-    collect_secrets,
-    describe_error_body,
-    redact,
-    redact_body,
-)
+from pulumi_phonecfg.error_text import collect_secrets, describe_error_body, redact, redact_body
+from pulumi_phonecfg.errors import AmbiguousCreateError, ConfigurationError, PhoneApiError
 from pulumi_phonecfg.logs import debug_from_environment
 from pulumi_phonecfg.retry import (
     Attempts,

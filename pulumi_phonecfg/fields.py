@@ -1,11 +1,16 @@
 """The field table: every field of every resource, declared once.
 
-From this table come the native schema (`native/schema.py`, checked in as `schema.json`), the program's
-camelCase names and their API snake_case (`native/names.py`), the field groups the lifecycle and the canonical
-form work with (`models.py`: which fields each kind has, server defaults, set-like lists and their keys, which
-fields replace, which are written after create), and the dynamic resource's args are checked against it
-(`tests/unit/test_field_table.py`). Validation rules that are code (E.164, base64, UUIDs) stay in `models.py`,
-whose pydantic models a test holds to this table.
+From this table come the native schema (`native/schema.py`, checked in as `schema.json`), the program's camelCase
+names and their API snake_case (`native/names.py`, `native/phone_config.py`), the field groups the lifecycle and
+the canonical form work with (`models.py`: the fields of each kind, server defaults, list item keys, set keys and
+their order, shared lists, fields written after create, fields that replace), the outputs the server writes and
+those the provider derives (`integration.py`), the detailed diff's set keys, and the dynamic `PhoneConfig`'s
+inputs, secret outputs and output attributes (`resource.py`).
+
+What stays code, held to the table by `tests/unit/test_field_table.py`: the pydantic models of `models.py`
+(validators: E.164, base64, UUIDs, lengths) and the typed arguments of the dynamic resource (`resource.py`'s
+args classes and keyword arguments, for Python type checkers). Adding a field: one line here, then the pydantic
+field and the Python argument the test names, then `make schema` (and the emulator, which is independent).
 
 Names here are the API's (snake_case); the program name of a field is its camelCase form. A second resource is
 one more `ResourceTable`.

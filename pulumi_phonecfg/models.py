@@ -6,7 +6,9 @@ the same shape (`outputs_from_api`), so `diff` can compare them key by key. Cred
 inputs carry them in plaintext (stored encrypted by Pulumi), outputs carry only salted fingerprints
 (`fingerprints.py`), because the API never returns them.
 
-Field names are the API's own (those of the PATCH body), so a program reads like the API document.
+Field names are the API's own (those of the PATCH body), so a program reads like the API document. Which fields
+there are, per kind, with which defaults and keys, comes from the field table (`fields.py`); the pydantic models
+here add the rules that are code, and a test holds them to the table.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from pulumi_phonecfg.fields import PHONE_CONFIG
+from pulumi_phonecfg.fields import PHONE_CONFIG, Field
 from pulumi_phonecfg.pickler_guard import isolated_pickler
 from pulumi_phonecfg.provider import PhoneConfigProvider
 
@@ -90,6 +90,13 @@ def to_plain(value: Any) -> Any:
     return value
 
 
+def _input_value(f: Field, value: Any) -> Any:
+    """An argument as the engine receives it: args objects as dicts; credentials secret, always."""
+    if value is None:
+        return None
+    return pulumi.Output.secret(to_plain(value)) if f.secret else to_plain(value)
+
+
 class PhoneConfig(pulumi.dynamic.Resource, module="phonecfg", name="PhoneConfig"):
     """One watsonx Orchestrate phone config: a SIP trunk or a Genesys Audio Connector config."""
 
@@ -137,25 +144,15 @@ class PhoneConfig(pulumi.dynamic.Resource, module="phonecfg", name="PhoneConfig"
         Replacements delete the old config first (`delete_before_replace=True` unless `opts` says otherwise):
         the replacement has the same name, and a SIP trunk's numbers can belong to one config only.
         """
-        props: dict[str, Any] = {
-            "name": name,
-            "service_provider": service_provider,
-            "description": description,
-            # Credentials: secret in state and in the program's view of the outputs, always.
-            "security": pulumi.Output.secret(to_plain(security)) if security is not None else None,
-            "custom_invite_headers": to_plain(custom_invite_headers),
-            "put_caller_on_hold_on_transfer": put_caller_on_hold_on_transfer,
-            "send_provisional_response": send_provisional_response,
-            "error_handling": to_plain(error_handling),
-            "phone_numbers": to_plain(phone_numbers),
-            "attached_environments": to_plain(attached_environments),
-            "adopt_existing": adopt_existing,
-            # Outputs only the server writes or the provider derives (the field table's): declared so they are
-            # attributes of the resource.
-            **{output.name: None for output in PHONE_CONFIG.outputs},
-        }
+        given = dict(locals())  # first statement: exactly the arguments, by name
+        # Every input of the field table, from the argument of that name; outputs only the server writes or the
+        # provider derives are declared (None) so they are attributes of the resource.
+        props: dict[str, Any] = {f.name: _input_value(f, given[f.name]) for f in PHONE_CONFIG.inputs}
+        props.update({output.name: None for output in PHONE_CONFIG.outputs})
         defaults = pulumi.ResourceOptions(delete_before_replace=True)  # the program's opts win
-        secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=["security"])
+        secret_outputs = pulumi.ResourceOptions(
+            additional_secret_outputs=[f.name for f in PHONE_CONFIG.inputs if f.secret]
+        )
         options = pulumi.ResourceOptions.merge(pulumi.ResourceOptions.merge(defaults, opts), secret_outputs)
         with isolated_pickler():  # the SDK's provider pickling leaks a patch per resource: see pickler_guard
             super().__init__(PhoneConfigProvider(), resource_name, props, options)

@@ -6,7 +6,8 @@ but the wheel does not declare, the emulator's web stack leaking back into the p
 
 Steps: `python -m build` (the sdist, then the wheel from the sdist); every module of the source tree in the
 wheel; `pip install <wheel>` into a new venv (no editable install, no dev extras); in that venv, fastapi and
-uvicorn absent and `phonecfg emulator` answering with its one-line hint; then, against an emulator process,
+uvicorn absent and `phonecfg emulator` answering with its one-line hint; the native plugin
+`pulumi-resource-phonecfg` serving (its port printed); then, against an emulator process,
 a program using that venv: `pulumi preview`, `pulumi up`, `pulumi preview --expect-no-changes`,
 `pulumi destroy`. Prints each step and its duration; exits non-zero at the first failure.
 """
@@ -115,6 +116,16 @@ def main() -> int:
         if hint.returncode != 2 or "pulumi_phonecfg[emulator]" not in hint.stderr or hint.stderr.count("\n") != 1:
             raise SystemExit(f"[wheel-check] `phonecfg emulator` without the extra said: {hint.stderr!r}")
         say("lean: no fastapi/uvicorn; `phonecfg emulator` says how to install them")
+        with step("the native plugin starts from the wheel"):
+            plugin = subprocess.Popen(
+                [venv / "bin" / "pulumi-resource-phonecfg"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+            assert plugin.stdout is not None
+            port = plugin.stdout.readline().strip()
+            plugin.terminate()
+            _, stderr = plugin.communicate(timeout=10)
+            if not port.isdigit():
+                raise SystemExit(f"[wheel-check] pulumi-resource-phonecfg printed {port!r}, not its port: {stderr!r}")
 
         program.mkdir()
         (program / "__main__.py").write_text(PROGRAM)

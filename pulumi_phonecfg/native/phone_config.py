@@ -28,11 +28,18 @@ from pulumi_phonecfg.lifecycle import (
 )
 from pulumi_phonecfg.models import INPUT_FIELDS, canonical_values
 from pulumi_phonecfg.native.diff import Change, detailed_diff
-from pulumi_phonecfg.native.names import InputShape, inputs_to_api, keys_to_api, keys_to_program, program_path
+from pulumi_phonecfg.native.names import (
+    InputShape,
+    inputs_to_api,
+    keys_to_api,
+    keys_to_program,
+    program_path,
+    to_camel,
+)
 
 TOKEN: Final = "phonecfg:index:PhoneConfig"
-# Always secret, in inputs and outputs: it carries the credentials (outputs: their fingerprints).
-SECRET_PROPERTIES: Final = frozenset({"security"})
+# Always secret, in inputs and outputs (`security`: the credentials; in outputs, their fingerprints).
+SECRET_PROPERTIES: Final = frozenset(to_camel(f.name) for f in PHONE_CONFIG.inputs if f.secret)
 CREDENTIAL_HINT: Final = (
     " (the API never returns credentials: after `pulumi import`, declare it in the program, e.g. from a secret "
     "stack config value; the next `up` sends it once)"

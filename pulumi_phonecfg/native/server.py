@@ -21,7 +21,8 @@ from google.protobuf import empty_pb2
 from pulumi.runtime.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
 
 from pulumi_phonecfg.agents import AgentLookupError
-from pulumi_phonecfg.errors import PhoneConfigError, collect_secrets, redact
+from pulumi_phonecfg.error_text import collect_secrets, redact
+from pulumi_phonecfg.errors import PhoneConfigError
 from pulumi_phonecfg.logs import debug_from_environment
 from pulumi_phonecfg.native import phone_config
 from pulumi_phonecfg.native.config import config_failures, from_variables

@@ -33,7 +33,8 @@ PropertyDiff = provider_pb2.PropertyDiff
 
 
 def sip_trunk(**extra: Any) -> dict[str, Any]:
-    return {
+    """A SIP trunk in program spelling; an `extra` of None leaves that property out."""
+    trunk = {
         "name": "Native trunk",
         "description": "main line",
         "security": secret(
@@ -50,6 +51,7 @@ def sip_trunk(**extra: Any) -> dict[str, Any]:
         ],
         **extra,
     }
+    return {k: v for k, v in trunk.items() if v is not None}
 
 
 def genesys(**extra: Any) -> dict[str, Any]:
@@ -375,3 +377,52 @@ def test_a_changed_number_that_moved_is_shown_as_removed_and_added(plugin: Nativ
     swapped = [{"phoneNumber": "+14155550000"}, *numbers[1:]]  # the first number replaced by another in its place
     response = plugin.diff(created.id, created.outputs, plugin.checked(sip_trunk(phoneNumbers=swapped)))
     assert detailed(response) == {"phoneNumbers[0]": "UPDATE"}
+
+
+def test_a_config_without_numbers_never_writes_the_numbers_others_added(
+    plugin: NativePlugin, phone_api: RunningEmulator
+) -> None:
+    created = plugin.create(sip_trunk(phoneNumbers=None))
+    added = phone_api.api().post(f"/v1/channels/phone/{created.id}/numbers", json={"phone_number": "+14155550177"})
+    assert added.status_code < 300, added.text
+    refreshed = plain(plugin.read(created.id, created.outputs, created.inputs).properties)
+    assert [n["phoneNumber"] for n in refreshed["phoneNumbers"]] == ["+14155550177"]
+    news = plugin.checked(sip_trunk(phoneNumbers=None, description="edited"))
+    assert "phoneNumbers" not in news
+    response = plugin.diff(created.id, refreshed, news)
+    assert detailed(response) == {"description": "UPDATE"}
+    phone_api.clear_requests()
+    plugin.update(created.id, refreshed, news)
+    (patch,) = phone_api.api_requests()
+    assert patch["body"] == {"description": "edited"}
+
+
+def test_strict_phone_numbers_is_a_provider_setting(phone_api: RunningEmulator) -> None:
+    reserved = sip_trunk(phoneNumbers=[{"phoneNumber": "+447700900123"}])  # a reserved UK range
+    with native_plugin() as lenient:
+        lenient.configure(native_config(phone_api))
+        assert not lenient.check(reserved).failures
+    with native_plugin() as strict:
+        strict.configure({**native_config(phone_api), "strictPhoneNumbers": True})
+        (failure,) = strict.check(reserved).failures
+        assert failure.property == "phoneNumbers[0].phoneNumber" and "strictPhoneNumbers" in failure.reason
+
+
+def test_transient_faults_are_retried_and_a_lasting_one_is_one_line(phone_api: RunningEmulator) -> None:
+    with native_plugin() as plugin:
+        plugin.configure({**native_config(phone_api), "maxRetries": 2})
+        created = plugin.create(sip_trunk())
+        news = plugin.checked(sip_trunk(description="after a hiccup"))
+        phone_api.set_faults([{"method": "PATCH", "kind": "status", "status": 503, "times": 1}])
+        phone_api.clear_requests()
+        updated = plugin.update(created.id, created.outputs, news)
+        assert updated["description"] == "after a hiccup" and methods(phone_api) == ["PATCH", "PATCH"]
+
+        phone_api.set_faults([{"method": "PATCH", "kind": "status", "status": 503}])
+        lasting = plugin.checked(sip_trunk(description="never"))
+        with pytest.raises(grpc.RpcError) as caught:
+            plugin.update(created.id, updated, lasting)
+        message = caught.value.details()
+        assert message.startswith("update phone config 'Native trunk' failed: HTTP 503") and "\n" not in message
+        assert methods(phone_api).count("PATCH") == 2 + 3  # the first update's two, then 1 + maxRetries
+        no_plaintext(message)

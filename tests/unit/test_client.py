@@ -8,7 +8,8 @@ import httpx
 import pytest
 
 from pulumi_phonecfg.client import PhoneApiClient
-from pulumi_phonecfg.errors import ConfigurationError, collect_secrets, describe_error_body, redact, redact_body
+from pulumi_phonecfg.error_text import collect_secrets, describe_error_body, redact, redact_body
+from pulumi_phonecfg.errors import ConfigurationError
 from pulumi_phonecfg.settings import ProviderSettings
 
 

@@ -18,7 +18,17 @@ import pytest
 from pydantic import BaseModel
 
 from pulumi_phonecfg import models, resource
-from pulumi_phonecfg.fields import PHONE_CONFIG, TYPES, Field, ObjectType, object_type, server_outputs, walk
+from pulumi_phonecfg.fields import (
+    PHONE_CONFIG,
+    TYPES,
+    Field,
+    ObjectType,
+    ResourceTable,
+    object_type,
+    server_outputs,
+    walk,
+)
+from pulumi_phonecfg.fingerprints import SECRET_FIELDS
 from pulumi_phonecfg.native import schema
 from pulumi_phonecfg.native.config import CONFIG_KEYS
 from pulumi_phonecfg.native.names import to_camel, to_snake
@@ -75,6 +85,7 @@ def test_phone_config_inputs_agree_with_the_table() -> None:
     api_inputs = names(PHONE_CONFIG.api_inputs())
     assert list(models.PhoneConfigInputs.model_fields) == api_inputs
     assert list(models.INPUT_FIELDS) == api_inputs
+    assert typing.get_args(models.ServiceProvider) == PHONE_CONFIG.input("service_provider").enum
     for f in PHONE_CONFIG.api_inputs():
         nested = _model_of(models.PhoneConfigInputs.model_fields[f.name].annotation)
         expected = MODELS[f.type][0] if f.type in MODELS else None
@@ -122,6 +133,14 @@ def test_the_lifecycle_s_field_groups_are_the_table_s() -> None:
     assert server_outputs() == models.SERVER_FIELDS
 
 
+def test_write_only_credentials_are_the_fingerprinted_ones() -> None:
+    security = object_type("Security")
+    assert security is not None
+    assert tuple(f.name for f in security.fields if f.write_only) == SECRET_FIELDS
+    fingerprints = object_type("Fingerprints")
+    assert fingerprints is not None and tuple(names(fingerprints.fields)) == SECRET_FIELDS
+
+
 def test_every_api_field_is_named_in_the_api_reference() -> None:
     reference = (ROOT / "docs" / "wxo-phone-api.md").read_text()
     for path, f in walk(PHONE_CONFIG.api_inputs()):
@@ -151,3 +170,20 @@ def test_the_schema_names_are_the_program_names() -> None:
     assert language["python"]["packageName"] == "pulumi_phonecfg_native"
     assert language["nodejs"]["packageName"] == "pulumi-phonecfg"
     assert all(language[lang]["respectSchemaVersion"] for lang in ("nodejs", "python", "go"))
+
+
+def test_a_second_resource_is_one_more_table() -> None:
+    """What a native `phonecfg:index:PhoneNumber` will take: a ResourceTable the schema renders like PhoneConfig."""
+    number = ResourceTable(
+        "PhoneNumber",
+        "One number on a SIP trunk.",
+        inputs=(
+            Field("config_id", "string", "The trunk's id.", required=True, replaces=True),
+            *object_type("PhoneNumber").fields,  # type: ignore[union-attr]
+        ),
+        outputs=(),
+    )
+    spec = schema.resource_spec(number)
+    assert sorted(spec["inputProperties"]) == ["agentId", "configId", "description", "environmentId", "phoneNumber"]
+    assert spec["requiredInputs"] == ["configId", "phoneNumber"]
+    assert spec["inputProperties"]["configId"]["willReplaceOnChanges"] is True

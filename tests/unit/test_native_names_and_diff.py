@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
 from pulumi.output import Unknown
 
 from pulumi_phonecfg.fingerprints import security_output
@@ -69,3 +71,35 @@ def test_credentials_compare_by_fingerprint_and_unknowns_mark_the_field() -> Non
     dropped = {"security": {"authentication": False}}
     assert detailed_diff(olds, dropped, ["security"])["security.password"] == Change.DELETE
     assert detailed_diff(olds, {"security": Unknown()}, ["security"]) == {"security": Change.UPDATE}
+
+
+numbers_strategy = st.dictionaries(
+    st.integers(min_value=100, max_value=199).map(lambda n: f"+14155550{n}"),
+    st.sampled_from([None, "a", "b"]),
+    max_size=8,
+)
+
+
+def _number_list(numbers: dict[str, str | None]) -> list[dict[str, str]]:
+    items = [{"phone_number": n, **({"description": d} if d else {})} for n, d in numbers.items()]
+    return sorted(items, key=lambda item: item["phone_number"])  # the canonical order
+
+
+@given(old=numbers_strategy, new=numbers_strategy)
+def test_every_number_that_differs_is_shown_once_and_nothing_else(
+    old: dict[str, str | None], new: dict[str, str | None]
+) -> None:
+    olds, news = _number_list(old), _number_list(new)
+    found = detailed_diff({"phone_numbers": olds}, {"phone_numbers": news}, ["phone_numbers"])
+    differing = {n for n in {*old, *new} if old.get(n, "absent") != new.get(n, "absent")}
+    if not differing:
+        assert found == {"phone_numbers": Change.UPDATE}  # only reached when the caller saw a change elsewhere
+        return
+    shown: set[str] = set()
+    for path in found:
+        index = int(path.split("[", 1)[1].split("]", 1)[0])
+        here = {side[index]["phone_number"] for side in (olds, news) if index < len(side)}
+        assert here & differing, (path, here)  # nothing unchanged is shown
+        shown |= here & differing
+    assert shown == differing
+    assert len(found) <= 2 * len(differing)
