@@ -87,7 +87,8 @@ sdk-check:
 # Fails fast: the checks that take seconds run before the CLI build and the minutes of end-to-end tests.
 test: $(STAMP) lint test-unit
 	$(PY) -m pytest tests --ignore=tests/unit -m 'not e2e' $(PYTEST_ARGS)
-	$(MAKE) --no-print-directory sdk-check
+	$(MAKE) --no-print-directory cli
+	$(MAKE) --no-print-directory sdk-check  # after the CLI build: the generator's build reuses its Go build cache
 	$(MAKE) --no-print-directory test-e2e
 	$(MAKE) --no-print-directory wheel-check
 
