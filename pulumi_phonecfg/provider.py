@@ -84,7 +84,7 @@ class PhoneConfigProvider(ResourceProvider):
             previous.close()
 
     def api(self) -> PhoneApiClient:
-        """The process-wide client, made on first use (4 engine threads share this instance)."""
+        """The process-wide client, made on first use (every thread of the provider server shares it)."""
         with self._lock:
             client = getattr(self, "_client", None)
             if client is None:
@@ -113,12 +113,14 @@ class PhoneConfigProvider(ResourceProvider):
         """The settings from `configure()` (the engine configures a provider before its first check)."""
         return getattr(self, "_settings", None) or ProviderSettings.from_sources(lambda _: None)
 
+    # The engine passes every argument by position (pulumi/dynamic/__main__.py); a leading underscore marks
+    # the ones a method does not use.
     @_short_errors
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         return check_inputs(news, strict_numbers=self.settings().strict_phone_numbers)
 
-    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
-        return diff_config(_olds, _news)
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return diff_config(olds, news)
 
     @_short_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -131,11 +133,11 @@ class PhoneConfigProvider(ResourceProvider):
             return read_config(api, id_, props)
 
     @_short_errors
-    def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         with self.operation() as api:
-            return update_config(api, _id, _olds, _news, known=self.known_configs())
+            return update_config(api, id_, olds, news, known=self.known_configs())
 
     @_short_errors
-    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+    def delete(self, id_: str, _props: dict[str, Any]) -> None:
         with self.operation() as api:
-            delete_config(api, _id, known=self.known_configs())
+            delete_config(api, id_, known=self.known_configs())

@@ -8,8 +8,9 @@
 #   2. a `pulumi` on PATH at least PULUMI_MIN_VERSION, with every other piece next to it -> link them
 #   3. the per-user build cache (~/.cache/pulumi_phonecfg/pulumi-vX) -> copy
 #   4. build the missing pieces from Go modules into the cache, then copy. Cold on 2 cores: ~10 min for the CLI
-#      (~1.5 GB module cache), plus the YAML host (its own pkg/sdk version, so little is shared with the CLI's
-#      build) and ~seconds for the Node.js host (shares the Python host's sdk build).
+#      and the Python host (~1.5 GB module cache); the YAML host ~2 min more after them (its own pkg/sdk
+#      version, so little of the CLI's build is reused; ~5 min from an empty Go build cache on a busy machine);
+#      the Node.js host a few seconds (it reuses the Python host's sdk build).
 #
 # What is built (all six files must sit in one directory):
 #   pulumi                          pkg/v3@vX (wrapper module + clipboard replace + version ldflag)

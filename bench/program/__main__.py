@@ -1,4 +1,4 @@
-"""`bench:count` PhoneConfigs at `bench:revision` (see workload.py, copied next to this file by bench/run.py)."""
+"""`bench:count` PhoneConfigs at `bench:revision` (workload.py beside it: the desired state, the baseline's too)."""
 
 import pulumi
 from workload import desired_configs

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import select
 import signal
 import subprocess
 import sys
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from pulumi import automation as auto
 
@@ -29,6 +32,33 @@ pytestmark = [pytest.mark.e2e]
 
 def counts_by_stage(rows: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, int]]:
     return {(row["stack"], row["operation"]): row["requests"] for row in rows}
+
+
+def leftover_emulator(work: Path) -> int:
+    """The dev emulator of an earlier run that was killed before its clean-up: still serving, its directory kept."""
+    work.mkdir(parents=True)
+    (work / ".phonecfg-promotion-demo").touch()  # the script's mark on a directory it made
+    command = [sys.executable, str(REPO / "scripts" / "demo_emulator.py"), "start", "--port", "0", "--detach"]
+    started = subprocess.run(
+        [*command, "--dir", str(work / "emulators" / "dev"), "--label", "promotion"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    pid: int = httpx.get(f"{started.stdout.strip()}/_emulator/identity", timeout=30).json()["pid"]
+    return pid
+
+
+def has_exited(pid: int) -> bool:
+    try:
+        pidfd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([pidfd], [], [], 0)[0])
+    finally:
+        os.close(pidfd)
 
 
 @dataclass(frozen=True)
@@ -63,6 +93,7 @@ def test_promotion_walkthrough(
     if language == "yaml":
         request.getfixturevalue("native_yaml")  # the YAML host and the plugin, or skip (a failure under CI)
         env["PATH"] = os.pathsep.join([str(venv() / "bin"), env["PATH"]])  # the plugin, as `make` puts it there
+    leftover = leftover_emulator(work)
     # Its own session, so a timeout can stop the script and the emulators it started, all of them.
     script = subprocess.Popen(
         [str(REPO / "scripts" / "promotion-demo.sh"), language],
@@ -81,6 +112,12 @@ def test_promotion_walkthrough(
     log = stdout + stderr
     assert script.returncode == 0, log[-6000:]
     assert "done: dev, staging and prod each passed pulumi preview --expect-no-changes" in stdout
+    assert has_exited(leftover), "the earlier run's emulator was stopped before its directory was wiped"
+    tenants = re.findall(r"tenant (\w+): (http://127\.0\.0\.1:\d+)/instances/", stdout)
+    assert [stack for stack, _ in tenants] == ["dev", "staging", "prod"], stdout[-3000:]
+    for _, url in tenants:  # the script's own emulators are gone with it
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"{url}/_emulator/health", timeout=30)
 
     counts = counts_by_stage(json.loads((work / "counts.json").read_text()))
     print("\nrequest counts per stage:", file=sys.stderr)
