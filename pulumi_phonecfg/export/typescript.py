@@ -34,7 +34,7 @@ LANGUAGE: Final = Language(program_file="index.ts", agent_function="phonecfg.get
 SDK_PACKAGE: Final = "pulumi-phonecfg"
 PULUMI_VERSION: Final = "3.270.0"  # see the module docstring
 TYPESCRIPT_VERSION: Final = "~5.9.0"
-TS_NODE_VERSION: Final = "^10.9.2"
+TS_NODE_VERSION: Final = "10.9.2"
 NODE_TYPES_VERSION: Final = "^20"
 LINE_LENGTH: Final = 100
 INDENT: Final = "    "
@@ -201,6 +201,7 @@ def _package_json(project: str, sdk_requirement: str) -> str:
         "name": project.lower(),
         "private": True,
         "main": "index.ts",
+        "scripts": {"build": "tsc"},
         "devDependencies": {
             "@types/node": NODE_TYPES_VERSION,
             "ts-node": TS_NODE_VERSION,

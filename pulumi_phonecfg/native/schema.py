@@ -47,7 +47,10 @@ def property_spec(f: Field, *, output: bool = False) -> dict[str, Any]:
         spec["secret"] = True
     if f.replaces:
         spec["willReplaceOnChanges"] = True
-    if f.default is not None and not output and f.type in PRIMITIVES:
+    # Generated SDKs fill a schema default in on the client, whatever the config's kind: a default of a one-kind
+    # field (putCallerOnHoldOnTransfer, security.secureTrunking…) would reach Genesys configs, which refuse it.
+    # Those stay unset in the schema; the lifecycle applies them as server defaults.
+    if f.default is not None and not output and f.type in PRIMITIVES and f.kinds == BOTH:
         spec["default"] = f.default
     return spec
 

@@ -140,9 +140,9 @@ export class PhoneConfig extends pulumi.CustomResource {
             resourceInputs["errorHandling"] = args?.errorHandling;
             resourceInputs["name"] = args?.name;
             resourceInputs["phoneNumbers"] = args?.phoneNumbers;
-            resourceInputs["putCallerOnHoldOnTransfer"] = (args?.putCallerOnHoldOnTransfer) ?? true;
-            resourceInputs["security"] = args?.security ? pulumi.secret(pulumi.output(args.security).apply(v => v === undefined ? undefined : inputs.securityArgsProvideDefaults(v))) : undefined;
-            resourceInputs["sendProvisionalResponse"] = (args?.sendProvisionalResponse) ?? true;
+            resourceInputs["putCallerOnHoldOnTransfer"] = args?.putCallerOnHoldOnTransfer;
+            resourceInputs["security"] = args?.security ? pulumi.secret(args.security) : undefined;
+            resourceInputs["sendProvisionalResponse"] = args?.sendProvisionalResponse;
             resourceInputs["serviceProvider"] = (args?.serviceProvider) ?? "sip_trunk";
             resourceInputs["audioConnectUri"] = undefined /*out*/;
             resourceInputs["connectors"] = undefined /*out*/;

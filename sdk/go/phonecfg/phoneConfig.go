@@ -64,15 +64,6 @@ func NewPhoneConfig(ctx *pulumi.Context,
 	if args.Name == nil {
 		return nil, errors.New("invalid value for required argument 'Name'")
 	}
-	if args.PutCallerOnHoldOnTransfer == nil {
-		args.PutCallerOnHoldOnTransfer = pulumi.BoolPtr(true)
-	}
-	if args.Security != nil {
-		args.Security = args.Security.ToSecurityPtrOutput().ApplyT(func(v *Security) *Security { return v.Defaults() }).(SecurityPtrOutput)
-	}
-	if args.SendProvisionalResponse == nil {
-		args.SendProvisionalResponse = pulumi.BoolPtr(true)
-	}
 	if args.ServiceProvider == nil {
 		args.ServiceProvider = pulumi.StringPtr("sip_trunk")
 	}

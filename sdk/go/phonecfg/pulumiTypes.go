@@ -855,23 +855,6 @@ type Security struct {
 	Username *string `pulumi:"username"`
 }
 
-// Defaults sets the appropriate defaults for Security
-func (val *Security) Defaults() *Security {
-	if val == nil {
-		return nil
-	}
-	tmp := *val
-	if tmp.Authentication == nil {
-		authentication_ := false
-		tmp.Authentication = &authentication_
-	}
-	if tmp.SecureTrunking == nil {
-		secureTrunking_ := false
-		tmp.SecureTrunking = &secureTrunking_
-	}
-	return &tmp
-}
-
 // SecurityInput is an input type that accepts SecurityArgs and SecurityOutput values.
 // You can construct a concrete instance of `SecurityInput` via:
 //
@@ -899,20 +882,6 @@ type SecurityArgs struct {
 	Username pulumi.StringPtrInput `pulumi:"username"`
 }
 
-// Defaults sets the appropriate defaults for SecurityArgs
-func (val *SecurityArgs) Defaults() *SecurityArgs {
-	if val == nil {
-		return nil
-	}
-	tmp := *val
-	if tmp.Authentication == nil {
-		tmp.Authentication = pulumi.BoolPtr(false)
-	}
-	if tmp.SecureTrunking == nil {
-		tmp.SecureTrunking = pulumi.BoolPtr(false)
-	}
-	return &tmp
-}
 func (SecurityArgs) ElementType() reflect.Type {
 	return reflect.TypeOf((*Security)(nil)).Elem()
 }

@@ -5,8 +5,6 @@ import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 
-import * as utilities from "../utilities";
-
 /**
  * An agent environment attached to a Genesys Audio Connector config.
  */
@@ -117,16 +115,6 @@ export interface SecurityArgs {
      * SIP: required when authentication is true.
      */
     username?: pulumi.Input<string | undefined>;
-}
-/**
- * securityArgsProvideDefaults sets the appropriate defaults for SecurityArgs
- */
-export function securityArgsProvideDefaults(val: SecurityArgs): SecurityArgs {
-    return {
-        ...val,
-        authentication: (val.authentication) ?? false,
-        secureTrunking: (val.secureTrunking) ?? false,
-    };
 }
 
 /**

@@ -5,8 +5,6 @@ import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 
-import * as utilities from "../utilities";
-
 /**
  * An agent environment attached to a Genesys Audio Connector config.
  */

@@ -407,16 +407,12 @@ class SecurityArgs:
         """
         if api_key is not None:
             pulumi.set(__self__, "api_key", api_key)
-        if authentication is None:
-            authentication = False
         if authentication is not None:
             pulumi.set(__self__, "authentication", authentication)
         if client_secret is not None:
             pulumi.set(__self__, "client_secret", client_secret)
         if password is not None:
             pulumi.set(__self__, "password", password)
-        if secure_trunking is None:
-            secure_trunking = False
         if secure_trunking is not None:
             pulumi.set(__self__, "secure_trunking", secure_trunking)
         if username is not None:

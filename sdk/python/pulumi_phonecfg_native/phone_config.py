@@ -60,14 +60,10 @@ class PhoneConfigArgs:
             pulumi.set(__self__, "error_handling", error_handling)
         if phone_numbers is not None:
             pulumi.set(__self__, "phone_numbers", phone_numbers)
-        if put_caller_on_hold_on_transfer is None:
-            put_caller_on_hold_on_transfer = True
         if put_caller_on_hold_on_transfer is not None:
             pulumi.set(__self__, "put_caller_on_hold_on_transfer", put_caller_on_hold_on_transfer)
         if security is not None:
             pulumi.set(__self__, "security", security)
-        if send_provisional_response is None:
-            send_provisional_response = True
         if send_provisional_response is not None:
             pulumi.set(__self__, "send_provisional_response", send_provisional_response)
         if service_provider is None:
@@ -296,12 +292,8 @@ class PhoneConfig(pulumi.CustomResource):
                 raise TypeError("Missing required property 'name'")
             __props__.__dict__["name"] = name
             __props__.__dict__["phone_numbers"] = phone_numbers
-            if put_caller_on_hold_on_transfer is None:
-                put_caller_on_hold_on_transfer = True
             __props__.__dict__["put_caller_on_hold_on_transfer"] = put_caller_on_hold_on_transfer
             __props__.__dict__["security"] = None if security is None else pulumi.Output.secret(security)
-            if send_provisional_response is None:
-                send_provisional_response = True
             __props__.__dict__["send_provisional_response"] = send_provisional_response
             if service_provider is None:
                 service_provider = 'sip_trunk'
