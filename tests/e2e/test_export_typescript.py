@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pytest
 from pulumi import automation as auto
+from support import in_ci
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator
 
 from .export_language_trip import LanguageTrip
-from .helpers import PULUMI_ROOT, REPO, in_ci
+from .helpers import PULUMI_ROOT, REPO
 
 pytestmark = [pytest.mark.e2e, pytest.mark.e2e_sequence]
 
@@ -79,6 +80,11 @@ def test_npm_install_with_the_generated_sdk(trip: LanguageTrip) -> None:
     installed = json.loads((trip.out / "node_modules" / "@pulumi" / "pulumi" / "package.json").read_text())
     assert installed["version"] == exported["dependencies"]["@pulumi/pulumi"]
     assert (trip.out / "node_modules" / "pulumi-phonecfg" / "bin" / "index.js").exists()
+
+
+def test_the_program_type_checks_against_the_sdk(trip: LanguageTrip) -> None:
+    npm("run", "build", cwd=trip.out)  # tsc with the exported tsconfig.json: strict
+    assert (trip.out / "bin" / "index.js").exists()
 
 
 def test_the_sdk_sends_no_sip_default_for_a_genesys_config(trip: LanguageTrip) -> None:
