@@ -183,7 +183,8 @@ def _header(url: str, stack: str, credential_key: str, secret_keys: Sequence[Sec
         *(f"//   {command}" for command, _ in commands),
         "//",
         "// The provider is the plugin pulumi-resource-phonecfg, which `pip install pulumi_phonecfg` installs: have",
-        "// it on PATH (activate that virtualenv) when running pulumi.",
+        "// it on PATH (activate that virtualenv) when running pulumi. The SDK is the npm package pulumi-phonecfg;",
+        "// if your registry does not have it: npm install <pulumi_phonecfg repository>/sdk/nodejs --install-links",
     ]
 
 
