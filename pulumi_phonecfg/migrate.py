@@ -11,7 +11,9 @@ piece:
    `to_dynamic`, pure functions: each PhoneConfig keeps its resource name, id, inputs and outputs (the credential
    fingerprints included), only its type, its property names (snake_case <-> camelCase) and its provider change;
    every reference to its URN (dependencies, parents) follows;
-3. `pulumi stack import` (through a pipe) replaces the state in one write, which Pulumi encrypts again.
+3. `pulumi stack import` (through a pipe) replaces the state in one write, which Pulumi encrypts again;
+4. `pulumi preview --expect-no-changes` runs the program in the project: unless it plans cleanly on the moved
+   state (the program was not switched, a resource name differs), the backup is imported again.
 
 Before that write every config is managed by the old provider, after it by the new one; nothing is sent to the
 phone-config API at all. The program must be switched to the new provider (same resource names) at the same time:
@@ -24,6 +26,7 @@ import argparse
 import base64
 import json
 import pickletools
+import re
 import shutil
 import subprocess
 import sys
@@ -317,8 +320,30 @@ def _say(line: str) -> None:
     print(f"phonecfg migrate: {line}", file=sys.stderr, flush=True)
 
 
-def run_migrate(*, stack: str, cwd: Path, to: str, backup: Path | None, dry_run: bool) -> int:
-    """`phonecfg migrate`: 0 when moved (or nothing to move); 1 with one line on stderr, the state untouched."""
+def _check_plan(stack: str, cwd: Path, backup: Path) -> None:
+    """`pulumi preview --expect-no-changes` with the program in `cwd`; not clean: the backup goes back, an error.
+
+    Without this, moving the state but not the program would leave an `up` that re-adopts each config under the
+    old provider and then deletes it under the new one.
+    """
+    command = ["pulumi", "preview", "--expect-no-changes", "--non-interactive", "--stack", stack]
+    plan = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    if plan.returncode == 0:
+        return
+    _pulumi(["stack", "import", "--stack", stack, "--file", str(backup)], cwd=cwd)
+    planned = [line.strip() for line in plan.stdout.splitlines() if re.match(r"\s+[-+~]+ \d+ to ", line)]
+    found = ", ".join(planned) or next(
+        (line.strip() for line in reversed(plan.stderr.splitlines()) if line.strip()), f"exit {plan.returncode}"
+    )
+    raise MigrateError(
+        f"the program in {cwd} does not plan cleanly on the moved state ({found}), so the state before was put "
+        f"back from {backup}: switch the program to the provider you move to (same resource names) and run "
+        "phonecfg migrate again"
+    )
+
+
+def run_migrate(*, stack: str, cwd: Path, to: str, backup: Path | None, dry_run: bool, verify: bool = True) -> int:
+    """`phonecfg migrate`: 0 when moved (or nothing to move); 1 with one line on stderr, the state as before."""
     try:
         if shutil.which("pulumi") is None:
             raise MigrateError("the pulumi command is not on PATH")
@@ -357,14 +382,17 @@ def run_migrate(*, stack: str, cwd: Path, to: str, backup: Path | None, dry_run:
                 f"the imported state lacks {', '.join(lost)}: restore it with "
                 f"`pulumi stack import --stack {stack} --file {backup}`"
             )
+        if verify:
+            _check_plan(stack, cwd, backup)
     except MigrateError as error:
         _say(str(error))
         return 1
     print(f"Moved {len(moved)} PhoneConfig(s) of stack {stack!r} to the {to} provider; state before: {backup}")
-    print(
-        f"Next: `pulumi preview --stack {stack} --expect-no-changes` with the {to} program. To undo: "
-        f"`pulumi stack import --stack {stack} --file {backup}` (and the old program)."
-    )
+    if verify:
+        print("The program plans cleanly on it: `pulumi preview --expect-no-changes` passed.")
+    else:
+        print(f"Next: `pulumi preview --stack {stack} --expect-no-changes` with the {to} program.")
+    print(f"To undo: `pulumi stack import --stack {stack} --file {backup}` (and the old program).")
     return 0
 
 
@@ -379,9 +407,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-C", "--cwd", type=Path, default=Path("."), help="The project directory (default: .)")
     parser.add_argument("--backup", type=Path, help="Where to keep the state before (default: in the project)")
     parser.add_argument("--dry-run", action="store_true", help="Say what would move; write nothing")
+    parser.add_argument(
+        "--no-verify",
+        action="store_true",
+        help="Skip the clean-preview check of the program in the project (which puts the state back if it fails)",
+    )
     return parser
 
 
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
-    return run_migrate(stack=args.stack, cwd=args.cwd, to=args.to, backup=args.backup, dry_run=args.dry_run)
+    return run_migrate(
+        stack=args.stack, cwd=args.cwd, to=args.to, backup=args.backup, dry_run=args.dry_run, verify=not args.no_verify
+    )

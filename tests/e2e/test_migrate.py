@@ -59,10 +59,10 @@ class Move:
                         env=env)  # fmt: skip
         assert done.returncode == 0, done.stdout + done.stderr
 
-    def migrate(self, *args: str) -> subprocess.CompletedProcess[str]:
+    def migrate(self, *args: str, code: int = 0) -> subprocess.CompletedProcess[str]:
         done = phonecfg("migrate", "--stack", STACK, *args, cwd=self.project_dir, env=self.project.env)
         self.outputs += [done.stdout, done.stderr]
-        assert done.returncode == 0, done.stdout + done.stderr
+        assert done.returncode == code, done.stdout + done.stderr
         return done
 
     def resources(self) -> dict[str, dict[str, Any]]:
@@ -119,6 +119,20 @@ def test_a_dynamic_stack(move: Move) -> None:
     move.preview_is_clean()
 
 
+def test_migrating_without_switching_the_program_puts_the_state_back(move: Move) -> None:
+    """The Python program still in place would re-adopt each config and delete it under the native provider."""
+    move.emulator.clear_requests()
+    done = move.migrate(code=1)
+    assert "does not plan cleanly on the moved state (+ 3 to create, - 3 to delete)" in done.stderr, done.stderr
+    assert "was put back" in done.stderr and done.stderr.count("\n") == 1
+    resources = move.resources()
+    assert {name: r["id"] for name, r in resources.items()} == move.ids
+    assert {r["type"] for r in resources.values()} == {DYNAMIC_TYPE}
+    assert move.emulator.api_requests() == [], summarize(move.emulator.api_requests())
+    for backup in move.project_dir.glob(f"{STACK}-state-before-migrate-*.json"):
+        backup.unlink()  # the state it holds is the state now
+
+
 def test_migrate_to_native_sends_nothing_and_keeps_the_ids(move: Move) -> None:
     move.export("yaml", move.yaml_dir)
     move.use_program("yaml")
@@ -126,7 +140,9 @@ def test_migrate_to_native_sends_nothing_and_keeps_the_ids(move: Move) -> None:
 
     done = move.migrate()
 
-    assert move.emulator.requests() == [], summarize(move.emulator.requests())
+    # Nothing written, and only the agent lookups of the check's preview (the YAML program's getAgent) read.
+    assert move.emulator.api_requests() == [], summarize(move.emulator.requests())
+    assert "pulumi preview --expect-no-changes` passed" in done.stdout
     resources = move.resources()
     assert {name: r["id"] for name, r in resources.items()} == move.ids
     assert {r["type"] for r in resources.values()} == {NATIVE_TYPE}
@@ -155,7 +171,7 @@ def test_migrate_back_to_dynamic(move: Move) -> None:
     move.use_program("python")
     move.emulator.clear_requests()
     move.migrate("--to", "dynamic")
-    assert move.emulator.requests() == [], summarize(move.emulator.requests())
+    assert move.emulator.api_requests() == [], summarize(move.emulator.requests())
     resources = move.resources()
     assert {name: r["id"] for name, r in resources.items()} == move.ids
     assert {r["type"] for r in resources.values()} == {DYNAMIC_TYPE}
