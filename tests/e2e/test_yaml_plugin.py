@@ -8,6 +8,7 @@ none of them the CLI says the plugin is missing.
 
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
 from importlib.metadata import version
@@ -56,8 +57,9 @@ def test_how_the_cli_finds_the_plugin(
 ) -> None:
     base = e2e_dir / way
     program = trunk_program(f"phonecfg-yaml-{way}", {"phoneNumber": "+14155550170"})
-    if way == "plugins-path":
-        program["plugins"] = {"providers": [{"name": "phonecfg", "path": str(plugin_dir())}]}
+    if way == "plugins-path":  # relative to the project directory, as a repository would commit it
+        relative = os.path.relpath(plugin_dir(), base / "project")
+        program["plugins"] = {"providers": [{"name": "phonecfg", "path": relative}]}
     project = new_project(base, emulator, program, plugin_on_path=way == "path-env")
     if way == "plugin-install":
         alone = base / "plugin"  # `--file DIR` copies the whole directory: only the executable goes in it
