@@ -23,11 +23,12 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 import pytest
+from support import in_ci
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator
 
 from .cli_project import CliProject, plugin_dir, provider_settings
-from .helpers import PULUMI_ROOT, REPO, get_config, in_ci, read_tree, scan_for_secrets, summarize
+from .helpers import PULUMI_ROOT, REPO, get_config, read_tree, scan_for_secrets, summarize
 
 NATIVE_TYPE = "phonecfg:index:PhoneConfig"
 SUPPORT, BILLING = "+14155550100", "+14155550101"
