@@ -396,11 +396,23 @@ def run_migrate(*, stack: str, cwd: Path, to: str, backup: Path | None, dry_run:
     return 0
 
 
+MIGRATE_EPILOG = """steps (in the project directory of the stack):
+  1. replace the program files with the native program (same resource names; the stack file stays),
+     e.g. from `phonecfg export --all --language yaml --out <dir>`
+  2. phonecfg migrate --stack dev --dry-run      what would move
+  3. phonecfg migrate --stack dev                keeps a backup of the state, rewrites it in one import, then
+                                                 checks `pulumi preview --expect-no-changes` (puts it back if not)
+back to the dynamic provider: the Python program again, then phonecfg migrate --stack dev --to dynamic
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="phonecfg migrate",
         description="Move a stack's PhoneConfigs between the dynamic provider and the native one, in the state "
         "only: same names, same ids, nothing sent to the API. Switch the program at the same time.",
+        epilog=MIGRATE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("-s", "--stack", required=True, help="The stack to move")
     parser.add_argument("--to", choices=DIRECTIONS, default="native", help="native (default) or dynamic (back)")
