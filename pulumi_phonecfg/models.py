@@ -68,8 +68,6 @@ SIP_SECURITY_FIELDS: Final = tuple(f.name for f in fields.type_named("Security")
 GENESYS_SECURITY_FIELDS: Final = tuple(
     f.name for f in fields.type_named("Security").fields if f.kinds == fields.GENESYS_ONLY
 )
-# The credentials: the API accepts them and never returns them.
-WRITE_ONLY_SECURITY_FIELDS: Final = frozenset(f.name for f in fields.type_named("Security").fields if f.write_only)
 
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 DocumentT = TypeVar("DocumentT", bound=Mapping[str, Any])  # an API document, as the caller holds it
@@ -288,7 +286,7 @@ def cross_field_violations(model: PhoneConfigInputs, *, credentials_later: bool 
     security = model.security
 
     def missing(key: str) -> bool:
-        supplied_later = credentials_later and key in WRITE_ONLY_SECURITY_FIELDS
+        supplied_later = credentials_later and key in SECRET_FIELDS
         return not supplied_later and (security is None or not getattr(security, key))
 
     if model.service_provider == SIP_TRUNK:
