@@ -142,7 +142,9 @@ def shared(pulumi_command: auto.PulumiCommand, emulator: RunningEmulator, e2e_di
     programs = {"A": platform_program, "B": sales_program, "C": support_program, "conflict": conflicting_program}
     stacks = {}
     for name, program in programs.items():
-        stack = inline_stack(e2e_dir, pulumi_command, f"shared-trunk-{name.lower()}", "dev", program)
+        # One project (and workspace, file backend) per team, as each team has its own repository.
+        (e2e_dir / name).mkdir()
+        stack = inline_stack(e2e_dir / name, pulumi_command, f"shared-trunk-{name.lower()}", "dev", program)
         stack.set_all_config(provider_config(emulator))
         stacks[name] = stack
     yield SharedTrunk(stacks, emulator, e2e_dir)
@@ -246,7 +248,7 @@ def test_destroying_b_removes_exactly_bs_numbers(shared: SharedTrunk) -> None:
 
 def test_no_credential_in_any_state_or_output(shared: SharedTrunk) -> None:
     haystacks = {f"state of {name}": exported_state(stack) for name, stack in shared.stacks.items()}
-    haystacks["backend files"] = read_tree(shared.base / "state")
+    haystacks["backend files"] = read_tree(shared.base)
     haystacks["engine output/events"] = shared.transcript.text()
     found = scan_for_secrets({"SIP password": SIP_PASSWORD, "emulator token": shared.emulator.token}, haystacks)
     assert not found, found
