@@ -5,9 +5,11 @@
 * A `PhoneNumber` owns one number, written through the numbers endpoints.
 
 So a number declared both inline and as a `PhoneNumber` of the same trunk would be written by two owners, and
-each `up` would undo the other. Within one program that is refused before any request: each `PhoneConfig`
-records its plain inline numbers and kind under its `id` output, and a `PhoneNumber` whose `config_id` *is* that
-output (`config_id=trunk.id`) is checked against them in its constructor. The trunk itself was declared first,
+each `up` would undo the other; so would any `PhoneNumber` on a trunk whose `PhoneConfig` declares
+`phone_numbers` (even `[]`): the list is the config's, and a refresh + `up` removes every number not in it.
+Within one program both are refused before any request: each `PhoneConfig` records whether it declares the
+list, its plain inline numbers and its kind under its `id` output, and a `PhoneNumber` whose `config_id` *is*
+that output (`config_id=trunk.id`) is checked against them in its constructor. The trunk itself was declared first,
 but its registration waits on a gate (an `apply` on its `name`, which runs only once the program body has
 finished or failed): a refused trunk's gate fails, so it never reaches the engine, not even with `up
 --skip-preview` (the Automation API's `up`).
@@ -59,6 +61,7 @@ class DeclaredConfig:
 
     resource_name: str
     kind: str | None  # None: not a plain string
+    declares_list: bool  # `phone_numbers` declared (even `[]`, even as an Output): the config owns the whole list
     inline_numbers: frozenset[str]  # plain numbers of `phone_numbers`, in canonical form
     gate: RegistrationGate
 
@@ -93,7 +96,7 @@ def inline_numbers(phone_numbers: Any) -> frozenset[str]:
 def record_config(config_id: Any, resource_name: str, kind: Any, phone_numbers: Any, gate: RegistrationGate) -> None:
     """Called by `PhoneConfig.__init__` once its `id` output exists."""
     plain_kind = kind if isinstance(kind, str) else None
-    declared = DeclaredConfig(resource_name, plain_kind, inline_numbers(phone_numbers), gate)
+    declared = DeclaredConfig(resource_name, plain_kind, phone_numbers is not None, inline_numbers(phone_numbers), gate)
     with _lock:
         _declared[id(config_id)] = (config_id, declared)
 
@@ -122,6 +125,13 @@ def check_number_owner(resource_name: str, config_id: Any, phone_number: Any) ->
             f"PhoneNumber {resource_name!r}: {number} is also in phone_numbers of PhoneConfig "
             f"{config.resource_name!r}, which owns that whole list; declare the number in one place only "
             "(drop it from phone_numbers, or drop phone_numbers and declare every number as a PhoneNumber)"
+        )
+    elif config.declares_list:
+        # Another number, but the trunk's list is the PhoneConfig's: its next refresh + up would remove this one.
+        message = (
+            f"PhoneNumber {resource_name!r}: PhoneConfig {config.resource_name!r} declares phone_numbers, so it "
+            "owns the trunk's whole list and would remove this number; declare the number in that list, or drop "
+            "phone_numbers and declare every number as a PhoneNumber"
         )
     if message is not None:
         config.gate.refuse(message)

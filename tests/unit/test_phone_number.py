@@ -118,7 +118,7 @@ def mocks() -> Mocks:
 
 @pulumi.runtime.test
 def test_a_phone_number_of_a_trunk_in_the_same_program(mocks: Mocks) -> pulumi.Output[Any]:
-    trunk = PhoneConfig("trunk", name="Shared trunk", phone_numbers=[{"phone_number": "+14155550100"}])
+    trunk = PhoneConfig("trunk", name="Shared trunk")  # no phone_numbers: the numbers are the PhoneNumbers'
     number = PhoneNumber("sales", config_id=trunk.id, phone_number="+14155550101", description="sales")
 
     def verify(values: list[Any]) -> None:
@@ -145,6 +145,14 @@ def test_a_number_declared_inline_and_as_a_phone_number_is_refused_before_any_re
     assert [a.name for a in mocks.created] == []
 
 
+def test_any_phone_number_on_a_trunk_that_declares_its_list_is_refused() -> None:
+    pulumi.runtime.set_mocks(Mocks(), preview=False)
+    for declared in ([], [{"phone_number": "+14155550100"}]):
+        trunk = PhoneConfig("trunk", name="Listed trunk", phone_numbers=declared)
+        with pytest.raises(NumberOwnershipError, match="declares phone_numbers, so it owns the trunk's whole list"):
+            PhoneNumber("other", config_id=trunk.id, phone_number="+14155550101")
+
+
 def test_a_number_on_a_genesys_config_of_the_program_is_refused() -> None:
     pulumi.runtime.set_mocks(Mocks(), preview=False)
     genesys = PhoneConfig(
@@ -161,7 +169,7 @@ def test_what_the_program_cannot_see_is_not_refused() -> None:
     mocks = Mocks()
     pulumi.runtime.set_mocks(mocks, preview=False)
     trunk = PhoneConfig("trunk", name="Shared trunk", phone_numbers=[{"phone_number": "+14155550100"}])
-    # A derived output and a plain id are not recognised as the trunk: the program cannot tell.
+    # A derived output and a plain id are not recognised as the trunk: the program cannot tell (README).
     PhoneNumber("derived", config_id=trunk.id.apply(lambda i: i), phone_number="+14155550100")
     PhoneNumber("plain", config_id="trunk-id", phone_number="+14155550100")
     _wait(trunk.name)
