@@ -346,11 +346,13 @@ def render_project(
     provider_config: Mapping[str, str] | None = None,
     credential_key: str = "phonecfg:token",
     package_requirement: str = "pulumi_phonecfg",
+    strict_numbers: bool = False,
 ) -> RenderedProject:
     """The project files for `documents` (API config documents) in a tenant with `agents`.
 
     `provider_config` holds further plain `phonecfg:*` settings for the stack file (e.g. `phonecfg:authType`);
     `credential_key` is the secret provider setting the user must set (`phonecfg:token` or `phonecfg:apiKey`).
+    `strict_numbers` (`phonecfg:strictPhoneNumbers`) warns of numbers the phone-number metadata calls invalid.
     """
     names = resource_names(documents)
     identifiers = _Identifiers()
@@ -382,7 +384,7 @@ def render_project(
             # In the field order of the API document, wherever security was (or would have been).
             inputs = _in_order({**inputs, "security": security})
             placeholders["security"] = fake
-        for violation in validate_inputs(placeholders)[1]:
+        for violation in validate_inputs(placeholders, strict_numbers=strict_numbers)[1]:
             warnings.append(f"{label}: {violation} (fix it in __main__.py before `pulumi up`)")
         for list_name in ("phone_numbers", "attached_environments"):
             items = inputs.get(list_name)
@@ -652,6 +654,8 @@ def run_export(
             for key, value in (("authType", settings.auth_type), ("authUrl", settings.auth_url))
             if value
         }
+        if settings.strict_phone_numbers:
+            provider_config["phonecfg:strictPhoneNumbers"] = "true"
         rendered = render_project(
             snapshot.documents,
             snapshot.agents,
@@ -661,6 +665,7 @@ def run_export(
             provider_config=provider_config,
             credential_key="phonecfg:apiKey" if settings.api_key else "phonecfg:token",
             package_requirement=_package_requirement(),
+            strict_numbers=settings.strict_phone_numbers,
         )
         for warning in rendered.warnings:
             _say(f"warning: {warning}")

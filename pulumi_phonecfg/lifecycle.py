@@ -21,17 +21,20 @@ from pulumi_phonecfg.client import PhoneApiClient
 from pulumi_phonecfg.errors import ConfigConflictError, PhoneApiError
 from pulumi_phonecfg.fingerprints import security_matches
 from pulumi_phonecfg.integration import integration_outputs
+from pulumi_phonecfg.known_configs import KnownConfigs
 from pulumi_phonecfg.models import (
     INPUT_FIELDS,
     LIST_FIELDS_SET_AFTER_CREATE,
     REPLACE_FIELDS,
+    SHARED_LIST_FIELDS,
     SIP_TRUNK,
     api_value,
     canonical_field,
     canonical_inputs,
     canonical_values,
-    configs_named,
-    fields_for,
+    config_kind,
+    config_name,
+    declared_fields,
     outputs_from_api,
     validate_field,
     validate_inputs,
@@ -52,8 +55,10 @@ def _failure(path: str, message: str) -> CheckFailure:
     return CheckFailure("security (object)" if path == "security" else path, message)
 
 
-def check_inputs(news: Mapping[str, Any]) -> CheckResult:
-    checked = check_config({k: v for k, v in news.items() if k not in (PROVIDER_KEY, ADOPT_KEY)})
+def check_inputs(news: Mapping[str, Any], *, strict_numbers: bool = False) -> CheckResult:
+    """`strict_numbers`: the provider setting `phonecfg:strictPhoneNumbers` (see models.normalize_e164)."""
+    raw = {k: v for k, v in news.items() if k not in (PROVIDER_KEY, ADOPT_KEY)}
+    checked = check_config(raw, strict_numbers=strict_numbers)
     adopt = news.get(ADOPT_KEY)
     if adopt is None:
         return checked
@@ -63,16 +68,17 @@ def check_inputs(news: Mapping[str, Any]) -> CheckResult:
     return CheckResult({**(checked.inputs or {}), ADOPT_KEY: adopt}, failures)
 
 
-def check_config(raw: dict[str, Any]) -> CheckResult:
+def check_config(raw: dict[str, Any], *, strict_numbers: bool = False) -> CheckResult:
     if not contains_unknowns(raw):
-        model, violations = validate_inputs(raw)
+        model, violations = validate_inputs(raw, strict_numbers=strict_numbers)
         if model is None:
             return CheckResult(raw, [_failure(v.path, v.message) for v in violations])
         return CheckResult(canonical_inputs(model), [])
     # Preview with values that depend on resources not yet created: check what is known, pass the rest on.
     kind = raw.setdefault("service_provider", SIP_TRUNK)
     known_kind = isinstance(kind, str)
-    names = list(raw) + [n for n in (fields_for(kind) if known_kind else ()) if n not in raw]
+    defaults = declared_fields(kind, raw) if known_kind else ()
+    names = list(raw) + [n for n in defaults if n not in raw]
     checked: dict[str, Any] = {}
     failures: list[CheckFailure] = []
     for name in names:
@@ -81,7 +87,7 @@ def check_config(raw: dict[str, Any]) -> CheckResult:
             checked[name] = value
             continue
         if value is not None:
-            value, violations = validate_field(name, value)
+            value, violations = validate_field(name, value, strict_numbers=strict_numbers)
             failures += [_failure(v.path, v.message) for v in violations]
             if violations:
                 checked[name] = raw[name]
@@ -95,9 +101,16 @@ def check_config(raw: dict[str, Any]) -> CheckResult:
 
 
 def changed_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+    """The declared fields whose value differs from `olds` (outputs, or a config as the API returns it).
+
+    A shared list the program leaves out (`SHARED_LIST_FIELDS`) is never a change: numbers or attachments that
+    another party added are theirs, and writing the list would remove them.
+    """
     changed = []
     for name in INPUT_FIELDS:
         new, old = news.get(name), olds.get(name)
+        if new is None and name in SHARED_LIST_FIELDS:
+            continue
         if contains_unknowns(new):
             changed.append(name)
         elif name == "security":
@@ -145,39 +158,65 @@ def _fingerprints(outputs: Mapping[str, Any]) -> Mapping[str, Any]:
     return found if isinstance(found, Mapping) else {}
 
 
-def create_config(api: PhoneApiClient, props: Mapping[str, Any]) -> CreateResult:
+def create_config(
+    api: PhoneApiClient, props: Mapping[str, Any], *, known: KnownConfigs, adopt_default: bool
+) -> CreateResult:
     """Create the declared config, or adopt the one existing config of that name and kind.
 
-    One GET of the list decides: no config of that name and kind -> POST; one, with adoption -> take it over;
-    otherwise a one-line refusal, so a re-run after an interrupted `up` never silently duplicates a config.
-    Creates of one name are serialized in this process, so two resources declaring it cannot both POST.
+    `known` (one list of the tenant per provider process) decides: no config of that name and kind -> POST;
+    one, with adoption -> take it over; otherwise a one-line refusal, so a re-run after an interrupted `up` never
+    silently duplicates a config. Creates of one name are serialized in this process, so two resources
+    declaring it cannot both POST. `adopt_default` is `phonecfg:adoptExisting`, for a resource that says nothing.
     """
     inputs = {k: props[k] for k in INPUT_FIELDS if k in props}
     name, kind = str(inputs.get("name", "")), str(inputs.get("service_provider") or SIP_TRUNK)
     operation = f"create phone config {_label(inputs)}"
     adopt = props.get(ADOPT_KEY)
     if not isinstance(adopt, bool):
-        adopt = api.settings.adopt_existing
+        adopt = adopt_default
     with _creating(name, kind):
         try:
-            existing = same_name_configs(api.list_configs(), name, kind)
+            existing = known.ids(name, kind)
         except PhoneApiError as error:
             raise PhoneApiError(operation, error.status, f"could not list the configs: {error.detail}") from None
-        if not existing:
-            return _post_config(api, inputs, operation)
-        ids = ", ".join(str(config.get("id")) for config in existing)
-        if not adopt:
-            raise ConfigConflictError(
-                f"{operation} failed: a {kind} config named {name!r} already exists ({ids}); to take it over "
-                "instead of creating a duplicate, set adopt_existing=True on the PhoneConfig "
-                "(or `pulumi config set phonecfg:adoptExisting true` for the whole stack)"
-            )
-        if len(existing) > 1:
-            raise ConfigConflictError(
-                f"{operation} failed: cannot adopt: {len(existing)} {kind} configs are named {name!r} ({ids}); "
-                "delete or rename all but one"
-            )
-        return _adopt_config(api, existing[0], inputs, operation)
+        result = _create_or_adopt(api, inputs, existing, adopt=adopt, known=known, operation=operation)
+        known.added(str(result.id), name, kind)
+        return result
+
+
+def _create_or_adopt(
+    api: PhoneApiClient,
+    inputs: Mapping[str, Any],
+    existing: list[str],
+    *,
+    adopt: bool,
+    known: KnownConfigs,
+    operation: str,
+) -> CreateResult:
+    name, kind = str(inputs.get("name", "")), str(inputs.get("service_provider") or SIP_TRUNK)
+    if not existing:
+        return _post_config(api, inputs, operation)
+    ids = ", ".join(existing)
+    if not adopt:
+        raise ConfigConflictError(
+            f"{operation} failed: a {kind} config named {name!r} already exists ({ids}); to take it over "
+            "instead of creating a duplicate, set adopt_existing=True on the PhoneConfig "
+            "(or `pulumi config set phonecfg:adoptExisting true` for the whole stack)"
+        )
+    if len(existing) > 1:
+        raise ConfigConflictError(
+            f"{operation} failed: cannot adopt: {len(existing)} {kind} configs are named {name!r} ({ids}); "
+            "delete or rename all but one"
+        )
+    try:
+        document = api.get_config(existing[0])
+    except PhoneApiError as error:
+        detail = f"{error.detail} (reading the existing config {existing[0]} to adopt it)"
+        raise PhoneApiError(operation, error.status, detail) from None
+    if document is None:  # deleted since this process listed the tenant: nothing left to adopt
+        known.removed(existing[0])
+        return _post_config(api, inputs, operation)
+    return _adopt_config(api, document, inputs, operation)
 
 
 _creating_guard = threading.Lock()
@@ -190,11 +229,6 @@ def _creating(name: str, kind: str) -> Iterator[None]:
         lock = _creating_locks.setdefault((name, kind), threading.Lock())
     with lock:
         yield
-
-
-def same_name_configs(configs: list[dict[str, Any]], name: str, kind: str) -> list[dict[str, Any]]:
-    """Configs of that name and kind that can be adopted (they have an id), in the API's order."""
-    return [config for config in configs_named(configs, name, kind) if config.get("id")]
 
 
 def _post_config(api: PhoneApiClient, inputs: Mapping[str, Any], operation: str) -> CreateResult:
@@ -261,12 +295,19 @@ def read_config(api: PhoneApiClient, config_id: str, props: Mapping[str, Any]) -
 
 
 def update_config(
-    api: PhoneApiClient, config_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]
+    api: PhoneApiClient,
+    config_id: str,
+    olds: Mapping[str, Any],
+    news: Mapping[str, Any],
+    *,
+    known: KnownConfigs,
 ) -> UpdateResult:
     # Only the changed top-level fields; security and lists are whole values, so they are sent whole.
     body = {name: api_value(name, news.get(name)) for name in changed_fields(olds, news)}
     if body:
         document = api.update_config(config_id, body, append=False, label=_label(news))
+        if "name" in body:  # a rename: a later create of the old name in this process must not be refused
+            known.added(config_id, config_name(document), config_kind(document))
     else:
         found = api.get_config(config_id)
         if found is None:
@@ -277,5 +318,6 @@ def update_config(
     return UpdateResult(outputs)
 
 
-def delete_config(api: PhoneApiClient, config_id: str) -> None:
+def delete_config(api: PhoneApiClient, config_id: str, *, known: KnownConfigs) -> None:
     api.delete_config(config_id)  # already gone (404) counts as deleted
+    known.removed(config_id)  # a replacement of the same name, created next, must not see it

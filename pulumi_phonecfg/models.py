@@ -26,6 +26,7 @@ from pydantic import (
     StrictBool,
     TypeAdapter,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 
@@ -48,6 +49,9 @@ GENESYS_ONLY_FIELDS: Final = ("attached_environments",)
 INPUT_FIELDS: Final = COMMON_FIELDS + SIP_ONLY_FIELDS + GENESYS_ONLY_FIELDS
 # Fields the create body does not take; they are written by a follow-up PATCH.
 LIST_FIELDS_SET_AFTER_CREATE: Final = ("phone_numbers", "attached_environments")
+# Lists other parties write too (a second stack's PhoneNumber, the console, `orchestrate phone add-number`,
+# `attach`). A config that declares one owns the whole list; one that leaves it out never writes it.
+SHARED_LIST_FIELDS: Final = frozenset(LIST_FIELDS_SET_AFTER_CREATE)
 # Fields only the server writes.
 SERVER_FIELDS: Final = ("tenant_id", "created_on", "created_by", "updated_at", "updated_by")
 
@@ -121,8 +125,8 @@ class PhoneNumber(_Model):
 
     @field_validator("phone_number")
     @classmethod
-    def _e164(cls, value: str) -> str:
-        return normalize_e164(value)
+    def _e164(cls, value: str, info: ValidationInfo) -> str:
+        return normalize_e164(value, strict=strict_phone_numbers(info.context))
 
 
 class AttachedEnvironment(_Model):
@@ -147,8 +151,28 @@ class PhoneConfigInputs(_Model):
     attached_environments: list[AttachedEnvironment] | None = None
 
 
-def normalize_e164(value: str) -> str:
-    """Return `value` as an E.164 number (`+14155550100`), or raise ValueError saying why not."""
+# The provider setting that makes `normalize_e164` refuse numbers the installed metadata calls invalid.
+STRICT_NUMBERS_SETTING: Final = "phonecfg:strictPhoneNumbers"
+# Key of the pydantic validation context that carries that setting down to `PhoneNumber`.
+STRICT_NUMBERS_CONTEXT: Final = "strict_phone_numbers"
+
+
+def strict_phone_numbers(context: Any) -> bool:
+    return isinstance(context, Mapping) and context.get(STRICT_NUMBERS_CONTEXT) is True
+
+
+def validation_context(*, strict_numbers: bool) -> dict[str, Any]:
+    return {STRICT_NUMBERS_CONTEXT: strict_numbers}
+
+
+def normalize_e164(value: str, *, strict: bool = False) -> str:
+    """Return `value` as an E.164 number (`+14155550100`), or raise ValueError saying why not.
+
+    The API takes any string (E.164 is only recommended), and carriers hand out ranges newer than the installed
+    `phonenumbers` metadata (or reserved ones, such as +447700900xxx). So by default only what cannot be a phone
+    number is refused: not E.164 syntax, or a length no number of that country code can have. Whether the
+    metadata knows the range is checked only with `phonecfg:strictPhoneNumbers` set to true.
+    """
     text = value.strip()
     if not text.startswith("+"):
         raise ValueError("must be in E.164 format: '+' then country code and number, e.g. +14155550100")
@@ -156,8 +180,13 @@ def normalize_e164(value: str) -> str:
         parsed = phonenumbers.parse(text, None)
     except phonenumbers.NumberParseException:
         raise ValueError("is not a phone number in E.164 format") from None
-    if not phonenumbers.is_valid_number(parsed):
-        raise ValueError("is not a valid phone number for its country code")
+    if not phonenumbers.is_possible_number(parsed):
+        raise ValueError("is not a possible phone number for its country code (wrong length or country code)")
+    if strict and not phonenumbers.is_valid_number(parsed):
+        raise ValueError(
+            f"is not a valid phone number for its country code in the installed phone-number metadata "
+            f"({STRICT_NUMBERS_SETTING} is true; set it to false to accept numbers the API accepts)"
+        )
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -200,15 +229,17 @@ def _top_level(path: str) -> str:
     return path.split(".", 1)[0].split("[", 1)[0]
 
 
-def validate_inputs(raw: Mapping[str, Any]) -> tuple[PhoneConfigInputs | None, list[Violation]]:
+def validate_inputs(
+    raw: Mapping[str, Any], *, strict_numbers: bool = False
+) -> tuple[PhoneConfigInputs | None, list[Violation]]:
     """Validate fully known inputs: schema first, then the rules that span fields."""
     try:
-        model = PhoneConfigInputs.model_validate(dict(raw))
+        model = PhoneConfigInputs.model_validate(dict(raw), context=validation_context(strict_numbers=strict_numbers))
     except ValidationError as error:
         # Still apply the cross-field rules to the fields that are valid, so one run reports every problem.
         valid = {}
         for name, value in raw.items():
-            checked, problems = validate_field(name, value)
+            checked, problems = validate_field(name, value, strict_numbers=strict_numbers)
             if not problems:
                 valid[name] = checked
         partial = PhoneConfigInputs.model_construct(**valid)
@@ -226,12 +257,13 @@ def _field_adapter(name: str) -> TypeAdapter[Any]:
     return TypeAdapter(annotated, config=ConfigDict(str_strip_whitespace=True))
 
 
-def validate_field(name: str, value: Any) -> tuple[Any, list[Violation]]:
+def validate_field(name: str, value: Any, *, strict_numbers: bool = False) -> tuple[Any, list[Violation]]:
     """Validate one top-level field on its own (used when other fields are still unknown in a preview)."""
     if name not in PhoneConfigInputs.model_fields:
         return value, [Violation(name, "unknown field (check the spelling; field names are the API's own)")]
     try:
-        return _field_adapter(name).validate_python(value), []
+        context = validation_context(strict_numbers=strict_numbers)
+        return _field_adapter(name).validate_python(value, context=context), []
     except ValidationError as error:
         return value, _violations_from(error, (name,))
 
@@ -376,11 +408,20 @@ def fields_for(service_provider: str) -> tuple[str, ...]:
     return COMMON_FIELDS + extra
 
 
+def declared_fields(service_provider: str, declared: Iterable[str]) -> tuple[str, ...]:
+    """The fields a config of that kind has in checked inputs: all of its kind's fields (their server defaults
+    filled), except a shared list the program left out: that one is not this config's to write."""
+    given = set(declared)
+    return tuple(n for n in fields_for(service_provider) if n not in SHARED_LIST_FIELDS or n in given)
+
+
 def canonical_inputs(model: PhoneConfigInputs) -> dict[str, Any]:
-    """The checked inputs: every field of the config's kind, server defaults filled, None dropped."""
+    """The checked inputs: every field of the config's kind, server defaults filled, None dropped; a shared list
+    only when it was declared (`SHARED_LIST_FIELDS`)."""
     kind = model.service_provider
     result: dict[str, Any] = {}
-    for name in fields_for(kind):
+    declared = [name for name in model.model_fields_set if getattr(model, name) is not None]
+    for name in declared_fields(kind, declared):
         value = canonical_field(name, getattr(model, name), kind)
         if value is not None:
             result[name] = value
@@ -400,7 +441,8 @@ def canonical_values(values: Mapping[str, Any]) -> dict[str, Any]:
     if kind not in (SIP_TRUNK, GENESYS):
         return {name: values[name] for name in INPUT_FIELDS if values.get(name) is not None}
     result: dict[str, Any] = {"service_provider": kind}
-    names = dict.fromkeys(fields_for(kind) + tuple(name for name in INPUT_FIELDS if name in values))
+    given = [name for name in INPUT_FIELDS if values.get(name) is not None]
+    names = dict.fromkeys(declared_fields(kind, given) + tuple(given))
     for name in names:
         value = values.get(name)
         if value is not None:

@@ -27,11 +27,19 @@ from uuid import UUID
 
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from pulumi.output import contains_unknowns
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
 from pulumi_phonecfg.client import PhoneApiClient
 from pulumi_phonecfg.errors import ConfigConflictError, PhoneApiError
-from pulumi_phonecfg.models import SIP_TRUNK, NonEmptyStr, config_kind, config_name, normalize_e164
+from pulumi_phonecfg.models import (
+    SIP_TRUNK,
+    NonEmptyStr,
+    config_kind,
+    config_name,
+    normalize_e164,
+    strict_phone_numbers,
+    validation_context,
+)
 
 PROVIDER_KEY: Final = "__provider"
 NUMBER_FIELDS: Final = ("config_id", "phone_number", "description", "agent_id", "environment_id")
@@ -55,8 +63,8 @@ class PhoneNumberInputs(BaseModel):
 
     @field_validator("phone_number")
     @classmethod
-    def _e164(cls, value: str) -> str:
-        return normalize_e164(value)
+    def _e164(cls, value: str, info: ValidationInfo) -> str:
+        return normalize_e164(value, strict=strict_phone_numbers(info.context))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -83,9 +91,17 @@ def _messages(error: ValidationError) -> list[CheckFailure]:
     return failures
 
 
-def check_number(news: Mapping[str, Any]) -> CheckResult:
+def _validated(name: str, value: Any, *, strict_numbers: bool = False) -> PhoneNumberInputs:
+    """One field validated on its own (the others stand in with valid placeholders)."""
+    placeholders = {"config_id": "-", "phone_number": "+14155550100"}
+    context = validation_context(strict_numbers=strict_numbers)
+    return PhoneNumberInputs.model_validate({**placeholders, name: value}, context=context)
+
+
+def check_number(news: Mapping[str, Any], *, strict_numbers: bool = False) -> CheckResult:
     """Validate and canonicalise the declared number. Unknown values (a preview before the trunk exists) pass
-    through; what is known is still checked, so a bad number fails the preview."""
+    through; what is known is still checked, so a bad number fails the preview. `strict_numbers`:
+    `phonecfg:strictPhoneNumbers` (numbers the installed metadata calls invalid are refused)."""
     raw = {k: v for k, v in news.items() if k != PROVIDER_KEY and v is not None}
     failures: list[CheckFailure] = []
     checked: dict[str, Any] = {}
@@ -95,9 +111,7 @@ def check_number(news: Mapping[str, Any]) -> CheckResult:
             failures.append(CheckFailure(name, f"unknown field (PhoneNumber takes {', '.join(NUMBER_FIELDS)})"))
             continue
         try:
-            field_model = PhoneNumberInputs.model_validate(
-                {"config_id": "-", "phone_number": "+14155550100", name: value}
-            )
+            field_model = _validated(name, value, strict_numbers=strict_numbers)
         except ValidationError as error:
             failures += _messages(error)
             checked[name] = value
@@ -128,7 +142,7 @@ def _canonical_values(values: Mapping[str, Any]) -> dict[str, Any]:
             result[name] = value
             continue
         try:
-            model = PhoneNumberInputs.model_validate({"config_id": "-", "phone_number": "+14155550100", name: value})
+            model = _validated(name, value)  # lenient: a comparison never refuses what check let through
         except ValidationError:
             result[name] = value
             continue

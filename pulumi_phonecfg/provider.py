@@ -31,6 +31,7 @@ from pulumi.dynamic import (
 
 from pulumi_phonecfg.client import PhoneApiClient
 from pulumi_phonecfg.errors import PhoneConfigError
+from pulumi_phonecfg.known_configs import KnownConfigs
 from pulumi_phonecfg.lifecycle import (
     check_inputs,
     create_config,
@@ -88,6 +89,7 @@ class _ApiProvider(ResourceProvider):
             previous: PhoneApiClient | None = getattr(self, "_client", None)
             self._settings: ProviderSettings | None = settings
             self._client: PhoneApiClient | None = None
+            self._known: KnownConfigs | None = None
         if previous is not None:
             previous.close()
 
@@ -96,10 +98,19 @@ class _ApiProvider(ResourceProvider):
         with self._lock:
             client = getattr(self, "_client", None)
             if client is None:
-                settings = getattr(self, "_settings", None) or ProviderSettings.from_sources(lambda _: None)
-                client = PhoneApiClient(settings)
+                client = PhoneApiClient(self.settings())
                 self._client = client
             return client
+
+    def known_configs(self) -> KnownConfigs:
+        """The tenant's configs by name, listed once per process on the first create (known_configs.py)."""
+        api = self.api()
+        with self._lock:
+            known = getattr(self, "_known", None)
+            if known is None:
+                known = KnownConfigs(api.list_configs)
+                self._known = known
+            return known
 
     @contextmanager
     def operation(self) -> Iterator[PhoneApiClient]:
@@ -108,12 +119,17 @@ class _ApiProvider(ResourceProvider):
         with api.operation():
             yield api
 
+    def settings(self) -> ProviderSettings:
+        """The settings from `configure()` (the engine configures a provider before its first check)."""
+        return getattr(self, "_settings", None) or ProviderSettings.from_sources(lambda _: None)
+
 
 class PhoneConfigProvider(_ApiProvider):
     """Pulumi dynamic provider for watsonx Orchestrate phone configs. Import path is permanent."""
 
+    @_short_errors
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        return check_inputs(news)
+        return check_inputs(news, strict_numbers=self.settings().strict_phone_numbers)
 
     def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
         return diff_config(_olds, _news)
@@ -121,7 +137,7 @@ class PhoneConfigProvider(_ApiProvider):
     @_short_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
         with self.operation() as api:
-            return create_config(api, props)
+            return create_config(api, props, known=self.known_configs(), adopt_default=self.settings().adopt_existing)
 
     @_short_errors
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -131,19 +147,20 @@ class PhoneConfigProvider(_ApiProvider):
     @_short_errors
     def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
         with self.operation() as api:
-            return update_config(api, _id, _olds, _news)
+            return update_config(api, _id, _olds, _news, known=self.known_configs())
 
     @_short_errors
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         with self.operation() as api:
-            delete_config(api, _id)
+            delete_config(api, _id, known=self.known_configs())
 
 
 class PhoneNumberProvider(_ApiProvider):
     """Pulumi dynamic provider for one phone number of a SIP trunk. Import path is permanent."""
 
+    @_short_errors
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        return check_number(news)
+        return check_number(news, strict_numbers=self.settings().strict_phone_numbers)
 
     def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
         return diff_number(_olds, _news)

@@ -34,6 +34,9 @@ class ProviderSettings:
     provider_threads: int = 32
     # Default of `PhoneConfig(adopt_existing=...)` when a resource does not set it (`phonecfg:adoptExisting`).
     adopt_existing: bool = False
+    # Refuse phone numbers the installed `phonenumbers` metadata calls invalid (`phonecfg:strictPhoneNumbers`);
+    # off by default, since the API takes them: see models.normalize_e164.
+    strict_phone_numbers: bool = False
 
     @classmethod
     def from_sources(
@@ -72,6 +75,9 @@ class ProviderSettings:
                 "providerThreads", setting("providerThreads", "PHONECFG_PROVIDER_THREADS"), cls.provider_threads
             ),
             adopt_existing=_parse_bool("adoptExisting", setting("adoptExisting", "PHONECFG_ADOPT_EXISTING")),
+            strict_phone_numbers=_parse_bool(
+                "strictPhoneNumbers", setting("strictPhoneNumbers", "PHONECFG_STRICT_PHONE_NUMBERS")
+            ),
         )
 
     def resolved_auth_type(self) -> AuthType:

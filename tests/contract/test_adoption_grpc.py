@@ -89,8 +89,11 @@ def test_adoption_takes_over_the_config_with_one_patch_of_what_differs(
     )
     created = provider.create(declared(adopt_existing=True))
     assert created.id == existing
-    assert requests(phone_api) == [("GET", PHONE_PATH), ("PATCH", f"{PHONE_PATH}/{existing}")]
-    (_, patch) = phone_api.api_requests()
+    # The list (once per provider process), the config adopted (read whole: the list is kept only as an index of
+    # names), one PATCH.
+    config_path = f"{PHONE_PATH}/{existing}"
+    assert requests(phone_api) == [("GET", PHONE_PATH), ("GET", config_path), ("PATCH", config_path)]
+    (_, _, patch) = phone_api.api_requests()
     assert patch["query"] == {"append": "false"}
     # Only what differs; security always (credentials cannot be compared); adopt_existing never.
     assert set(patch["body"]) == {
@@ -122,7 +125,7 @@ def test_adopting_a_config_already_in_the_declared_state_writes_nothing(
     existing = console_config(phone_api, description="declared in code")
     created = provider.create({"name": "Support trunk", "description": "declared in code", "adopt_existing": True})
     assert created.id == existing
-    assert requests(phone_api) == [("GET", PHONE_PATH)]
+    assert requests(phone_api) == [("GET", PHONE_PATH), ("GET", f"{PHONE_PATH}/{existing}")]  # nothing written
     assert created.outputs["description"] == "declared in code" and created.outputs["tenant_id"]
 
 
@@ -187,7 +190,7 @@ def test_a_failed_adoption_patch_names_the_create_and_leaves_the_config(
         "pulumi_phonecfg.errors.PhoneApiError: create phone config 'Support trunk' failed: HTTP 400: "
         f"Injected fault: HTTP 400 (adopting the existing config {existing})"
     )
-    assert [method for method, _ in requests(phone_api)] == ["GET", "PATCH"]  # never deleted: not ours
+    assert [method for method, _ in requests(phone_api)] == ["GET", "GET", "PATCH"]  # never deleted: not ours
     assert phone_api.api().get(f"{PHONE_PATH}/{existing}").status_code == 200
 
 
@@ -222,3 +225,27 @@ def test_two_creates_of_one_name_in_one_process_never_both_post(
     assert sorted(outcomes)[0] == "created" and "already exists" in sorted(outcomes)[1], outcomes
     assert len(phone_api.api_requests("POST")) == 1
     assert len(phone_api.api().get(PHONE_PATH).json()["phones"]) == 1
+
+
+def test_the_tenant_is_listed_once_per_process_and_a_create_is_one_post(
+    provider: DynamicProviderServer, phone_api: RunningEmulator
+) -> None:
+    provider.create(declared(phone_numbers=[]), name="first")
+    provider.create(declared(name="Second trunk"), name="second")
+    provider.create(declared(name="Third trunk", phone_numbers=[]), name="third")
+    # One list for the process, then each create is its POST plus the one PATCH of its numbers, if any.
+    assert [method for method, _ in requests(phone_api)] == ["GET", "POST", "POST", "PATCH", "POST"]
+
+
+def test_a_config_this_process_deleted_can_be_created_again_and_one_it_created_is_refused(
+    provider: DynamicProviderServer, phone_api: RunningEmulator
+) -> None:
+    # A replacement deletes the old config first, then creates one of the same name: not a duplicate.
+    first = provider.create(declared(phone_numbers=[]))
+    provider.delete(first.id, first.outputs)
+    second = provider.create(declared(phone_numbers=[]))
+    assert second.id != first.id
+    with pytest.raises(grpc.RpcError) as raised:
+        provider.create(declared(phone_numbers=[]), name="again")
+    assert f"already exists ({second.id})" in last_line(raised.value)
+    assert [method for method, _ in requests(phone_api)] == ["GET", "POST", "DELETE", "POST"]

@@ -122,10 +122,10 @@ def build_cases() -> list[Case]:
     )
     c = fake_credential("invalid-number")
     add(
-        "number-invalid-for-country",
+        "number-impossible-for-country",
         sip(c, phone_numbers=[{"phone_number": "+14155550100"}, {"phone_number": "+1415555"}]),
         "phone_numbers[1].phone_number",
-        "is not a valid phone number for its country code",
+        "is not a possible phone number for its country code",
         c,
     )
     c = fake_credential("dup-number")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pulumi_phonecfg.errors import ConfigurationError
-from pulumi_phonecfg.lifecycle import check_inputs, same_name_configs
+from pulumi_phonecfg.known_configs import KnownConfigs
+from pulumi_phonecfg.lifecycle import check_inputs
 from pulumi_phonecfg.settings import ProviderSettings
 
 
@@ -45,9 +46,45 @@ def test_the_name_matches_stripped_and_only_for_the_same_kind() -> None:
         {"id": "4", "name": "support"},  # names are case-sensitive
         {"name": "Support"},  # no id: nothing that could be adopted
     ]
-    assert [c["id"] for c in same_name_configs(configs, "Support", "sip_trunk")] == ["1", "3"]
-    assert [c["id"] for c in same_name_configs(configs, "Support", "genesys_audio_connector")] == ["2"]
-    assert same_name_configs(configs, "Sales", "sip_trunk") == []
+    known = KnownConfigs(lambda: configs)
+    assert known.ids("Support", "sip_trunk") == ["1", "3"]
+    assert known.ids(" Support", "genesys_audio_connector") == ["2"]
+    assert known.ids("Sales", "sip_trunk") == []
+
+
+def test_the_tenant_is_listed_once_and_the_index_follows_what_the_process_does() -> None:
+    lists: list[int] = []
+
+    def list_configs() -> list[dict[str, str]]:
+        lists.append(1)
+        return [{"id": "1", "name": "Support"}, {"id": "2", "name": "Sales"}]
+
+    known = KnownConfigs(list_configs)
+    known.added("0", "Before", "sip_trunk")  # before the first list: the list will show what the server holds
+    assert known.ids("Before", "sip_trunk") == []
+    assert known.ids("Support", "sip_trunk") == ["1"]
+    known.added("3", "Support", "sip_trunk")  # created by this process
+    known.removed("1")  # deleted by this process (a replacement of the same name comes next)
+    known.added("2", "Renamed", "sip_trunk")  # an update renamed it
+    assert known.ids("Support", "sip_trunk") == ["3"]
+    assert known.ids("Sales", "sip_trunk") == []
+    assert known.ids("Renamed", "sip_trunk") == ["2"]
+    assert len(lists) == 1
+
+
+def test_a_failed_list_is_not_remembered() -> None:
+    calls: list[int] = []
+
+    def list_configs() -> list[dict[str, str]]:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("listing failed")
+        return [{"id": "1", "name": "Support"}]
+
+    known = KnownConfigs(list_configs)
+    with pytest.raises(RuntimeError):
+        known.ids("Support", "sip_trunk")
+    assert known.ids("Support", "sip_trunk") == ["1"]
 
 
 def test_check_keeps_adopt_existing_beside_the_config_fields() -> None:

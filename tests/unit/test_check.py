@@ -37,7 +37,8 @@ def checked(news: dict[str, Any]) -> dict[str, Any]:
         ({"name": "ok", "nmae": "typo"}, "nmae"),
         ({"name": "ok", "security": {"passwrd": "x"}}, "security.passwrd"),
         ({"name": "ok", "phone_numbers": [{"phone_number": "555-1234"}]}, "phone_numbers[0].phone_number"),
-        ({"name": "ok", "phone_numbers": [{"phone_number": "+15551234567"}]}, "phone_numbers[0].phone_number"),
+        # A length no +1 number can have: refused whether or not validation is strict.
+        ({"name": "ok", "phone_numbers": [{"phone_number": "+141555501"}]}, "phone_numbers[0].phone_number"),
         (
             {
                 "name": "ok",
@@ -136,8 +137,7 @@ def test_sip_defaults_are_filled_so_they_never_show_as_a_diff() -> None:
         "custom_invite_headers": [],
         "put_caller_on_hold_on_transfer": True,
         "send_provisional_response": True,
-        "phone_numbers": [],
-    }
+    }  # no phone_numbers: undeclared, so not this config's to write (issue 15)
 
 
 def test_numbers_become_e164_and_set_like_lists_are_sorted() -> None:
@@ -175,8 +175,46 @@ def test_genesys_inputs_carry_only_genesys_fields() -> None:
         "name": "g",
         "service_provider": "genesys_audio_connector",
         "security": {"api_key": "k", "client_secret": FAKE_SECRET_B64},
-        "attached_environments": [],
-    }
+    }  # no attached_environments: undeclared, so not this config's to write
+
+
+def test_a_declared_empty_list_is_owned_and_kept() -> None:
+    assert checked({"name": "ok", "phone_numbers": []})["phone_numbers"] == []
+    genesys = checked(
+        {
+            "name": "g",
+            "service_provider": "genesys_audio_connector",
+            "security": {"api_key": "k", "client_secret": FAKE_SECRET_B64},
+            "attached_environments": [],
+        }
+    )
+    assert genesys["attached_environments"] == []
+
+
+# Numbers the API takes but the installed phonenumbers metadata calls invalid: a reserved UK range, and +1 555.
+METADATA_INVALID = ("+447700900123", "+15551234567")
+
+
+@pytest.mark.parametrize("number", METADATA_INVALID)
+def test_a_number_the_metadata_calls_invalid_is_accepted_by_default(number: str) -> None:
+    assert checked({"name": "ok", "phone_numbers": [{"phone_number": number}]})["phone_numbers"] == [
+        {"phone_number": number}
+    ]
+
+
+@pytest.mark.parametrize("number", METADATA_INVALID)
+def test_strict_numbers_refuse_it_and_name_the_setting(number: str) -> None:
+    result = check_inputs({"name": "ok", "phone_numbers": [{"phone_number": number}]}, strict_numbers=True)
+    found = {f.property: f.reason for f in result.failures}
+    assert list(found) == ["phone_numbers[0].phone_number"]
+    assert "phonecfg:strictPhoneNumbers" in found["phone_numbers[0].phone_number"]
+
+
+def test_strict_numbers_apply_in_a_preview_with_unknowns_too() -> None:
+    news = {"name": Unknown(), "phone_numbers": [{"phone_number": METADATA_INVALID[0]}]}
+    assert check_inputs(dict(news)).failures == []
+    strict = check_inputs(dict(news), strict_numbers=True)
+    assert [f.property for f in strict.failures] == ["phone_numbers[0].phone_number"]
 
 
 def test_unknowns_in_preview_pass_through_and_known_fields_are_still_checked() -> None:

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from pulumi_phonecfg.errors import AmbiguousCreateError, PhoneApiError
+from pulumi_phonecfg.known_configs import KnownConfigs
 from pulumi_phonecfg.lifecycle import check_inputs, create_config
 from pulumi_phonecfg.provider import PhoneConfigProvider
 
@@ -101,6 +102,11 @@ def writes(api: FakeApi) -> list[str]:
     return [request for request in api.sent() if not request.startswith("GET ")]
 
 
+def create(api: FakeApi, props: dict[str, Any]) -> Any:
+    client = api.client()
+    return create_config(client, props, known=KnownConfigs(client.list_configs), adopt_default=False)
+
+
 def checked(props: dict[str, Any]) -> dict[str, Any]:
     result = check_inputs(props)
     assert not result.failures, result.failures
@@ -115,7 +121,7 @@ def test_a_failed_follow_up_patch_deletes_the_half_created_config() -> None:
         .on("DELETE", f"{PHONES}/half", httpx.Response(204))
     )
     with pytest.raises(PhoneApiError) as raised:
-        create_config(api.client(), checked(TRUNK))
+        create(api, checked(TRUNK))
     assert str(raised.value).endswith(
         "phone config 'Support trunk' failed: HTTP 422: phone_numbers: bad; "
         "the half-created config half was deleted again"
@@ -131,7 +137,7 @@ def test_a_failing_compensation_delete_says_the_config_could_not_be_deleted() ->
         .on("DELETE", f"{PHONES}/half", status(403, "not allowed"))
     )
     with pytest.raises(PhoneApiError) as raised:
-        create_config(api.client(), checked(TRUNK))
+        create(api, checked(TRUNK))
     assert str(raised.value).endswith(
         "phone config 'Support trunk' failed: HTTP 422: rejected; the half-created config half could NOT be "
         "deleted (not allowed): delete it by hand"

@@ -287,3 +287,36 @@ def test_invalid_unchecked_values_are_a_change_never_an_exception() -> None:
         {"name": "trunk", "service_provider": "carrier-pigeon"},
     ):
         assert diff_config(outputs, bad).changes is True, bad
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Ownership (issue 15): a shared list the program leaves out is someone else's; one it declares is all its own.
+
+
+def test_numbers_added_by_another_party_are_no_change_for_a_trunk_that_declares_none() -> None:
+    outputs = applied(canonical({"name": "trunk"}))
+    outputs["phone_numbers"] = [{"phone_number": "+14155550100"}]  # refresh saw another stack's number
+    assert diff_config(outputs, canonical({"name": "trunk"})).changes is False
+    assert diff_config(outputs, {"name": "trunk"}).changes is False  # inputs that skipped check, too
+
+
+def test_attachments_added_by_another_party_are_no_change_for_a_genesys_config_that_declares_none() -> None:
+    declared = {
+        "name": "g",
+        "service_provider": "genesys_audio_connector",
+        "security": {"api_key": "fake-key", "client_secret": CLIENT_SECRET},
+    }
+    outputs = applied(canonical(dict(declared)))
+    outputs["attached_environments"] = [{"agent_id": str(uuid.uuid4()), "environment_id": str(uuid.uuid4())}]
+    assert diff_config(outputs, canonical(dict(declared))).changes is False
+
+
+def test_a_declared_list_owns_every_element_even_when_empty() -> None:
+    outputs = applied(canonical({"name": "trunk"}))
+    outputs["phone_numbers"] = [{"phone_number": "+14155550100"}]
+    result = diff_config(outputs, canonical({"name": "trunk", "phone_numbers": []}))
+    assert result.changes is True
+    assert (
+        diff_config(applied(canonical({"name": "t", "phone_numbers": []})), {"name": "t", "phone_numbers": []}).changes
+        is False
+    )

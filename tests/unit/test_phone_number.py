@@ -70,6 +70,14 @@ def test_check_names_the_field(news: dict[str, Any], field: str) -> None:
     assert field in failures(news), failures(news)
 
 
+def test_a_number_the_metadata_calls_invalid_passes_unless_strict() -> None:
+    reserved = {"config_id": TRUNK, "phone_number": "+447700900123"}  # a reserved UK range: the API takes it
+    assert checked(reserved)["phone_number"] == "+447700900123"
+    strict = {f.property: f.reason for f in check_number(reserved, strict_numbers=True).failures}
+    assert "phonecfg:strictPhoneNumbers" in strict["phone_number"]
+    assert "phone_number" in failures({"config_id": TRUNK, "phone_number": "+1415555"})  # not a possible length
+
+
 def test_check_passes_unknowns_and_still_checks_what_is_known() -> None:
     unknown = Unknown()
     result = check_number({"config_id": unknown, "phone_number": "+14155550100"})
