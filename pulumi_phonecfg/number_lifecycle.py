@@ -61,6 +61,16 @@ class PhoneNumberInputs(BaseModel):
     agent_id: UUID | None = None
     environment_id: UUID | None = None
 
+    @field_validator("config_id")
+    @classmethod
+    def _config_id_is_a_uuid(cls, value: str) -> str:
+        # The API's config ids are UUIDs (reference §1); kept as given, so the id stays the trunk's own output.
+        try:
+            UUID(value)
+        except ValueError:
+            raise ValueError("must be a phone config id (a UUID), e.g. the id output of a PhoneConfig") from None
+        return value
+
     @field_validator("phone_number")
     @classmethod
     def _e164(cls, value: str, info: ValidationInfo) -> str:
@@ -93,7 +103,7 @@ def _messages(error: ValidationError) -> list[CheckFailure]:
 
 def _validated(name: str, value: Any, *, strict_numbers: bool = False) -> PhoneNumberInputs:
     """One field validated on its own (the others stand in with valid placeholders)."""
-    placeholders = {"config_id": "-", "phone_number": "+14155550100"}
+    placeholders = {"config_id": "00000000-0000-4000-8000-000000000000", "phone_number": "+14155550100"}
     context = validation_context(strict_numbers=strict_numbers)
     return PhoneNumberInputs.model_validate({**placeholders, name: value}, context=context)
 

@@ -207,6 +207,6 @@ def test_a_number_of_another_trunk_is_the_apis_conflict_in_one_line(
 
 
 def test_check_names_the_field_through_the_engine_protocol(numbers: DynamicProviderServer) -> None:
-    response = numbers.check({"config_id": "x", "phone_number": "555-0100", "agent_id": AGENT})
+    response = numbers.check({"config_id": "trunk-1", "phone_number": "555-0100", "agent_id": AGENT})
     failures = {f.property: f.reason for f in response.failures}
-    assert set(failures) == {"phone_number", "agent_id"}, failures
+    assert set(failures) == {"config_id", "phone_number", "agent_id"}, failures

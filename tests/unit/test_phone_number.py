@@ -64,6 +64,7 @@ def test_check_canonicalises_the_number_and_the_ids() -> None:
         ({"config_id": TRUNK, "phone_number": "+14155550100", "agent_id": AGENT}, "agent_id"),
         ({"config_id": TRUNK, "phone_number": "+14155550100", "agnet_id": AGENT}, "agnet_id"),
         ({"config_id": "", "phone_number": "+14155550100"}, "config_id"),
+        ({"config_id": "support-trunk", "phone_number": "+14155550100"}, "config_id"),
     ],
 )
 def test_check_names_the_field(news: dict[str, Any], field: str) -> None:
