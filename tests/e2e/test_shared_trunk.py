@@ -2,9 +2,10 @@
 
 Stack A (the platform team) owns the trunk and declares no `phone_numbers`; stacks B and C (two business units)
 each own numbers on it through `PhoneNumber`, the trunk's id given to them as stack config. `up`, `refresh` and
-`up` of each stack, in several orders, change nothing of the others; a rename is one PATCH; destroying B removes
-exactly B's numbers. Then one program declaring a number both inline and as a PhoneNumber fails before any
-request, even with `up --skip-preview`.
+`up` of each stack, in several orders, change nothing of the others; a rename is one PATCH; a move to another
+trunk deletes the number from the old one first, then adds it; destroying B removes exactly B's numbers. Then one
+program declaring a number both inline and as a PhoneNumber fails before any request, even with `up
+--skip-preview`.
 
 Steps on one emulator and three stacks (module scope); a failed step fails the later ones.
 """
@@ -49,6 +50,7 @@ TRUNK_NAME = "Shared contact-centre trunk"
 DESIRED: dict[str, Any] = {
     "trunk_description": "owned by the platform team",
     "c_number": "+14155550191",
+    "overflow_trunk": False,
 }
 B_NUMBERS = ("+14155550180", "+14155550181")
 
@@ -62,6 +64,8 @@ def platform_program() -> None:
         custom_invite_headers=[{"name": "X-Business-Unit"}],
     )  # no phone_numbers: this stack never writes numbers
     pulumi.export("trunk_id", trunk.id)
+    if DESIRED["overflow_trunk"]:
+        pulumi.export("overflow_id", PhoneConfig("overflow", name="Overflow trunk").id)
 
 
 def sales_program() -> None:
@@ -94,6 +98,7 @@ class SharedTrunk:
         self.base = base
         self.transcript = Transcript()
         self.trunk_id = ""
+        self.overflow_id = ""
         self.expected_numbers: dict[str, dict[str, Any]] = {}
 
     def run(self, stack: str, operation: str, **kwargs: Any) -> Any:
@@ -104,12 +109,7 @@ class SharedTrunk:
         return [f"{r['method']} {r['path']}" for r in self.emulator.api_requests(method)]
 
     def number_steps(self, op: str) -> list[str]:
-        names = []
-        for event in self.transcript.events[self.transcript._mark :]:
-            pre = event.resource_pre_event
-            if pre is not None and pre.metadata.type == NUMBER_TYPE_TOKEN and pre.metadata.op == op:
-                names.append(pre.metadata.urn.rsplit("::", 1)[-1])
-        return sorted(names)
+        return self.transcript.steps(op, NUMBER_TYPE_TOKEN)
 
     def trunk(self) -> dict[str, Any]:
         found = get_config(self.emulator, self.trunk_id)
@@ -233,6 +233,26 @@ def test_a_rename_is_one_patch_of_the_number(shared: SharedTrunk) -> None:
     shared.assert_no_change_anywhere()
 
 
+def test_moving_a_number_to_another_trunk_deletes_it_first_then_adds_it(shared: SharedTrunk) -> None:
+    DESIRED["overflow_trunk"] = True
+    up = shared.run("A", "up")
+    shared.overflow_id = up.outputs["overflow_id"].value
+    assert [r for r in shared.emulator.api_requests() if r["method"] in ("PATCH", "DELETE")] == []
+    shared.stacks["C"].set_config("trunkId", auto.ConfigValue(shared.overflow_id))
+    up = shared.run("C", "up")
+    assert changes(up.summary.resource_changes) == {"replace": 1}
+    assert shared.phone_requests() == [
+        f"DELETE {PHONE_PATH}/{shared.trunk_id}/numbers/+14155550192",  # the API holds a number on one config
+        f"GET {PHONE_PATH}/{shared.overflow_id}",
+        f"POST {PHONE_PATH}/{shared.overflow_id}/numbers",
+    ]
+    del shared.expected_numbers["+14155550192"]
+    shared.assert_untouched()
+    overflow = get_config(shared.emulator, shared.overflow_id)
+    assert overflow is not None and [n["phone_number"] for n in overflow["phone_numbers"]] == ["+14155550192"]
+    shared.assert_no_change_anywhere()
+
+
 def test_destroying_b_removes_exactly_bs_numbers(shared: SharedTrunk) -> None:
     shared.run("B", "destroy")
     numbers = f"{PHONE_PATH}/{shared.trunk_id}/numbers"
@@ -240,7 +260,8 @@ def test_destroying_b_removes_exactly_bs_numbers(shared: SharedTrunk) -> None:
     for number in B_NUMBERS:
         del shared.expected_numbers[number]
     shared.assert_untouched()
-    assert set(shared.numbers()) == {"+14155550192"}
+    overflow = get_config(shared.emulator, shared.overflow_id)
+    assert overflow is not None and [n["phone_number"] for n in overflow["phone_numbers"]] == ["+14155550192"]
     for name in ("A", "C"):
         preview = shared.run(name, "preview", expect_no_changes=True)
         assert changes(preview.change_summary) == {}
@@ -266,8 +287,8 @@ def test_a_number_declared_inline_and_as_a_phone_number_fails_before_any_request
 
 def test_destroying_c_then_a_leaves_nothing(shared: SharedTrunk) -> None:
     shared.run("C", "destroy")
-    assert shared.phone_requests() == [f"DELETE {PHONE_PATH}/{shared.trunk_id}/numbers/+14155550192"]
-    assert shared.numbers() == {}
+    assert shared.phone_requests() == [f"DELETE {PHONE_PATH}/{shared.overflow_id}/numbers/+14155550192"]
     shared.run("A", "destroy")
-    assert shared.phone_requests() == [f"DELETE {PHONE_PATH}/{shared.trunk_id}"]
+    deleted = [f"DELETE {PHONE_PATH}/{config_id}" for config_id in (shared.trunk_id, shared.overflow_id)]
+    assert sorted(shared.phone_requests()) == sorted(deleted)
     assert list_configs(shared.emulator) == []
