@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ def floor(op: str, n: int) -> int:
 def shape_floor(op: str, row: dict[str, Any]) -> int:
     """Writes (and reads, for refresh) a shape cannot do without: a POST per trunk and per PhoneNumber, the
     trunk's one PATCH for an inline list, one PATCH for a one-number change, one GET / DELETE per resource."""
-    trunks, resources = row["trunks"], row["number_resources"]
+    trunks, resources = int(row["trunks"]), int(row["number_resources"])
     inline_patches = trunks if row["inline_numbers"] else 0
     return {
         "up": trunks + inline_patches + resources,
@@ -280,10 +280,20 @@ def plot_shapes(results: dict[str, Any], out: Path) -> None:
     index = {(r["shape"], r["op"]): r for r in rows}
     figure, axes = plt.subplots(1, 3, figsize=(15, 4.8), constrained_layout=True)
     width = 0.8 / max(1, len(shapes))
-    panels = (
-        ("wall time (s)", lambda r: r["seconds"], "log"),
-        ("API requests", lambda r: float(total(r) or 0), "symlog"),
-        ("provider peak RSS (MiB)", lambda r: r.get("rss_mib", {}).get("provider", 0.0), "linear"),
+
+    def seconds(row: dict[str, Any]) -> float:
+        return float(row["seconds"])
+
+    def requests(row: dict[str, Any]) -> float:
+        return float(total(row) or 0)
+
+    def provider_rss(row: dict[str, Any]) -> float:
+        return float(row.get("rss_mib", {}).get("provider", 0.0))
+
+    panels: tuple[tuple[str, Callable[[dict[str, Any]], float], str], ...] = (
+        ("wall time (s)", seconds, "log"),
+        ("API requests", requests, "symlog"),
+        ("provider peak RSS (MiB)", provider_rss, "linear"),
     )
     for axis, (label, value, scale) in zip(axes, panels, strict=True):
         for k, shape in enumerate(shapes):

@@ -30,6 +30,7 @@ import json
 import os
 import platform
 import secrets
+import shlex
 import shutil
 import signal
 import subprocess
@@ -45,14 +46,18 @@ from typing import Any
 
 import baseline
 import report
-import workload
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator, start_emulator
 from pulumi_phonecfg.resource import NUMBER_TYPE_TOKEN, TYPE_TOKEN
 
+PROGRAM = Path(__file__).resolve().parent / "program"
+# The desired state lives with the Pulumi program that deploys it (bench/program/workload.py); the baseline
+# applies the same one.
+sys.path.insert(0, str(PROGRAM))
+import workload  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
 PULUMI_BIN = REPO / ".pulumi" / "bin"
-PROGRAM = Path(__file__).resolve().parent / "program"
 STACK = "bench"
 DEFAULT_SIZES = (1, 10, 100)
 LARGE_SIZES = (500, 1000)
@@ -144,27 +149,47 @@ class PeakRss:
 # ---------------------------------------------------------------------------------------------- Pulumi
 
 
+def makefile_env() -> dict[str, str]:
+    """The offline Pulumi environment as the Makefile defines it (`make -s env`), the one place it is written."""
+    outer_make = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")  # when this runs under `make bench`
+    printed = subprocess.run(
+        ["make", "-s", "--no-print-directory", "-C", str(REPO), "env"],
+        env={k: v for k, v in os.environ.items() if k not in outer_make},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    exports: dict[str, str] = {}
+    for line in printed.splitlines():
+        words = shlex.split(line)  # `export NAME=value`, the value quoted by bash's printf %q
+        if len(words) == 2 and words[0] == "export" and "=" in words[1]:
+            name, value = words[1].split("=", 1)
+            exports[name] = value
+    if "PULUMI_BACKEND_URL" not in exports:
+        raise RuntimeError(f"`make -s env` printed no Pulumi environment: {printed!r}")
+    return exports
+
+
 class PulumiProject:
     """The bench program in a temporary directory with its own file backend and PULUMI_HOME."""
 
     def __init__(self, root: Path, parallel: int | None, skip_checkpoints: bool = False) -> None:
         self.dir = root / "project"
-        shutil.copytree(PROGRAM, self.dir)
-        shutil.copy(Path(__file__).resolve().parent / "workload.py", self.dir / "workload.py")
+        shutil.copytree(PROGRAM, self.dir, ignore=shutil.ignore_patterns("__pycache__"))
         (root / "state").mkdir()
         (root / "home").mkdir()
         self.log = root / "pulumi.log"
         self.parallel = parallel
+        pulumi_env = makefile_env()
         self.env = {
             **os.environ,
-            "PATH": f"{PULUMI_BIN}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+            **pulumi_env,
+            # The Makefile's environment with this run's own state, home and interpreter (the one running the bench).
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{pulumi_env.get('PATH', os.environ.get('PATH', ''))}",
             "PULUMI_HOME": str(root / "home"),
             "PULUMI_BACKEND_URL": f"file://{root / 'state'}",
-            "PULUMI_CONFIG_PASSPHRASE": "bench-passphrase-not-a-secret",
-            "PULUMI_SKIP_UPDATE_CHECK": "true",
-            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-            "PULUMI_SKIP_CONFIRMATIONS": "true",
             "PULUMI_PYTHON_CMD": sys.executable,
+            # Provider settings come from the stack config only, never from the caller's shell.
             "PHONECFG_URL": "",
             "PHONECFG_TOKEN": "",
         }

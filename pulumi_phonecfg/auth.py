@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from pulumi_phonecfg.error_text import describe_auth_error
 from pulumi_phonecfg.errors import AuthenticationError
-from pulumi_phonecfg.retry import TRANSIENT_STATUSES, Retrier, RetryPolicy, retry_after_seconds
+from pulumi_phonecfg.retry import Attempts, Failed, Retrier, RetryPolicy, retry_after_seconds, worth_retrying
 
 AuthType = Literal["ibm_iam", "mcsp", "bearer"]
 AUTH_TYPES: Final = ("ibm_iam", "mcsp", "bearer")
@@ -111,29 +112,28 @@ class ApiKeyToken(httpx.Auth):
 
     def _exchange(self) -> None:
         """Get a new token (lock held, so concurrent callers wait for one exchange instead of each making one)."""
-        with self._retrier.operation():
-            attempts = self._retrier.attempts(max_retries=self._max_retries)
-            while True:
-                self.exchanges += 1
-                retry_after: float | None = None
-                try:
-                    response = self._post(attempts.httpx_timeout(self._request_timeout))
-                except httpx.TransportError as error:
-                    problem = f"{type(error).__name__}"
-                    transient = True
-                else:
-                    log.debug("token exchange at %s -> %s", AUTH_STEP[self._auth_type], response.status_code)
-                    if response.status_code < 400:
-                        self._accept(response)
-                        return
-                    problem = f"HTTP {response.status_code}: {_auth_error_detail(response)}"
-                    transient = response.status_code in TRANSIENT_STATUSES
-                    retry_after = retry_after_seconds(response)
-                if not transient:
-                    self._failure = AuthenticationError(f"{self.step} failed: {problem}")
-                    raise self._failure
-                if not attempts.retry(retry_after):
-                    raise AuthenticationError(f"{self.step} failed{attempts.summary()}: {problem}")
+
+        def attempt(attempts: Attempts) -> str | Failed:
+            self.exchanges += 1
+            try:
+                response = self._post(attempts.httpx_timeout(self._request_timeout))
+            except httpx.TransportError as error:
+                return Failed(type(error).__name__, worth_retrying(idempotent=True, error=error))
+            log.debug("token exchange at %s -> %s", AUTH_STEP[self._auth_type], response.status_code)
+            if response.status_code < 400:
+                return self._accept(response)
+            status = response.status_code
+            problem = f"HTTP {status}: {describe_auth_error(response)}"
+            retryable = worth_retrying(idempotent=True, status=status)
+            return Failed(problem, retryable, status, retry_after_seconds(response))
+
+        def give_up(failed: Failed, attempts: Attempts) -> AuthenticationError:
+            if not failed.retryable:  # refused: remembered, so the process never asks again
+                self._failure = AuthenticationError(f"{self.step} failed: {failed.problem}")
+                return self._failure
+            return AuthenticationError(f"{self.step} failed{attempts.summary()}: {failed.problem}")
+
+        self._retrier.run(attempt, give_up, max_retries=self._max_retries)
 
     def _post(self, limits: httpx.Timeout) -> httpx.Response:
         headers = {"Accept": "application/json"}
@@ -142,7 +142,7 @@ class ApiKeyToken(httpx.Auth):
             return self._http.post(self._auth_url, data=form, headers=headers, timeout=limits)
         return self._http.post(self._auth_url, json={"apikey": self._api_key}, headers=headers, timeout=limits)
 
-    def _accept(self, response: httpx.Response) -> None:
+    def _accept(self, response: httpx.Response) -> str:
         try:
             body: Any = response.json()
         except ValueError:
@@ -156,17 +156,4 @@ class ApiKeyToken(httpx.Auth):
         seconds = float(lifetime) if isinstance(lifetime, int | float) and lifetime > 0 else 3600.0
         self._token = token
         self._renew_at = self._clock() + seconds - min(RENEW_MARGIN, seconds / 5)
-
-
-def _auth_error_detail(response: httpx.Response) -> str:
-    """IAM answers {errorCode, errorMessage}; MCSP and others {message} or {detail}. Never the request."""
-    try:
-        body = response.json()
-    except ValueError:
-        return response.reason_phrase or ""
-    if isinstance(body, dict):
-        for key in ("errorMessage", "message", "detail", "error_description", "error"):
-            if isinstance(body.get(key), str):
-                code = body.get("errorCode")
-                return f"{code}: {body[key]}" if isinstance(code, str) else str(body[key])
-    return response.reason_phrase or ""
+        return token

@@ -1,15 +1,16 @@
 """HTTP access to the phone-config API: URLs, requests and what a failed one means. Nothing here knows Pulumi.
 
-Settings live in `settings.py`, exceptions and redaction in `errors.py`, the retry policy (backoff, Retry-After,
-the per-operation deadline) in `retry.py`, tokens in `auth.py`.
+Settings live in `settings.py`, exceptions in `errors.py`, error text and redaction in `error_text.py`, the retry
+policy and its loop (backoff, Retry-After, the per-operation deadline) in `retry.py`, tokens in `auth.py`.
 
-Every request goes through `PhoneApiClient._send`, which decides what is worth retrying:
+Every request goes through `PhoneApiClient._send`; what is worth retrying:
 - GET, PATCH and DELETE are retried on transport errors, 429, 500, 502, 503 and 504;
 - POST is retried only when the server surely did not process it (connect error, 429, 503). Any other POST
-  failure is *ambiguous* (it may have been committed): `_send` raises `AmbiguousCreateError`, and
-  `create_config` then looks the config up and adopts it, or POSTs again only if it did not appear;
-- how long to wait and when to stop is `retry.Retrier`'s: `phonecfg:maxRetries` per request, and one
-  `phonecfg:timeout` deadline per provider operation (`PhoneApiClient.operation()`), shared by every request in it.
+  failure is *ambiguous* (it may have been committed): `_send` raises `AmbiguousCreateError`; which config the
+  POST may have created is decided beside the lifecycle (`known_configs.post_without_duplicates`), not here;
+- that classification (`retry.worth_retrying`), how long to wait and when to stop are `retry.py`'s, in its one
+  loop (`Retrier.run`): `phonecfg:maxRetries` per request, and one `phonecfg:timeout` deadline per provider
+  operation (`PhoneApiClient.operation()`), shared by every request in it.
 
 Errors are `PhoneApiError`: one line with the operation, the HTTP status and the API's own `detail` messages.
 Credentials sent in a request body and the bearer token are scrubbed from every message and every log line.
@@ -26,35 +27,30 @@ import json as json_module
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 from urllib.parse import urlencode
 
 import httpx
 
 from pulumi_phonecfg.auth import DEFAULT_AUTH_URLS, ApiKeyToken, StaticToken
-from pulumi_phonecfg.errors import (
-    AmbiguousCreateError,
-    ConfigurationError,
-    PhoneApiError,
-    collect_secrets,
-    describe_error_body,
-    redact,
-    redact_body,
-)
+from pulumi_phonecfg.error_text import collect_secrets, describe_error_body, redact, redact_body
+from pulumi_phonecfg.errors import AmbiguousCreateError, ConfigurationError, PhoneApiError
 from pulumi_phonecfg.logs import debug_from_environment
-from pulumi_phonecfg.models import config_kind, config_name, configs_named
-from pulumi_phonecfg.retry import TRANSIENT_STATUSES, Deadline, Retrier, RetryPolicy, retry_after_seconds
+from pulumi_phonecfg.retry import (
+    Attempts,
+    Deadline,
+    Failed,
+    Retrier,
+    RetryPolicy,
+    is_ambiguous,
+    retry_after_seconds,
+    worth_retrying,
+)
 from pulumi_phonecfg.settings import ProviderSettings
 
 PHONE_PATH: Final = "/v1/channels/phone"
 AGENTS_PATH: Final = "/v1/orchestrate/agents"  # the listing IBM's ADK resolves agent names with
-# Idempotent requests (GET, PATCH with append=false, DELETE) are retried on retry.TRANSIENT_STATUSES.
-# Statuses after which a POST surely was not processed: refused before any work was done.
-POST_SAFE_STATUSES: Final = frozenset({429, 503})
 MAX_DETAIL_CHARS: Final = 600
-# How far before our own clock a config's created_on may lie and still be the one our failed POST created.
-CREATED_ON_SKEW: Final = timedelta(minutes=2)
 
 
 log = logging.getLogger(__name__)
@@ -116,6 +112,11 @@ class PhoneApiClient:
             follow_redirects=False,
         )
 
+    @property
+    def instance_url(self) -> str:
+        """The instance URL the API root is under (what the ADK derives the SIP and Genesys URIs from)."""
+        return str(self.settings.url)
+
     def operation(self) -> contextlib.AbstractContextManager[Deadline]:
         """Scope of one provider operation: every request inside it (this thread) shares one deadline."""
         return self.retrier.operation()
@@ -128,28 +129,11 @@ class PhoneApiClient:
 
     # -- phone configs ----------------------------------------------------------------------------------------
 
-    def create_config(self, body: Mapping[str, Any], *, label: str) -> dict[str, Any]:
-        """POST a config, never twice: after an ambiguous failure, adopt the config if it appeared."""
+    def post_config(self, body: Mapping[str, Any], *, label: str) -> dict[str, Any]:
+        """One create POST (repeated only when surely not processed). An ambiguous failure raises
+        `AmbiguousCreateError`: what to make of it is `known_configs.post_without_duplicates`'s business."""
         operation = f"create phone config {label}"
-        started = datetime.now(UTC)
-        with self.operation():
-            attempts = self.retrier.attempts()
-            while True:
-                try:
-                    return self._document(self._send("POST", self._base, operation, json=body), operation)
-                except AmbiguousCreateError as error:
-                    try:
-                        configs = self.list_configs()
-                    except PhoneApiError as lookup:
-                        raise PhoneApiError(
-                            operation, error.status, f"{error.detail}; could not check whether it was created: {lookup}"
-                        ) from None
-                    created = _created_by_post(body, started, configs, operation, error)
-                    if created is not None:
-                        return created
-                    if not attempts.retry():
-                        detail = f"{error.detail}; no config appeared{attempts.summary()}"
-                        raise AmbiguousCreateError(operation, error.status, detail) from None
+        return self._document(self._send("POST", self._base, operation, json=body), operation)
 
     def get_config(self, config_id: str) -> dict[str, Any] | None:
         """The config, or None when the API says 404."""
@@ -239,42 +223,32 @@ class PhoneApiClient:
         params: Mapping[str, str] | None = None,
         allow: set[int] | frozenset[int] = frozenset(),
     ) -> httpx.Response:
-        with self.operation():
-            attempts = self.retrier.attempts()
-            while True:
-                started = self.retrier.clock()
-                response: httpx.Response | None = None
-                retry_after: float | None = None
-                try:
-                    response = self._http.request(
-                        method,
-                        url,
-                        json=json,
-                        params=params,
-                        timeout=attempts.httpx_timeout(self.settings.request_timeout),
-                    )
-                except httpx.TransportError as error:
-                    retryable = method != "POST" or isinstance(error, httpx.ConnectError | httpx.ConnectTimeout)
-                    problem = f"{type(error).__name__}: {error}"
-                    self._log(method, url, None, started, json)
-                else:
-                    self._log(method, url, response.status_code, started, json)
-                    status = response.status_code
-                    if status < 400 or status in allow:
-                        return response
-                    retryable = status in (POST_SAFE_STATUSES if method == "POST" else TRANSIENT_STATUSES)
-                    problem = describe_error_body(response)
-                    retry_after = retry_after_seconds(response)
-                if retryable and attempts.retry(retry_after):
-                    continue
-                status_code = response.status_code if response is not None else None
-                error_type = PhoneApiError
-                if method == "POST" and not retryable and (status_code is None or status_code >= 500):
-                    error_type = AmbiguousCreateError
-                # Every credential this request carried, scrubbed from the one line the user sees.
-                secrets = self._secrets | collect_secrets(json)
-                detail = redact(problem, secrets)[:MAX_DETAIL_CHARS] + attempts.summary()
-                raise error_type(operation, status_code, detail)
+        idempotent = method != "POST"  # our PATCHes never append, so only a POST may not be repeated
+
+        def attempt(attempts: Attempts) -> httpx.Response | Failed:
+            started = self.retrier.clock()
+            timeout = attempts.httpx_timeout(self.settings.request_timeout)
+            try:
+                response = self._http.request(method, url, json=json, params=params, timeout=timeout)
+            except httpx.TransportError as error:
+                self._log(method, url, None, started, json)
+                retryable = worth_retrying(idempotent=idempotent, error=error)
+                return Failed(f"{type(error).__name__}: {error}", retryable)
+            self._log(method, url, response.status_code, started, json)
+            status = response.status_code
+            if status < 400 or status in allow:
+                return response
+            retryable = worth_retrying(idempotent=idempotent, status=status)
+            return Failed(describe_error_body(response), retryable, status, retry_after_seconds(response))
+
+        def give_up(failed: Failed, attempts: Attempts) -> PhoneApiError:
+            error_type = AmbiguousCreateError if is_ambiguous(failed, idempotent=idempotent) else PhoneApiError
+            # Every credential this request carried, scrubbed from the one line the user sees.
+            secrets = self._secrets | collect_secrets(json)
+            detail = redact(failed.problem, secrets)[:MAX_DETAIL_CHARS] + attempts.summary()
+            return error_type(operation, failed.status, detail)
+
+        return self.retrier.run(attempt, give_up)
 
     def _log(self, method: str, url: str, status: int | None, started: float, body: Any = None) -> None:
         if not log.isEnabledFor(logging.DEBUG):
@@ -284,36 +258,6 @@ class PhoneApiClient:
         # Never headers (the token); bodies only with every credential replaced.
         shown = f" body={json_module.dumps(redact_body(body))[:400]}" if body is not None else ""
         log.debug("%s %s -> %s (%.0f ms)%s", method, path, status or "no response", took, shown)
-
-
-def _created_by_post(
-    body: Mapping[str, Any],
-    started: datetime,
-    configs: list[dict[str, Any]],
-    operation: str,
-    error: AmbiguousCreateError,
-) -> dict[str, Any] | None:
-    """The config a failed POST may have created: same name and kind, created since the POST began."""
-    name, kind = config_name(body), config_kind(body)
-    since = started - CREATED_ON_SKEW
-    candidates = [c for c in configs_named(configs, name, kind) if _created_since(c.get("created_on"), since)]
-    if len(candidates) > 1:
-        ids = ", ".join(str(c.get("id")) for c in candidates)
-        detail = f"the create may have gone through more than once: configs {ids} appeared; delete the extra"
-        raise PhoneApiError(operation, error.status, detail)
-    return candidates[0] if candidates else None
-
-
-def _created_since(created_on: Any, since: datetime) -> bool:
-    if not isinstance(created_on, str):
-        return True  # no timestamp to rule it out (the reference lists created_on, but it is unverified)
-    try:
-        stamp = datetime.fromisoformat(created_on.replace("Z", "+00:00"))
-    except ValueError:
-        return True
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=UTC)
-    return stamp >= since
 
 
 def _json(response: httpx.Response) -> Any:

@@ -526,7 +526,7 @@ def _stack_file(
 
 def _requirements(package_requirement: str) -> str:
     return (
-        "pulumi>=3.272.0,<4\n"
+        f"{pulumi_requirement()}\n"
         "# If pulumi_phonecfg is not on your package index, install its wheel or source tree instead.\n"
         f"{package_requirement}\n"
     )
@@ -618,6 +618,18 @@ def write_project(rendered: RenderedProject, out_dir: Path) -> list[Path]:
 
 def _say(line: str) -> None:
     print(f"phonecfg export: {line}", file=sys.stderr, flush=True)
+
+
+def pulumi_requirement() -> str:
+    """The `pulumi` requirement of this package as installed (pyproject.toml is the one place it is written)."""
+    try:
+        requirements = metadata.requires("pulumi_phonecfg") or []
+    except metadata.PackageNotFoundError:
+        requirements = []
+    for requirement in requirements:
+        if re.match(r"pulumi\s*[<>=!~]", requirement) and ";" not in requirement:
+            return requirement
+    return "pulumi"  # not installed (a bare source tree): whichever pulumi the project gets
 
 
 def _package_requirement() -> str:

@@ -1,4 +1,5 @@
-"""Which configs exist in the tenant, by name and kind: the duplicate-name check of a create, at one list per process.
+"""Which existing config is ours: the duplicate-name check of a create (at one list per process), and the config
+an ambiguous create POST may have created. The one place for that policy; `client.py` only sends requests.
 
 Names are not unique server-side, so before a POST the provider must know whether a config of the declared name
 and kind already exists (a re-run after an interrupted `up` would otherwise create a duplicate). Listing every
@@ -15,9 +16,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
 
-from pulumi_phonecfg.models import config_kind, config_name
+from pulumi_phonecfg.client import PhoneApiClient
+from pulumi_phonecfg.errors import AmbiguousCreateError, PhoneApiError
+from pulumi_phonecfg.models import config_kind, config_name, configs_named
+from pulumi_phonecfg.retry import Attempts, Failed
+
+# How far before our own clock a config's created_on may lie and still be the one our failed POST created.
+CREATED_ON_SKEW: Final = timedelta(minutes=2)
 
 ConfigKey = tuple[str, str]  # (name as the API stores it, kind)
 
@@ -77,3 +85,65 @@ class KnownConfigs:
             self._ids[key] = remaining
         else:
             self._ids.pop(key, None)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The config an ambiguous POST may have created
+
+
+def post_without_duplicates(api: PhoneApiClient, body: Mapping[str, Any], *, label: str) -> dict[str, Any]:
+    """POST a config, never twice: after an ambiguous failure (it may have been committed), adopt the config if it
+    appeared, POST again only if it did not, and refuse to guess when several appeared."""
+    operation = f"create phone config {label}"
+    started = datetime.now(UTC)
+
+    def attempt(_: Attempts) -> dict[str, Any] | Failed:
+        try:
+            return api.post_config(body, label=label)
+        except AmbiguousCreateError as error:
+            try:
+                configs = api.list_configs()
+            except PhoneApiError as lookup:
+                detail = f"{error.detail}; could not check whether it was created: {lookup}"
+                raise PhoneApiError(operation, error.status, detail) from None
+            created = _created_by_post(body, started, configs, operation, error)
+            if created is not None:
+                return created
+            return Failed(error.detail, retryable=True, status=error.status)
+
+    def give_up(failed: Failed, attempts: Attempts) -> AmbiguousCreateError:
+        return AmbiguousCreateError(
+            operation, failed.status, f"{failed.problem}; no config appeared{attempts.summary()}"
+        )
+
+    return api.retrier.run(attempt, give_up)
+
+
+def _created_by_post(
+    body: Mapping[str, Any],
+    started: datetime,
+    configs: list[dict[str, Any]],
+    operation: str,
+    error: AmbiguousCreateError,
+) -> dict[str, Any] | None:
+    """The config a failed POST may have created: same name and kind, created since the POST began."""
+    name, kind = config_name(body), config_kind(body)
+    since = started - CREATED_ON_SKEW
+    candidates = [c for c in configs_named(configs, name, kind) if _created_since(c.get("created_on"), since)]
+    if len(candidates) > 1:
+        ids = ", ".join(str(c.get("id")) for c in candidates)
+        detail = f"the create may have gone through more than once: configs {ids} appeared; delete the extra"
+        raise PhoneApiError(operation, error.status, detail)
+    return candidates[0] if candidates else None
+
+
+def _created_since(created_on: Any, since: datetime) -> bool:
+    if not isinstance(created_on, str):
+        return True  # no timestamp to rule it out (the reference lists created_on, but it is unverified)
+    try:
+        stamp = datetime.fromisoformat(created_on.replace("Z", "+00:00"))
+    except ValueError:
+        return True
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    return stamp >= since

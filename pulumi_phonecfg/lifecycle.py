@@ -21,7 +21,7 @@ from pulumi_phonecfg.client import PhoneApiClient
 from pulumi_phonecfg.errors import ConfigConflictError, PhoneApiError
 from pulumi_phonecfg.fingerprints import security_matches
 from pulumi_phonecfg.integration import integration_outputs
-from pulumi_phonecfg.known_configs import KnownConfigs
+from pulumi_phonecfg.known_configs import KnownConfigs, post_without_duplicates
 from pulumi_phonecfg.models import (
     INPUT_FIELDS,
     LIST_FIELDS_SET_AFTER_CREATE,
@@ -148,7 +148,7 @@ def _outputs(
 ) -> dict[str, Any]:
     """The resource's outputs: the config in canonical form plus what the other side needs to connect."""
     outputs = outputs_from_api(document, desired_security=desired_security, fingerprints=fingerprints)
-    outputs.update(integration_outputs(api.settings.url or "", config_id, outputs))
+    outputs.update(integration_outputs(api.instance_url, config_id, outputs))
     return outputs
 
 
@@ -234,7 +234,7 @@ def _creating(name: str, kind: str) -> Iterator[None]:
 def _post_config(api: PhoneApiClient, inputs: Mapping[str, Any], operation: str) -> CreateResult:
     body = {k: api_value(k, v) for k, v in inputs.items() if k not in LIST_FIELDS_SET_AFTER_CREATE}
     body.setdefault("security", {})  # required by the create schema, even for a SIP trunk without auth
-    document = api.create_config(body, label=_label(inputs))
+    document = post_without_duplicates(api, body, label=_label(inputs))
     config_id = str(document.get("id") or "")
     if not config_id:
         raise PhoneApiError(operation, None, "the response carries no id")

@@ -94,7 +94,7 @@ class _ApiProvider(ResourceProvider):
             previous.close()
 
     def api(self) -> PhoneApiClient:
-        """The process-wide client, made on first use (4 engine threads share this instance)."""
+        """The process-wide client, made on first use (every thread of the provider server shares it)."""
         with self._lock:
             client = getattr(self, "_client", None)
             if client is None:
@@ -124,6 +124,8 @@ class _ApiProvider(ResourceProvider):
         return getattr(self, "_settings", None) or ProviderSettings.from_sources(lambda _: None)
 
 
+# The engine passes every argument by position (pulumi/dynamic/__main__.py); a leading underscore marks the ones a
+# method does not use.
 class PhoneConfigProvider(_ApiProvider):
     """Pulumi dynamic provider for watsonx Orchestrate phone configs. Import path is permanent."""
 
@@ -131,8 +133,8 @@ class PhoneConfigProvider(_ApiProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         return check_inputs(news, strict_numbers=self.settings().strict_phone_numbers)
 
-    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
-        return diff_config(_olds, _news)
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return diff_config(olds, news)
 
     @_short_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -145,14 +147,14 @@ class PhoneConfigProvider(_ApiProvider):
             return read_config(api, id_, props)
 
     @_short_errors
-    def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         with self.operation() as api:
-            return update_config(api, _id, _olds, _news, known=self.known_configs())
+            return update_config(api, id_, olds, news, known=self.known_configs())
 
     @_short_errors
-    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+    def delete(self, id_: str, _props: dict[str, Any]) -> None:
         with self.operation() as api:
-            delete_config(api, _id, known=self.known_configs())
+            delete_config(api, id_, known=self.known_configs())
 
 
 class PhoneNumberProvider(_ApiProvider):
@@ -162,8 +164,8 @@ class PhoneNumberProvider(_ApiProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         return check_number(news, strict_numbers=self.settings().strict_phone_numbers)
 
-    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
-        return diff_number(_olds, _news)
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return diff_number(olds, news)
 
     @_short_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -176,11 +178,11 @@ class PhoneNumberProvider(_ApiProvider):
             return read_number(api, id_, props)
 
     @_short_errors
-    def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         with self.operation() as api:
-            return update_number(api, _id, _olds, _news)
+            return update_number(api, id_, olds, news)
 
     @_short_errors
-    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
         with self.operation() as api:
-            delete_number(api, _id, _props)
+            delete_number(api, id_, props)

@@ -1,8 +1,9 @@
 """The retry policy: exponential backoff with jitter, `Retry-After` honoured and capped, one deadline per operation.
 
-One `Retrier` per API client applies it to every request: the phone-config API calls of `client.py` and the token
-exchange of `auth.py`. Which failures are worth another attempt is the caller's business (a POST has stricter
-rules than a GET); how long to wait and when to stop is decided here, the same way for everyone.
+One `Retrier` per API client applies it to every request: the phone-config API calls of `client.py`, the token
+exchange of `auth.py` and the ambiguous-create recovery of `known_configs.py`. All three run `Retrier.run`, the one
+retry loop: the caller makes an attempt and says what it came to (a result, or a `Failed` built with
+`worth_retrying`, the one classification of failures); how long to wait and when to stop is decided here.
 
 A provider operation (one `create`, `read`, `update` or `delete` of the engine) opens `Retrier.operation()`: every
 request made inside it, on the same thread, shares one deadline of `phonecfg:timeout` seconds, retries, token
@@ -27,7 +28,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Final
+from typing import Final, TypeVar
 
 import httpx
 
@@ -39,6 +40,39 @@ CONNECT_TIMEOUT: Final = 10.0
 # Worth another attempt for an idempotent request (token exchanges included); 500 too, since repeating an
 # idempotent request is harmless whether or not the first one took effect.
 TRANSIENT_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
+# After these a request that is not idempotent (a create's POST) surely was not processed: refused before any work.
+NOT_PROCESSED_STATUSES: Final = frozenset({429, 503})
+
+T = TypeVar("T")
+
+
+def worth_retrying(*, idempotent: bool, status: int | None = None, error: Exception | None = None) -> bool:
+    """Whether a failed attempt is worth another: the one classification of failures.
+
+    An idempotent request (GET, PATCH with append=false, DELETE, a token exchange) is repeated after a transport
+    error or a `TRANSIENT_STATUSES` answer: repeating it is harmless whether or not the first one took effect. A
+    POST that creates is repeated only when it surely was not processed: it could not connect, or the server
+    answered `NOT_PROCESSED_STATUSES`. Any other failure of it is ambiguous (see `is_ambiguous`).
+    """
+    if error is not None:
+        return idempotent or isinstance(error, httpx.ConnectError | httpx.ConnectTimeout)
+    return status in (TRANSIENT_STATUSES if idempotent else NOT_PROCESSED_STATUSES)
+
+
+def is_ambiguous(failed: Failed, *, idempotent: bool) -> bool:
+    """A create that failed in a way that leaves open whether it was processed: no answer, or a server error."""
+    return not idempotent and not failed.retryable and (failed.status is None or failed.status >= 500)
+
+
+@dataclass(frozen=True)
+class Failed:
+    """What one failed attempt came to: its one-line problem, whether another attempt is worth it, the status
+    (None without an answer) and the server's Retry-After."""
+
+    problem: str
+    retryable: bool
+    status: int | None = None
+    retry_after: float | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +145,25 @@ class Retrier:
             raise RuntimeError("Retrier.attempts() outside Retrier.operation()")
         limit = self.policy.max_retries if max_retries is None else max_retries
         return Attempts(self, deadline, limit)
+
+    def run(
+        self,
+        attempt: Callable[[Attempts], T | Failed],
+        give_up: Callable[[Failed, Attempts], Exception],
+        *,
+        max_retries: int | None = None,
+    ) -> T:
+        """The retry loop: `attempt` until it returns a result, or its `Failed` is not worth another attempt
+        or the budget is spent; then raise what `give_up` makes of the last failure. Inside `operation()`."""
+        with self.operation():
+            attempts = self.attempts(max_retries=max_retries)
+            while True:
+                outcome = attempt(attempts)
+                if not isinstance(outcome, Failed):
+                    return outcome
+                if outcome.retryable and attempts.retry(outcome.retry_after):
+                    continue
+                raise give_up(outcome, attempts)
 
     def jitter(self) -> float:
         """A draw from [0.5, 1) (see `RetryPolicy.delay`)."""

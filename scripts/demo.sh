@@ -5,8 +5,12 @@
 #   make demo        scripts/demo.sh up     start the emulator (if needed), `pulumi up`, outputs, no-change preview
 #   make demo-stop   scripts/demo.sh stop   stop the emulator (state and emulator database are kept)
 #   make demo-clean  scripts/demo.sh clean  destroy the stack, remove it, stop the emulator, wipe .demo/
+#                    scripts/demo.sh emulator  only start (or reuse) the emulator; prints its URL
 #
-# Everything lives in .demo/ (gitignored): emulator.pid, emulator.log, emulator.db, token (a generated fake).
+# Everything lives in .demo/ (gitignored; PHONECFG_DEMO_DIR): emulator.json (pid, URL), emulator.log, emulator.db,
+# token (a generated fake). PHONECFG_DEMO_PORT (default 8787) and PHONECFG_DEMO_STACK (default demo) choose the
+# emulator's port and the stack. An emulator of this directory that is already serving is reused (or restarted),
+# with or without emulator.json; a port held by anything else is reported and left alone.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,64 +19,16 @@ cd "$ROOT"
 
 STACK="${PHONECFG_DEMO_STACK:-demo}"
 PORT="${PHONECFG_DEMO_PORT:-8787}"
-DEMO="$ROOT/.demo"
-PIDFILE="$DEMO/emulator.pid"
-LOG="$DEMO/emulator.log"
-PHONECFG="$ROOT/.venv/bin/phonecfg"
+DEMO="${PHONECFG_DEMO_DIR:-$ROOT/.demo}"
+PY="$ROOT/.venv/bin/python"
 
 say() { printf '\n[demo] %s\n' "$*"; }
 
-emulator_pid() {  # prints the pid of our running emulator, or fails
-  local pid
-  [ -s "$PIDFILE" ] || return 1
-  pid="$(cat "$PIDFILE")"
-  kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'emulator' || return 1
-  echo "$pid"
-}
-
-emulator_url() { grep -o 'PHONECFG_EMULATOR_URL=[^[:space:]]*' "$LOG" 2>/dev/null | tail -n1 | cut -d= -f2-; }
-
-start_emulator() {
-  mkdir -p "$DEMO"
-  if [ ! -s "$DEMO/token" ]; then
-    (umask 077; "$ROOT/.venv/bin/python" -c 'import secrets; print("fake-demo-token-" + secrets.token_hex(16))' \
-      >"$DEMO/token")
-  fi
-  if pid="$(emulator_pid)" && [ -n "$(emulator_url)" ]; then
-    say "emulator already running (pid $pid) at $(emulator_url)"
-    return
-  fi
-  say "starting the emulator on 127.0.0.1:$PORT (log: .demo/emulator.log)"
-  : >"$LOG"
-  PHONECFG_EMULATOR_TOKEN="$(cat "$DEMO/token")" setsid nohup "$PHONECFG" emulator \
-    --host 127.0.0.1 --port "$PORT" --db "$DEMO/emulator.db" >"$LOG" 2>&1 </dev/null &
-  echo $! >"$PIDFILE"
-  local waited=0
-  until [ -n "$(emulator_url)" ]; do
-    if ! emulator_pid >/dev/null; then
-      say "the emulator exited; its log:"; cat "$LOG" >&2; rm -f "$PIDFILE"; exit 1
-    fi
-    if [ "$waited" -ge 300 ]; then
-      say "the emulator did not report its URL within 30 s; its log:"; cat "$LOG" >&2; exit 1
-    fi
-    sleep 0.1; waited=$((waited + 1))
-  done
-  say "emulator listening at $(emulator_url) (pid $(cat "$PIDFILE"))"
-}
-
-stop_emulator() {
-  local pid
-  if pid="$(emulator_pid)"; then
-    kill "$pid"
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid"; fi
-    say "emulator (pid $pid) stopped"
-  else
-    say "emulator not running"
-  fi
-  rm -f "$PIDFILE"
-}
+# Finding, reusing, starting and stopping "our" emulator (the one serving $DEMO/emulator.db, as it says itself
+# on /_emulator/identity): scripts/demo_emulator.py. EMULATOR_URL is set by start_emulator.
+EMULATOR_URL=""
+start_emulator() { EMULATOR_URL="$("$PY" "$ROOT/scripts/demo_emulator.py" start --detach --dir "$DEMO" --port "$PORT")"; }
+stop_emulator() { "$PY" "$ROOT/scripts/demo_emulator.py" stop --dir "$DEMO" --port "$PORT"; }
 
 set_config() {  # set_config KEY VALUE [--secret]; only writes when the value changed (keeps the file stable)
   local key="$1" value="$2"; shift 2
@@ -92,7 +48,7 @@ cmd_up() {
   start_emulator
   say "stack '$STACK' in $PULUMI_BACKEND_URL"
   select_stack
-  set_config phonecfg:url "$(emulator_url)"
+  set_config phonecfg:url "$EMULATOR_URL"
   set_config phonecfg:token "$(cat "$DEMO/token")" --secret
   # Obviously fake demo credentials; they only ever reach the local emulator.
   set_config sipUsername "demo-sip-user"
@@ -106,7 +62,7 @@ cmd_up() {
   pulumi stack output --stack "$STACK"
   say "pulumi preview --expect-no-changes (must report no changes)"
   pulumi preview --stack "$STACK" --expect-no-changes
-  say "done. The emulator keeps running at $(emulator_url) (token in .demo/token)."
+  say "done. The emulator keeps running at $EMULATOR_URL (token in $DEMO/token)."
   cat <<EOF
        make demo-stop    stop the emulator (keeps the stack and the emulator database)
        make demo-clean   destroy the stack, remove it and wipe .demo/
@@ -118,7 +74,7 @@ cmd_clean() {
   if stack_exists; then
     start_emulator
     select_stack
-    set_config phonecfg:url "$(emulator_url)"
+    set_config phonecfg:url "$EMULATOR_URL"
     set_config phonecfg:token "$(cat "$DEMO/token")" --secret
     say "pulumi destroy --yes"
     pulumi destroy --stack "$STACK" --yes --skip-preview
@@ -128,12 +84,13 @@ cmd_clean() {
   fi
   stop_emulator
   rm -rf "$DEMO"
-  say "removed .demo/"
+  say "removed $DEMO"
 }
 
 case "${1:-up}" in
   up) cmd_up ;;
   stop) stop_emulator ;;
   clean) cmd_clean ;;
-  *) echo "usage: $0 up|stop|clean" >&2; exit 2 ;;
+  emulator) start_emulator; echo "$EMULATOR_URL" ;;
+  *) echo "usage: $0 up|stop|clean|emulator" >&2; exit 2 ;;
 esac

@@ -12,7 +12,8 @@
 # Request counts per stage, from the emulators' request logs, go to stdout and counts.json.
 #
 # Everything lives in .promotion-demo/ (or $PHONECFG_PROMOTION_DIR), recreated on every run: the project copy,
-# a file backend, emulator logs and databases. The emulators are stopped when the script exits.
+# a file backend, the emulators' state directories (emulators/<stack>: database, log, token). The emulators are
+# stopped when the script exits, and those of an earlier run that was killed are stopped before the next starts.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,6 +30,19 @@ if [ -e "$WORK" ] && [ ! -e "$WORK/$MARKER" ]; then
   echo "[promotion] $WORK exists and was not made by this script; refusing to wipe it" >&2
   exit 1
 fi
+
+# Each tenant's emulator has a state directory $WORK/emulators/<stack> (database, log, token, pid and URL);
+# scripts/demo_emulator.py starts it on a free port and stops it by what it reports on /_emulator/identity.
+emulator() { "$PY" "$ROOT/scripts/demo_emulator.py" "$1" --dir "$WORK/emulators/$2" --label promotion "${@:3}"; }
+stop_emulators() {
+  local stack
+  for stack in "${STACKS[@]}"; do
+    if [ -d "$WORK/emulators/$stack" ]; then emulator stop "$stack" || true; fi
+  done
+}
+# An earlier run that was killed before its clean-up may have left its emulators serving: stop them before
+# their directories go.
+stop_emulators
 rm -rf "$WORK"
 mkdir -p "$WORK/state"
 touch "$WORK/$MARKER"
@@ -36,29 +50,14 @@ export PULUMI_BACKEND_URL="file://$WORK/state"
 # Provider settings come from each stack's config only, never from the caller's shell.
 unset PHONECFG_URL PHONECFG_TOKEN PHONECFG_API_KEY PHONECFG_AUTH_TYPE PHONECFG_AUTH_URL PHONECFG_ADOPT_EXISTING
 
-declare -A PIDS URLS TOKENS
-stop_emulators() {
-  local stack pid
-  for stack in "${!PIDS[@]}"; do
-    pid="${PIDS[$stack]}"
-    if kill -0 "$pid" 2>/dev/null; then kill "$pid"; wait "$pid" 2>/dev/null || true; fi
-  done
-}
+declare -A URLS TOKENS
 trap stop_emulators EXIT
 
 start_emulator() {  # start_emulator STACK: a tenant of its own on a free port
-  local stack="$1" log="$WORK/$1.log" waited=0 url=""
-  TOKENS[$stack]="fake-promotion-token-$stack-$("$PY" -c 'import secrets; print(secrets.token_hex(8))')"
-  PHONECFG_EMULATOR_TOKEN="${TOKENS[$stack]}" "$PY" -m pulumi_phonecfg.emulator --host 127.0.0.1 --port 0 \
-    --db "$WORK/$stack.db" --instance-id "$stack" >"$log" 2>&1 </dev/null &
-  PIDS[$stack]=$!
-  until url="$(grep -o 'PHONECFG_EMULATOR_URL=[^[:space:]]*' "$log" | cut -d= -f2-)" && [ -n "$url" ]; do
-    if ! kill -0 "${PIDS[$stack]}" 2>/dev/null; then say "the $stack emulator exited; its log:"; cat "$log" >&2; exit 1; fi
-    if [ "$waited" -ge 300 ]; then say "the $stack emulator printed no URL within 30 s"; cat "$log" >&2; exit 1; fi
-    sleep 0.1; waited=$((waited + 1))
-  done
-  URLS[$stack]="$url"
-  say "tenant $stack: $url/instances/$stack (emulator pid ${PIDS[$stack]})"
+  local stack="$1"
+  URLS[$stack]="$(emulator start "$stack" --port 0 --instance-id "$stack")"
+  TOKENS[$stack]="$(cat "$WORK/emulators/$stack/token")"
+  say "tenant $stack: ${URLS[$stack]}/instances/$stack"
 }
 
 requests() { "$PY" "$ROOT/scripts/promotion-demo-requests.py" "$@"; }

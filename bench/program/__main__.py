@@ -1,5 +1,5 @@
-"""`bench:count` PhoneConfigs at `bench:revision`, or the shape `bench:shape` (see workload.py, copied next to this
-file by bench/run.py)."""
+"""`bench:count` PhoneConfigs at `bench:revision`, or the shape `bench:shape` (workload.py beside it: the desired
+state, the baseline's too)."""
 
 import pulumi
 from workload import desired_configs, shape_resources

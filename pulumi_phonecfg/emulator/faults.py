@@ -1,6 +1,6 @@
 """Fault injection: explicit rules (``/_emulator/faults``) and seeded random faults (``--fault-rate``).
 
-A decision is taken once per API request, before it is processed (see ``app.EmulatorMiddleware``):
+A decision is taken once per API request, before it is processed (see ``middleware.EmulatorMiddleware``):
 
 * ``status``: answer ``status`` (default 503) with ``{"detail": ...}``; the request is not processed.
 * ``drop``: send response headers announcing a body, part of it, then close the connection.

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 import httpx
 import pytest
-from e2e.helpers import in_ci
+from support import in_ci
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator, start_emulator
 

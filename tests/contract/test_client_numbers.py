@@ -20,7 +20,7 @@ def client(phone_api: RunningEmulator) -> Iterator[PhoneApiClient]:
 
 
 def test_add_rename_list_and_delete_a_number(client: PhoneApiClient, phone_api: RunningEmulator) -> None:
-    config = client.create_config({"name": "numbers", "security": {}}, label="'numbers'")
+    config = client.post_config({"name": "numbers", "security": {}}, label="'numbers'")
     added = client.add_number(config["id"], {"phone_number": "+14155550160", "description": "main"})
     assert added["phone_number"] == "+14155550160"
     renamed = client.update_number(config["id"], "+14155550160", {"phone_number": "+14155550161"})
@@ -34,7 +34,7 @@ def test_add_rename_list_and_delete_a_number(client: PhoneApiClient, phone_api: 
 
 
 def test_numbers_on_a_genesys_config_are_a_one_line_error(client: PhoneApiClient) -> None:
-    config = client.create_config(
+    config = client.post_config(
         {
             "name": "genesys",
             "service_provider": "genesys_audio_connector",

@@ -8,9 +8,7 @@ from pathlib import Path
 import pytest
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator
-from pulumi_phonecfg.errors import ConfigurationError
 from pulumi_phonecfg.provider_server import server_executor, widen_provider_server
-from pulumi_phonecfg.settings import ProviderSettings
 
 from .harness import dynamic_provider_server, emulator_config
 
@@ -48,11 +46,3 @@ def test_concurrent_creates_each_get_a_thread(phone_api: RunningEmulator, config
 def test_outside_the_server_nothing_is_touched() -> None:
     assert server_executor() is None
     assert widen_provider_server(32) is False
-
-
-def test_provider_threads_setting() -> None:
-    assert ProviderSettings.from_sources(lambda _: None, {}).provider_threads == 32
-    assert ProviderSettings.from_sources(lambda _: None, {"PHONECFG_PROVIDER_THREADS": "8"}).provider_threads == 8
-    for bad in ("0", "many", "2.5"):
-        with pytest.raises(ConfigurationError, match="phonecfg:providerThreads"):
-            ProviderSettings.from_sources({"phonecfg:providerThreads": bad}.get, {})

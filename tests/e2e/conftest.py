@@ -17,10 +17,11 @@ from typing import Any
 
 import pytest
 from pulumi import automation as auto
+from support import in_ci
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator, start_emulator
 
-from .helpers import CLI_FILES, PULUMI_ROOT, in_ci
+from .helpers import CLI_FILES, PULUMI_ROOT
 
 _FAILED_STEP = pytest.StashKey[str]()
 

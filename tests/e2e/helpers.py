@@ -13,18 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from pulumi import automation as auto
+from support import REPO
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator
+from pulumi_phonecfg.resource import TYPE_TOKEN
 
-REPO = Path(__file__).resolve().parents[2]
 PULUMI_ROOT = REPO / ".pulumi"
 CLI_FILES = ("pulumi", "pulumi-resource-pulumi-python", "pulumi-language-python", "pulumi-language-python-exec")
-TYPE_TOKEN = "pulumi-python:dynamic/phonecfg:PhoneConfig"
 PHONE_PATH = "/v1/channels/phone"
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
 @functools.cache

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import select
 import signal
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from pulumi import automation as auto
 
@@ -28,9 +31,37 @@ def counts_by_stage(rows: list[dict[str, Any]]) -> dict[tuple[str, str], dict[st
     return {(row["stack"], row["operation"]): row["requests"] for row in rows}
 
 
+def leftover_emulator(work: Path) -> int:
+    """The dev emulator of an earlier run that was killed before its clean-up: still serving, its directory kept."""
+    work.mkdir(parents=True)
+    (work / ".phonecfg-promotion-demo").touch()  # the script's mark on a directory it made
+    command = [sys.executable, str(REPO / "scripts" / "demo_emulator.py"), "start", "--port", "0", "--detach"]
+    started = subprocess.run(
+        [*command, "--dir", str(work / "emulators" / "dev"), "--label", "promotion"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    pid: int = httpx.get(f"{started.stdout.strip()}/_emulator/identity", timeout=30).json()["pid"]
+    return pid
+
+
+def has_exited(pid: int) -> bool:
+    try:
+        pidfd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([pidfd], [], [], 0)[0])
+    finally:
+        os.close(pidfd)
+
+
 def test_promotion_walkthrough(pulumi_command: auto.PulumiCommand, tmp_path: Path) -> None:
     work = tmp_path / "promotion"
     env = {**cli_env(tmp_path / "pulumi"), "PHONECFG_PROMOTION_DIR": str(work)}
+    leftover = leftover_emulator(work)
     # Its own session, so a timeout can stop the script and the emulators it started, all of them.
     script = subprocess.Popen(
         [str(REPO / "scripts" / "promotion-demo.sh")],
@@ -49,6 +80,12 @@ def test_promotion_walkthrough(pulumi_command: auto.PulumiCommand, tmp_path: Pat
     log = stdout + stderr
     assert script.returncode == 0, log[-6000:]
     assert "done: dev, staging and prod each passed pulumi preview --expect-no-changes" in stdout
+    assert has_exited(leftover), "the earlier run's emulator was stopped before its directory was wiped"
+    tenants = re.findall(r"tenant (\w+): (http://127\.0\.0\.1:\d+)/instances/", stdout)
+    assert [stack for stack, _ in tenants] == ["dev", "staging", "prod"], stdout[-3000:]
+    for _, url in tenants:  # the script's own emulators are gone with it
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"{url}/_emulator/health", timeout=30)
 
     counts = counts_by_stage(json.loads((work / "counts.json").read_text()))
     print("\nrequest counts per stage:", file=sys.stderr)

@@ -40,6 +40,12 @@ def test_harness_basics(live: RunningEmulator) -> None:
     assert live.requests()[-1]["path"] == PHONE
 
 
+def test_identity_names_the_serving_process_and_its_database(live: RunningEmulator) -> None:
+    identity = httpx.get(f"{live.url}/_emulator/identity").json()
+    assert identity == {"pid": live.pid, "db": str(live.db_path.resolve()), "instance_id": live.instance_id}
+    assert live.requests() == []  # an admin call, not logged as an API request
+
+
 def test_token_endpoint_and_expiry_over_http(live: RunningEmulator) -> None:
     r = httpx.post(
         f"{live.url}/identity/token",

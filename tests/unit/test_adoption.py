@@ -1,41 +1,11 @@
-"""The adoption default in the provider settings, and the name match create uses before it POSTs."""
+"""The name match create uses before it POSTs (the adoption default setting: test_settings.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from pulumi_phonecfg.errors import ConfigurationError
 from pulumi_phonecfg.known_configs import KnownConfigs
 from pulumi_phonecfg.lifecycle import check_inputs
-from pulumi_phonecfg.settings import ProviderSettings
-
-
-def resolve(config: dict[str, str], env: dict[str, str] | None = None) -> ProviderSettings:
-    return ProviderSettings.from_sources(config.get, env or {})
-
-
-@pytest.mark.parametrize(
-    ("config", "env", "expected"),
-    [
-        ({}, {}, False),
-        ({"phonecfg:adoptExisting": "true"}, {}, True),
-        ({"phonecfg:adoptExisting": "True"}, {}, True),
-        ({"phonecfg:adoptExisting": "false"}, {"PHONECFG_ADOPT_EXISTING": "true"}, False),
-        ({}, {"PHONECFG_ADOPT_EXISTING": "true"}, True),
-        ({}, {"PHONECFG_ADOPT_EXISTING": "FALSE"}, False),
-    ],
-)
-def test_adopt_existing_default_from_config_then_environment(
-    config: dict[str, str], env: dict[str, str], expected: bool
-) -> None:
-    assert resolve(config, env).adopt_existing is expected
-
-
-@pytest.mark.parametrize("text", ["yes", "1", "on", "tru"])
-def test_anything_but_true_or_false_names_the_key(text: str) -> None:
-    with pytest.raises(ConfigurationError) as raised:
-        resolve({"phonecfg:adoptExisting": text})
-    assert str(raised.value) == f"phonecfg:adoptExisting must be true or false, got {text!r}"
 
 
 def test_the_name_matches_stripped_and_only_for_the_same_kind() -> None:

@@ -1,4 +1,4 @@
-"""Client pieces that need no server: settings resolution, error lines, redaction."""
+"""Client pieces that need no server: error lines, redaction (settings resolution: test_settings.py)."""
 
 from __future__ import annotations
 
@@ -8,48 +8,12 @@ import httpx
 import pytest
 
 from pulumi_phonecfg.client import PhoneApiClient
-from pulumi_phonecfg.errors import ConfigurationError, collect_secrets, describe_error_body, redact, redact_body
+from pulumi_phonecfg.error_text import collect_secrets, describe_error_body, redact, redact_body
 from pulumi_phonecfg.settings import ProviderSettings
 
 
 def settings(config: dict[str, str], env: dict[str, str] | None = None) -> ProviderSettings:
     return ProviderSettings.from_sources(config.get, env or {})
-
-
-def test_stack_config_wins_over_the_environment() -> None:
-    resolved = settings(
-        {"phonecfg:url": "https://from-config"}, {"PHONECFG_URL": "https://from-env", "PHONECFG_TOKEN": "t"}
-    )
-    assert resolved.url == "https://from-config" and resolved.token == "t"
-    assert "fake-token-value" not in repr(ProviderSettings(token="fake-token-value", api_key="fake-token-value"))
-
-
-@pytest.mark.parametrize(
-    ("url", "config", "expected"),
-    [
-        ("https://api.us-south.watson-orchestrate.cloud.ibm.com/instances/x", {"phonecfg:apiKey": "k"}, "ibm_iam"),
-        ("https://api.dl.watson-orchestrate.ibm.com/instances/x", {"phonecfg:apiKey": "k"}, "mcsp"),
-        ("http://127.0.0.1:8787", {"phonecfg:token": "t"}, "bearer"),
-        ("http://127.0.0.1:8787", {"phonecfg:apiKey": "k", "phonecfg:authType": "mcsp"}, "mcsp"),
-    ],
-)
-def test_auth_type_is_inferred_from_the_host(url: str, config: dict[str, str], expected: str) -> None:
-    assert settings({"phonecfg:url": url, **config}).resolved_auth_type() == expected
-
-
-@pytest.mark.parametrize(
-    ("config", "message"),
-    [
-        ({"phonecfg:url": "http://127.0.0.1:1", "phonecfg:apiKey": "k"}, "set phonecfg:authType"),
-        ({"phonecfg:url": "http://127.0.0.1:1"}, "no credentials"),
-        ({"phonecfg:token": "t"}, "phonecfg:url"),
-        ({"phonecfg:url": "http://127.0.0.1:1", "phonecfg:token": "t", "phonecfg:authType": "oauth"}, "authType"),
-        ({"phonecfg:url": "http://127.0.0.1:1", "phonecfg:token": "t", "phonecfg:maxRetries": "many"}, "maxRetries"),
-    ],
-)
-def test_missing_or_bad_configuration_says_which_key(config: dict[str, str], message: str) -> None:
-    with pytest.raises(ConfigurationError, match=message):
-        PhoneApiClient(settings(config))
 
 
 def response(

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from pulumi_phonecfg.errors import AmbiguousCreateError, PhoneApiError
-from pulumi_phonecfg.known_configs import KnownConfigs
+from pulumi_phonecfg.known_configs import KnownConfigs, post_without_duplicates
 from pulumi_phonecfg.lifecycle import check_inputs, create_config
 from pulumi_phonecfg.provider import PhoneConfigProvider
 
@@ -38,14 +38,14 @@ def test_an_ambiguous_post_whose_config_appeared_is_adopted_not_repeated(failure
         .on("POST", PHONES, failure)
         .on("GET", PHONES, listing(config("other", name="Other trunk"), config("mine")))
     )
-    created = api.client().create_config(BODY, label="'Support trunk'")
+    created = post_without_duplicates(api.client(), BODY, label="'Support trunk'")
     assert created["id"] == "mine"
     assert api.sent() == [f"POST {PHONES}", f"GET {PHONES}"]
 
 
 def test_an_ambiguous_post_whose_config_did_not_appear_is_sent_again() -> None:
     api = FakeApi().on("POST", PHONES, status(500), document(201, config("new"))).on("GET", PHONES, listing())
-    assert api.client().create_config(BODY, label="'Support trunk'")["id"] == "new"
+    assert post_without_duplicates(api.client(), BODY, label="'Support trunk'")["id"] == "new"
     assert api.sent() == [f"POST {PHONES}", f"GET {PHONES}", f"POST {PHONES}"]
     assert api.sleeps == [0.25]
 
@@ -53,13 +53,13 @@ def test_an_ambiguous_post_whose_config_did_not_appear_is_sent_again() -> None:
 def test_an_old_config_of_the_same_name_is_not_mistaken_for_ours() -> None:
     old = config("old", created_on="2001-01-01T00:00:00Z")
     api = FakeApi().on("POST", PHONES, status(502), document(201, config("new"))).on("GET", PHONES, listing(old))
-    assert api.client().create_config(BODY, label="'Support trunk'")["id"] == "new"
+    assert post_without_duplicates(api.client(), BODY, label="'Support trunk'")["id"] == "new"
 
 
 def test_a_create_that_went_through_more_than_once_names_every_copy() -> None:
     api = FakeApi().on("POST", PHONES, status(500)).on("GET", PHONES, listing(config("copy-1"), config("copy-2")))
     with pytest.raises(PhoneApiError) as raised:
-        api.client().create_config(BODY, label="'Support trunk'")
+        post_without_duplicates(api.client(), BODY, label="'Support trunk'")
     assert str(raised.value) == (
         "create phone config 'Support trunk' failed: HTTP 500: the create may have gone through more than once: "
         "configs copy-1, copy-2 appeared; delete the extra"
@@ -70,7 +70,7 @@ def test_a_create_that_went_through_more_than_once_names_every_copy() -> None:
 def test_a_failed_lookup_after_an_ambiguous_post_says_so_and_stops() -> None:
     api = FakeApi().on("POST", PHONES, status(502, "bad gateway")).on("GET", PHONES, status(403, "forbidden"))
     with pytest.raises(PhoneApiError) as raised:
-        api.client().create_config(BODY, label="'Support trunk'")
+        post_without_duplicates(api.client(), BODY, label="'Support trunk'")
     assert str(raised.value) == (
         "create phone config 'Support trunk' failed: HTTP 502: bad gateway; could not check whether it was created: "
         "list phone configs failed: HTTP 403: forbidden"
@@ -81,7 +81,7 @@ def test_a_failed_lookup_after_an_ambiguous_post_says_so_and_stops() -> None:
 def test_ambiguous_posts_stop_at_the_operation_deadline() -> None:
     api = FakeApi(latency=2.0).on("POST", PHONES, status(500, "boom")).on("GET", PHONES, listing())
     with pytest.raises(AmbiguousCreateError) as raised:
-        api.client(max_retries=50, timeout=10).create_config(BODY, label="'Support trunk'")
+        post_without_duplicates(api.client(max_retries=50, timeout=10), BODY, label="'Support trunk'")
     # A POST and its lookup take 4 s: the waits of 0.25 and 0.5 s end before 10 s, the third (1 s from 12.75 s)
     # would not. Not 51 rounds: the deadline, not maxRetries, ends it.
     assert str(raised.value).endswith("boom; no config appeared (after 3 attempts; the 10 s phonecfg:timeout ran out)")

@@ -10,6 +10,7 @@ import ast
 import random
 import subprocess
 import sys
+import tomllib
 import types
 import uuid
 from collections.abc import Mapping, Sequence
@@ -316,12 +317,27 @@ def test_api_credential_key_and_extra_provider_settings() -> None:
     assert '  phonecfg:authType: "ibm_iam"\n' in stack_file
 
 
+def pyproject_pulumi_pin() -> str:
+    """The package's own `pulumi` requirement, as pyproject.toml writes it."""
+    project = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())["project"]
+    pins = [d for d in project["dependencies"] if d.startswith("pulumi") and not d.startswith("pulumi_")]
+    assert len(pins) == 1, pins
+    return str(pins[0])
+
+
+def specifiers(requirement: str) -> tuple[str, set[str]]:
+    """`("pulumi", {">=3.272.0", "<4"})` from `pulumi>=3.272.0,<4` (metadata may reorder the specifiers)."""
+    name = requirement.split(next(c for c in requirement if c in "<>=!~"))[0]
+    return name.strip(), {part.strip() for part in requirement[len(name) :].split(",")}
+
+
 def test_project_files() -> None:
     rendered = render([sip_document()], project="acme-phones", stack="prod", package_requirement="pulumi_phonecfg>=1")
     assert sorted(rendered.files) == ["Pulumi.prod.yaml", "Pulumi.yaml", "__main__.py", "requirements.txt"]
     assert rendered.files["Pulumi.yaml"].startswith("name: acme-phones\n")
     assert "  name: python\n" in rendered.files["Pulumi.yaml"]
     assert rendered.files["requirements.txt"].splitlines()[-1] == "pulumi_phonecfg>=1"
+    assert specifiers(rendered.files["requirements.txt"].splitlines()[0]) == specifiers(pyproject_pulumi_pin())
     run = run_program(rendered.files["__main__.py"], AGENTS)
     assert sorted(run.exports) == ["support_sip_trunk_id", "support_sip_trunk_sip_uri"]
 

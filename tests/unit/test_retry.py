@@ -126,7 +126,7 @@ def test_client_errors_are_not_retried(answer: httpx.Response) -> None:
 @pytest.mark.parametrize("answer", [status(429), status(503), refused()])
 def test_a_post_the_server_surely_did_not_process_is_retried(answer: httpx.Response | Exception) -> None:
     api = FakeApi().on("POST", PHONES, answer, document(201, {"id": "new"}))
-    assert api.client().create_config({"name": "n", "security": {}}, label="'n'") == {"id": "new"}
+    assert api.client().post_config({"name": "n", "security": {}}, label="'n'") == {"id": "new"}
     assert api.sent() == [f"POST {PHONES}"] * 2  # and no lookup
 
 
@@ -134,7 +134,7 @@ def test_the_debug_log_shows_requests_and_retries_without_credentials(caplog: py
     caplog.set_level(logging.DEBUG, logger="pulumi_phonecfg")
     api = FakeApi(latency=0.012).on("POST", PHONES, status(503), document(201, {"id": "new"}))
     body = {"name": "n", "security": {"authentication": True, "username": "u", "password": "fake-sip-password-log"}}
-    api.client().create_config(body, label="'n'")
+    api.client().post_config(body, label="'n'")
     lines = [r.getMessage() for r in caplog.records]
     assert lines[0].startswith(f"POST {PHONES} -> 503 (12 ms) body=")
     assert '"password": "[redacted]"' in lines[0]

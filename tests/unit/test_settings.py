@@ -1,7 +1,11 @@
-"""Settings resolution: credentials travel only over TLS (`phonecfg:url`, `phonecfg:authUrl`).
+"""Settings resolution (`ProviderSettings.from_sources`), every rule of it in one place.
 
-https with a host is always accepted; http only to a loopback host (127.0.0.0/8, ::1, localhost); anything else
-is a ConfigurationError naming the key, raised by `from_sources`, so before any client or request exists.
+* Credentials travel only over TLS (`phonecfg:url`, `phonecfg:authUrl`): https with a host is always accepted;
+  http only to a loopback host (127.0.0.0/8, ::1, localhost); anything else is a ConfigurationError naming the
+  key, raised by `from_sources`, so before any client or request exists (the provider, `get_agent` and
+  `phonecfg export` alike).
+* The stack config wins over `PHONECFG_*`; the auth type follows the host; a missing or bad value names its key;
+  `phonecfg:adoptExisting` and `phonecfg:providerThreads` defaults and their refusals.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import pytest
 
 from pulumi_phonecfg import cli
 from pulumi_phonecfg.agents import AgentDirectory, AgentLookupError, get_agent
+from pulumi_phonecfg.client import PhoneApiClient
 from pulumi_phonecfg.errors import ConfigurationError
 from pulumi_phonecfg.settings import ProviderSettings, is_loopback_host
 
@@ -216,3 +221,88 @@ def test_phonecfg_export_refuses_the_same_urls_and_writes_nothing(
     assert captured.err.count("\n") == 1 and captured.out == ""
     assert "fake-export" not in captured.err
     assert not out.exists()
+
+
+# ------------------------------------------------------------------------------------ sources and keys
+
+
+def test_stack_config_wins_over_the_environment() -> None:
+    resolved = resolve(
+        {"phonecfg:url": "https://from-config"}, {"PHONECFG_URL": "https://from-env", "PHONECFG_TOKEN": "t"}
+    )
+    assert resolved.url == "https://from-config" and resolved.token == "t"
+    assert "fake-token-value" not in repr(ProviderSettings(token="fake-token-value", api_key="fake-token-value"))
+
+
+@pytest.mark.parametrize(
+    ("url", "config", "expected"),
+    [
+        ("https://api.us-south.watson-orchestrate.cloud.ibm.com/instances/x", {"phonecfg:apiKey": "k"}, "ibm_iam"),
+        ("https://api.dl.watson-orchestrate.ibm.com/instances/x", {"phonecfg:apiKey": "k"}, "mcsp"),
+        ("http://127.0.0.1:8787", {"phonecfg:token": "t"}, "bearer"),
+        ("http://127.0.0.1:8787", {"phonecfg:apiKey": "k", "phonecfg:authType": "mcsp"}, "mcsp"),
+    ],
+)
+def test_auth_type_is_inferred_from_the_host(url: str, config: dict[str, str], expected: str) -> None:
+    assert resolve({"phonecfg:url": url, **config}).resolved_auth_type() == expected
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"phonecfg:url": "http://127.0.0.1:1", "phonecfg:apiKey": "k"}, "set phonecfg:authType"),
+        ({"phonecfg:url": "http://127.0.0.1:1"}, "no credentials"),
+        ({"phonecfg:token": "t"}, "phonecfg:url"),
+        ({"phonecfg:url": "http://127.0.0.1:1", "phonecfg:token": "t", "phonecfg:authType": "oauth"}, "authType"),
+        ({"phonecfg:url": "http://127.0.0.1:1", "phonecfg:token": "t", "phonecfg:maxRetries": "many"}, "maxRetries"),
+    ],
+)
+def test_missing_or_bad_configuration_says_which_key(config: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        PhoneApiClient(resolve(config))
+
+
+@pytest.mark.parametrize(
+    ("config", "env", "expected"),
+    [
+        ({}, {}, False),
+        ({"phonecfg:adoptExisting": "true"}, {}, True),
+        ({"phonecfg:adoptExisting": "True"}, {}, True),
+        ({"phonecfg:adoptExisting": "false"}, {"PHONECFG_ADOPT_EXISTING": "true"}, False),
+        ({}, {"PHONECFG_ADOPT_EXISTING": "true"}, True),
+        ({}, {"PHONECFG_ADOPT_EXISTING": "FALSE"}, False),
+    ],
+)
+def test_adopt_existing_default_from_config_then_environment(
+    config: dict[str, str], env: dict[str, str], expected: bool
+) -> None:
+    assert resolve(config, env).adopt_existing is expected
+
+
+@pytest.mark.parametrize("text", ["yes", "1", "on", "tru"])
+def test_anything_but_true_or_false_names_the_key(text: str) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        resolve({"phonecfg:adoptExisting": text})
+    assert str(raised.value) == f"phonecfg:adoptExisting must be true or false, got {text!r}"
+
+
+def test_strict_phone_numbers_from_config_then_environment() -> None:
+    assert resolve({}, {}).strict_phone_numbers is False
+    assert resolve({"phonecfg:strictPhoneNumbers": "true"}, {}).strict_phone_numbers is True
+    assert resolve({}, {"PHONECFG_STRICT_PHONE_NUMBERS": "true"}).strict_phone_numbers is True
+    assert (
+        resolve(
+            {"phonecfg:strictPhoneNumbers": "false"}, {"PHONECFG_STRICT_PHONE_NUMBERS": "true"}
+        ).strict_phone_numbers
+        is False
+    )
+    with pytest.raises(ConfigurationError, match="phonecfg:strictPhoneNumbers must be true or false"):
+        resolve({"phonecfg:strictPhoneNumbers": "strict"})
+
+
+def test_provider_threads_setting() -> None:
+    assert ProviderSettings.from_sources(lambda _: None, {}).provider_threads == 32
+    assert ProviderSettings.from_sources(lambda _: None, {"PHONECFG_PROVIDER_THREADS": "8"}).provider_threads == 8
+    for bad in ("0", "many", "2.5"):
+        with pytest.raises(ConfigurationError, match="phonecfg:providerThreads"):
+            ProviderSettings.from_sources({"phonecfg:providerThreads": bad}.get, {})

@@ -1,8 +1,10 @@
-"""``/_emulator/...``: unauthenticated test controls (request log, faults, token expiry, reset)."""
+"""``/_emulator/...``: unauthenticated test controls (identity, request log, faults, token expiry, reset)."""
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter
@@ -19,6 +21,18 @@ router = APIRouter(prefix=ADMIN_PREFIX, include_in_schema=False)
 @router.get("/health")
 def health() -> dict[str, Any]:
     return {"ok": True}
+
+
+@router.get("/identity")
+def identity(state: State) -> dict[str, Any]:
+    # Which emulator answers on this port, as the serving process itself says: scripts/demo_emulator.py
+    # recognises "its" emulator by the database (resolved path) and stops it by this pid.
+    db = str(state.settings.db_path)
+    return {
+        "pid": os.getpid(),
+        "db": db if db == ":memory:" else str(Path(db).resolve()),
+        "instance_id": state.settings.instance_id,
+    }
 
 
 @router.get("/requests")

@@ -6,10 +6,10 @@ Every failure must be one line on stderr, exit 1, and leave nothing behind (no d
 from __future__ import annotations
 
 import base64
-import socket
 from pathlib import Path
 
 import pytest
+from support import free_port
 
 from pulumi_phonecfg.cli import main
 from pulumi_phonecfg.emulator.testing import RunningEmulator
@@ -162,12 +162,6 @@ def test_agent_the_tenant_cannot_name_warns(
 # Bad input: one line, exit 1, nothing written
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.mark.parametrize(
     ("setup", "args", "message"),
     [
@@ -194,7 +188,7 @@ def test_bad_input_writes_nothing(
     elif setup == "wrong-token":
         monkeypatch.setenv("PHONECFG_TOKEN", "fake-wrong-token-export")
     elif setup == "unreachable":
-        monkeypatch.setenv("PHONECFG_URL", f"http://127.0.0.1:{_free_port()}")
+        monkeypatch.setenv("PHONECFG_URL", f"http://127.0.0.1:{free_port()}")
         monkeypatch.setenv("PHONECFG_MAX_RETRIES", "1")
     elif setup == "no-url":
         monkeypatch.delenv("PHONECFG_URL")
