@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +18,46 @@ TITLES = {
     "destroy": "destroy",
 }
 METHODS = ("GET", "POST", "PATCH", "DELETE")
+SHAPE_OPERATIONS = ("up", "preview", "up-change", "refresh", "destroy")
+SHAPE_TITLES = {**TITLES, "up-change": "one-number change"}
 
 
 def floor(op: str, n: int) -> int:
     """The physical floor of API requests for `op` over `n` configs (lists set after create: at most 3 each)."""
     return {"up": 3 * n, "preview": 0, "up-noop": 0, "up-change": n, "refresh": n, "destroy": n}[op]
+
+
+def shape_floor(op: str, row: dict[str, Any]) -> int:
+    """Writes (and reads, for refresh) a shape cannot do without: a POST per trunk and per PhoneNumber, the
+    trunk's one PATCH for an inline list, one PATCH for a one-number change, one GET / DELETE per resource."""
+    trunks, resources = int(row["trunks"]), int(row["number_resources"])
+    inline_patches = trunks if row["inline_numbers"] else 0
+    return {
+        "up": trunks + inline_patches + resources,
+        "preview": 0,
+        "up-change": 1,
+        "refresh": trunks + resources,
+        "destroy": trunks + resources,
+    }[op]
+
+
+def shape_label(shape: str) -> str:
+    kind, _, size = shape.partition(":")
+    if kind == "inline":
+        return f"1 trunk, {int(size):,} numbers inline"
+    if kind == "trunks":
+        trunks, per_trunk = size.split("x")
+        return f"{trunks} trunks x {per_trunk} numbers inline"
+    return f"1 trunk + {int(size):,} PhoneNumber resources"
+
+
+def _plain_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """The N-configs rows (the shapes have their own table)."""
+    return [r for r in results["rows"] if "shape" not in r]
+
+
+def _shape_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r for r in results["rows"] if "shape" in r]
 
 
 def total(row: dict[str, Any] | None) -> int | None:
@@ -61,7 +96,7 @@ def _ratio(numerator: dict[str, Any] | None, denominator: dict[str, Any] | None)
 
 
 def tables(results: dict[str, Any]) -> str:
-    rows = results["rows"]
+    rows = _plain_rows(results)
     index = _index(rows)
     sizes = sorted({r["n"] for r in rows})
     latencies = sorted({r["latency_ms"] for r in rows}, reverse=True)
@@ -74,10 +109,14 @@ def tables(results: dict[str, Any]) -> str:
         "",
     ]
     for run in runs:
+        measured = []
+        if run["sizes"]:
+            latencies_run = f"{run['latency_ms']:g} ms and 0 ms" if run["latency_ms"] > 0 else "0 ms only"
+            measured.append(f"N = {', '.join(map(str, run['sizes']))} at {latencies_run}")
+        if run.get("shapes"):
+            measured.append(f"shapes {', '.join(run['shapes'])} at {run['latency_ms']:g} ms")
         out.append(
-            f"- N = {', '.join(map(str, run['sizes']))} at "
-            + (f"{run['latency_ms']:g} ms and 0 ms" if run["latency_ms"] > 0 else "0 ms only")
-            + f": commit "
+            f"- {'; '.join(measured)}: commit "
             f"`{run['commit']}`, load {run['load_average_at_start']} -> {run.get('load_average_at_end', '?')}, "
             f"`--parallel` {run['parallel'] or 'CLI default (8 on 2 CPUs)'}, `phonecfg:providerThreads` "
             f"{run.get('provider_threads') or 'default (32)'}, checkpoints "
@@ -126,7 +165,44 @@ def tables(results: dict[str, Any]) -> str:
         if row is not None:
             out.append(f"| {n} | {row['state_bytes_per_resource']:.0f} | {row['provider_pickle_bytes']} |")
     out.append("")
+    out += shape_tables(results)
     return "\n".join(out)
+
+
+def shape_tables(results: dict[str, Any]) -> list[str]:
+    rows = _shape_rows(results)
+    if not rows:
+        return []
+    shapes = list(dict.fromkeys(r["shape"] for r in rows))
+    index = {(r["shape"], r["op"]): r for r in rows}
+    out = [
+        "### Shapes",
+        "",
+        "The one-number change edits the description of one number: on an inline list the whole list is sent "
+        "(one PATCH of the trunk), on a `PhoneNumber` one PATCH of that number. Floor: a POST per trunk and per "
+        "`PhoneNumber`, one PATCH per trunk with an inline list; one GET and one DELETE per resource.",
+        "",
+        "| shape | operation | latency ms | Pulumi s | requests | floor | peak RSS MiB provider / engine / program | "
+        "CPU s engine / program / provider | state bytes per resource |",
+        "|---|---|---:|---:|---|---:|---|---|---:|",
+    ]
+    for shape in shapes:
+        for op in SHAPE_OPERATIONS:
+            row = index.get((shape, op))
+            if row is None:
+                continue
+            rss = row.get("rss_mib", {})
+            memory = " / ".join(str(rss.get(k, "-")) for k in ("provider", "engine", "program"))
+            cpu = row.get("cpu_seconds", {})
+            busy = " / ".join(str(cpu.get(k, "-")) for k in ("engine", "program", "provider"))
+            state = row.get("state_bytes_per_resource")
+            out.append(
+                f"| {shape_label(shape)} | {SHAPE_TITLES[op]} | {row['latency_ms']:g} | {row['seconds']:.2f} | "
+                f"{by_method(row)} | {shape_floor(op, row)} | {memory} | {busy} | "
+                f"{'n/a' if state is None else f'{state:.0f}'} |"
+            )
+    out.append("")
+    return out
 
 
 def write(results: dict[str, Any], out: Path, *, plots: bool) -> None:
@@ -147,10 +223,14 @@ def plot(results: dict[str, Any], out: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rows = results["rows"]
+    rows = _plain_rows(results)
     index = _index(rows)
     sizes = sorted({r["n"] for r in rows})
     latencies = sorted({r["latency_ms"] for r in rows}, reverse=True)
+    if _shape_rows(results):
+        plot_shapes(results, out)
+    if not rows:
+        return
 
     def series(tool: str, latency: float, op: str, value: str) -> tuple[list[int], list[float]]:
         points = [(n, index[(tool, n, latency, op)]) for n in sizes if (tool, n, latency, op) in index]
@@ -186,3 +266,49 @@ def plot(results: dict[str, Any], out: Path) -> None:
         figure.suptitle(f"pulumi_phonecfg vs the imperative ADK way: {label} against N")
         figure.savefig(out / filename, dpi=90)
         plt.close(figure)
+
+
+def plot_shapes(results: dict[str, Any], out: Path) -> None:
+    """docs/bench-shapes.png: wall time, requests and provider peak RSS per operation, one bar per shape."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = _shape_rows(results)
+    shapes = list(dict.fromkeys(r["shape"] for r in rows))
+    index = {(r["shape"], r["op"]): r for r in rows}
+    figure, axes = plt.subplots(1, 3, figsize=(15, 4.8), constrained_layout=True)
+    width = 0.8 / max(1, len(shapes))
+
+    def seconds(row: dict[str, Any]) -> float:
+        return float(row["seconds"])
+
+    def requests(row: dict[str, Any]) -> float:
+        return float(total(row) or 0)
+
+    def provider_rss(row: dict[str, Any]) -> float:
+        return float(row.get("rss_mib", {}).get("provider", 0.0))
+
+    panels: tuple[tuple[str, Callable[[dict[str, Any]], float], str], ...] = (
+        ("wall time (s)", seconds, "log"),
+        ("API requests", requests, "symlog"),
+        ("provider peak RSS (MiB)", provider_rss, "linear"),
+    )
+    for axis, (label, value, scale) in zip(axes, panels, strict=True):
+        for k, shape in enumerate(shapes):
+            xs = [i + k * width for i, op in enumerate(SHAPE_OPERATIONS) if (shape, op) in index]
+            ys = [value(index[(shape, op)]) for op in SHAPE_OPERATIONS if (shape, op) in index]
+            axis.bar(xs, ys, width, label=shape_label(shape))
+        axis.set_xticks([i + width * (len(shapes) - 1) / 2 for i in range(len(SHAPE_OPERATIONS))])
+        axis.set_xticklabels([SHAPE_TITLES[op] for op in SHAPE_OPERATIONS], rotation=20, fontsize=8)
+        if scale == "symlog":
+            axis.set_yscale("symlog", linthresh=1)
+        elif scale == "log":
+            axis.set_yscale("log")
+        axis.set_ylabel(label)
+        axis.grid(True, axis="y", which="both", alpha=0.3)
+        axis.legend(fontsize=7)
+    figure.suptitle("pulumi_phonecfg: the shapes teams have (numbers inline, many trunks, PhoneNumber resources)")
+    figure.savefig(out / "bench-shapes.png", dpi=90)
+    plt.close(figure)

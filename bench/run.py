@@ -8,14 +8,19 @@ For each N (configs with three numbers each) and each latency (the injected one 
 * the imperative baseline (baseline.py) on the same emulator: apply (create), apply again, apply the change,
   read everything, delete everything.
 
+Then the shapes teams have (workload.py: one trunk with 1,000 numbers inline, 20 trunks x 50 numbers, 200
+`PhoneNumber` resources on one trunk), through Pulumi only, at the injected latency: `up`, no-op `preview`, `up`
+changing one number, `refresh`, `destroy`.
+
 Per operation: wall time, API requests counted at the emulator by method, peak RSS (VmHWM, sampled every 50 ms)
 of the engine, the language host's program process and the dynamic-provider process; per N: state bytes per
 resource and the size of `__provider`. Results go to `<out>/benchmarks.json`, the tables into the marked section
 of `<out>/benchmarks.md` and plots to `<out>/bench-*.png` (report.py).
 
-    python bench/run.py                      # N = 1, 10, 100 at 50 ms and at 0 ms
+    python bench/run.py                      # N = 1, 10, 100 at 50 ms and at 0 ms, then the shapes at 50 ms
     python bench/run.py --large              # adds N = 500 and 1,000
-    python bench/run.py --sizes 1 --latency-ms 5 --out /tmp/x   # smoke run
+    python bench/run.py --sizes "" --append  # the shapes only, keeping the other rows
+    python bench/run.py --sizes 1 --latency-ms 5 --shapes inline:2,numbers:2 --out /tmp/x   # smoke run
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ import baseline
 import report
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator, start_emulator
-from pulumi_phonecfg.resource import TYPE_TOKEN
+from pulumi_phonecfg.resource import NUMBER_TYPE_TOKEN, TYPE_TOKEN
 
 PROGRAM = Path(__file__).resolve().parent / "program"
 # The desired state lives with the Pulumi program that deploys it (bench/program/workload.py); the baseline
@@ -225,7 +230,7 @@ class PulumiProject:
             raise RuntimeError(f"pulumi {' '.join(args)} failed ({code}):\n{tail}")
         return elapsed, rss
 
-    def setup(self, url: str, token: str, count: int, provider_threads: int | None) -> None:
+    def setup(self, url: str, token: str, count: int, provider_threads: int | None, shape: str | None = None) -> None:
         self.run("stack", "init", STACK)
         if provider_threads is not None:
             self.run("config", "set", "phonecfg:providerThreads", str(provider_threads))
@@ -233,10 +238,13 @@ class PulumiProject:
         self.run("config", "set", "--secret", "phonecfg:token", token)
         self.run("config", "set", "bench:count", str(count))
         self.run("config", "set", "bench:revision", "1")
+        if shape is not None:
+            self.run("config", "set", "bench:shape", shape)
 
     def state_sizes(self) -> dict[str, float]:
         exported = json.loads(self.run("stack", "export").stdout)
-        resources = [r for r in exported["deployment"].get("resources", []) if r.get("type") == TYPE_TOKEN]
+        types = (TYPE_TOKEN, NUMBER_TYPE_TOKEN)
+        resources = [r for r in exported["deployment"].get("resources", []) if r.get("type") in types]
         if not resources:
             return {"resources": 0}
         sizes = [len(json.dumps(r, separators=(",", ":"))) for r in resources]
@@ -274,7 +282,6 @@ def run_pulumi(
     provider_threads: int | None,
     skip_checkpoints: bool = False,
 ) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="phonecfg-bench-") as tmp:
         project = PulumiProject(Path(tmp), parallel, skip_checkpoints)
         project.setup(emulator.url, emulator.token, count, provider_threads)
@@ -291,21 +298,82 @@ def run_pulumi(
             ("destroy", ("destroy", "--yes", "--skip-preview"), None),
         ]
         sizes: dict[str, float] = {}
-        for op, args, before in steps:
-            if before is not None:
-                before()
-            emulator.clear_requests()
-            seconds, rss = project.measured(*args)
-            row = {"tool": "pulumi", "n": count, "latency_ms": latency_ms, "op": op, "seconds": round(seconds, 3)}
-            row["requests"] = requests_by_method(emulator)
-            row["rss_mib"] = {role: round(kib / 1024, 1) for role, kib in sorted(rss.peak_kib.items())}
-            row["cpu_seconds"] = rss.cpu_seconds()
-            rows.append(row)
-            print(report.progress_line(row), flush=True)
-            if op == "up":
-                sizes = project.state_sizes()
-                if sizes["resources"] != count:
-                    raise RuntimeError(f"state holds {sizes['resources']} configs after up, expected {count}")
+
+        def state_after_up() -> None:
+            sizes.update(project.state_sizes())
+            if sizes["resources"] != count:
+                raise RuntimeError(f"state holds {sizes['resources']} configs after up, expected {count}")
+
+        label = {"n": count, "latency_ms": latency_ms}
+        rows = measure_steps(project, emulator, steps, label, after_up=state_after_up)
+        for row in rows:
+            row.update({k: v for k, v in sizes.items() if k != "resources"})
+        left = len(baseline.list_configs(emulator.api()))
+        if left:
+            raise RuntimeError(f"{left} configs left on the emulator after destroy")
+    return rows
+
+
+def measure_steps(
+    project: PulumiProject,
+    emulator: RunningEmulator,
+    steps: Sequence[tuple[str, Sequence[str], Callable[[], None] | None]],
+    label: dict[str, Any],
+    after_up: Callable[[], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Runs each step as one measured CLI operation; one row per step, `label` merged into it."""
+    rows: list[dict[str, Any]] = []
+    for op, args, before in steps:
+        if before is not None:
+            before()
+        emulator.clear_requests()
+        seconds, rss = project.measured(*args)
+        row = {"tool": "pulumi", **label, "op": op, "seconds": round(seconds, 3)}
+        row["requests"] = requests_by_method(emulator)
+        row["rss_mib"] = {role: round(kib / 1024, 1) for role, kib in sorted(rss.peak_kib.items())}
+        row["cpu_seconds"] = rss.cpu_seconds()
+        rows.append(row)
+        print(report.progress_line(row), flush=True)
+        if op == "up" and after_up is not None:
+            after_up()
+    return rows
+
+
+def run_shape(
+    emulator: RunningEmulator,
+    shape: str,
+    latency_ms: float,
+    parallel: int | None,
+    provider_threads: int | None,
+    skip_checkpoints: bool = False,
+) -> list[dict[str, Any]]:
+    """One shape (workload.shape_resources) through Pulumi: up, no-op preview, one-number change, refresh, destroy."""
+    trunks, inline, resources = workload.shape_counts(shape)
+    label = {"shape": shape, "n": inline + resources, "latency_ms": latency_ms}
+    label.update({"trunks": trunks, "inline_numbers": inline, "number_resources": resources})
+    with tempfile.TemporaryDirectory(prefix="phonecfg-bench-") as tmp:
+        project = PulumiProject(Path(tmp), parallel, skip_checkpoints)
+        project.setup(emulator.url, emulator.token, 0, provider_threads, shape=shape)
+        sizes: dict[str, float] = {}
+
+        def next_revision() -> None:
+            project.run("config", "set", "bench:revision", "2")
+
+        def state_after_up() -> None:
+            sizes.update(project.state_sizes())
+            if sizes["resources"] != trunks + resources:
+                raise RuntimeError(f"state holds {sizes['resources']} resources after up of {shape}")
+
+        steps: list[tuple[str, Sequence[str], Callable[[], None] | None]] = [
+            ("up", ("up", "--yes", "--skip-preview"), None),
+            ("preview", ("preview", "--expect-no-changes"), None),
+            ("up-change", ("up", "--yes", "--skip-preview"), next_revision),
+            # Not --expect-no-changes: a trunk's outputs list the numbers its PhoneNumbers added since its last
+            # read (the outputs show what the API returns), so this refresh updates them in the state.
+            ("refresh", ("refresh", "--yes", "--skip-preview"), None),
+            ("destroy", ("destroy", "--yes", "--skip-preview"), None),
+        ]
+        rows = measure_steps(project, emulator, steps, label, after_up=state_after_up)
         for row in rows:
             row.update({k: v for k, v in sizes.items() if k != "resources"})
         left = len(baseline.list_configs(emulator.api()))
@@ -375,6 +443,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--no-baseline", action="store_true", help="skip the imperative baseline")
     parser.add_argument(
+        "--shapes",
+        default=",".join(workload.DEFAULT_SHAPES),
+        help='comma-separated shapes (inline:<n>, trunks:<t>x<n>, numbers:<n>), at --latency-ms; "" for none',
+    )
+    parser.add_argument(
         "--append", action="store_true", help="keep the rows of other N already in <out>/benchmarks.json"
     )
     parser.add_argument("--no-plots", action="store_true", help="skip the PNG plots (no matplotlib needed)")
@@ -383,6 +456,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop emulators and remove temp dirs on SIGTERM
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    shapes = [s.strip() for s in args.shapes.split(",") if s.strip()]
+    for shape in shapes:
+        workload.shape_counts(shape)  # an unknown shape fails here, before anything runs
     if args.large:
         sizes += [s for s in LARGE_SIZES if s not in sizes]
     latencies = [args.latency_ms, 0.0] if args.latency_ms > 0 else [0.0]
@@ -394,6 +470,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "settings": {
             "latency_ms": args.latency_ms,
             "sizes": sizes,
+            "shapes": shapes,
             "parallel": args.parallel,
             "provider_threads": args.provider_threads,
             "skip_checkpoints": args.skip_checkpoints,
@@ -405,7 +482,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     data = args.out / "benchmarks.json"
     if args.append and data.exists():
         earlier = json.loads(data.read_text())
-        results["rows"] = [r for r in earlier["rows"] if r["n"] not in sizes]
+        results["rows"] = [
+            r for r in earlier["rows"] if (r["shape"] not in shapes if "shape" in r else r["n"] not in sizes)
+        ]
         results["earlier_runs"] = [*earlier.get("earlier_runs", []), {**earlier["machine"], **earlier["settings"]}]
     for count in sizes:
         for latency in latencies:
@@ -419,6 +498,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
             data.write_text(json.dumps(results, indent=1) + "\n")  # after every step: a long run keeps what it has
             report.write(results, args.out, plots=not args.no_plots)
+    for shape in shapes:
+        with emulator_with_latency(args.latency_ms) as emulator:
+            results["rows"] += run_shape(
+                emulator, shape, args.latency_ms, args.parallel, args.provider_threads, args.skip_checkpoints
+            )
+        results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+        data.write_text(json.dumps(results, indent=1) + "\n")
+        report.write(results, args.out, plots=not args.no_plots)
     print(f"results: {data}, tables: {args.out / 'benchmarks.md'}")
     return 0
 

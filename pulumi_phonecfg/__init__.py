@@ -11,13 +11,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pulumi_phonecfg.agents import AgentLookupError, GetAgentResult, get_agent, get_agent_output
     from pulumi_phonecfg.errors import AuthenticationError, ConfigurationError, PhoneApiError, PhoneConfigError
-    from pulumi_phonecfg.provider import PhoneConfigProvider
+    from pulumi_phonecfg.ownership import NumberOwnershipError
+    from pulumi_phonecfg.provider import PhoneConfigProvider, PhoneNumberProvider
     from pulumi_phonecfg.resource import (
         AttachedEnvironmentArgs,
         CallFailureArgs,
         CustomInviteHeaderArgs,
         ErrorHandlingArgs,
         PhoneConfig,
+        PhoneNumber,
         PhoneNumberArgs,
         SecurityArgs,
         TransferFailureArgs,
@@ -32,12 +34,15 @@ _EXPORTS = {
     "ConfigurationError": "pulumi_phonecfg.errors",
     "PhoneApiError": "pulumi_phonecfg.errors",
     "PhoneConfigError": "pulumi_phonecfg.errors",
+    "NumberOwnershipError": "pulumi_phonecfg.ownership",
     "PhoneConfigProvider": "pulumi_phonecfg.provider",
+    "PhoneNumberProvider": "pulumi_phonecfg.provider",
     "AttachedEnvironmentArgs": "pulumi_phonecfg.resource",
     "CallFailureArgs": "pulumi_phonecfg.resource",
     "CustomInviteHeaderArgs": "pulumi_phonecfg.resource",
     "ErrorHandlingArgs": "pulumi_phonecfg.resource",
     "PhoneConfig": "pulumi_phonecfg.resource",
+    "PhoneNumber": "pulumi_phonecfg.resource",
     "PhoneNumberArgs": "pulumi_phonecfg.resource",
     "SecurityArgs": "pulumi_phonecfg.resource",
     "TransferFailureArgs": "pulumi_phonecfg.resource",
@@ -52,11 +57,14 @@ __all__ = [
     "CustomInviteHeaderArgs",
     "ErrorHandlingArgs",
     "GetAgentResult",
+    "NumberOwnershipError",
     "PhoneApiError",
     "PhoneConfig",
     "PhoneConfigError",
     "PhoneConfigProvider",
+    "PhoneNumber",
     "PhoneNumberArgs",
+    "PhoneNumberProvider",
     "SecurityArgs",
     "TransferFailureArgs",
     "get_agent",

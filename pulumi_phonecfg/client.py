@@ -15,9 +15,9 @@ Every request goes through `PhoneApiClient._send`; what is worth retrying:
 Errors are `PhoneApiError`: one line with the operation, the HTTP status and the API's own `detail` messages.
 Credentials sent in a request body and the bearer token are scrubbed from every message and every log line.
 
-Public API beyond the lifecycle: the numbers methods (`list_numbers`, `add_number`, `update_number`,
-`delete_number`) reach the numbers sub-resource of a SIP trunk. The provider itself writes numbers as part of the
-config (`phone_numbers` in a PATCH); scripts that manage one number at a time use these.
+The numbers methods (`add_number`, `update_number`, `delete_number`; `list_numbers` for scripts) reach the
+numbers sub-resource of a SIP trunk: `PhoneNumber` writes through them (`number_lifecycle.py`), while a
+`PhoneConfig`'s inline list travels as `phone_numbers` in a PATCH of the config.
 """
 
 from __future__ import annotations

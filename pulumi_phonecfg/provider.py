@@ -1,9 +1,11 @@
-"""`PhoneConfigProvider`: the thin class that wires the engine's calls to the lifecycle in `lifecycle.py`.
+"""`PhoneConfigProvider` and `PhoneNumberProvider`: the thin classes that wire the engine's calls to the
+lifecycles in `lifecycle.py` and `number_lifecycle.py`.
 
-It is what Pulumi pickles into every resource's state (`__provider`). It is pickled by reference
-(`pulumi_phonecfg.provider.PhoneConfigProvider`) with no instance state, so it holds no credentials and no HTTP
-client, and stays a few dozen bytes. **Its module path and class name must never change**: state files of
-existing stacks name them, and `refresh`/`destroy` unpickle the provider stored there.
+They are what Pulumi pickles into every resource's state (`__provider`). They are pickled by reference
+(`pulumi_phonecfg.provider.PhoneConfigProvider`, `pulumi_phonecfg.provider.PhoneNumberProvider`) with no instance
+state, so they hold no credentials and no HTTP client, and stay a few dozen bytes. **Their module path and class
+names must never change**: state files of existing stacks name them, and `refresh`/`destroy` unpickle the provider
+stored there.
 
 Per process it holds the settings from `configure()` and one API client; each engine call opens one operation
 (one retry deadline) and turns our own errors into one-line messages without a stack.
@@ -38,6 +40,14 @@ from pulumi_phonecfg.lifecycle import (
     read_config,
     update_config,
 )
+from pulumi_phonecfg.number_lifecycle import (
+    check_number,
+    create_number,
+    delete_number,
+    diff_number,
+    read_number,
+    update_number,
+)
 from pulumi_phonecfg.provider_server import widen_provider_server
 from pulumi_phonecfg.settings import ProviderSettings
 
@@ -59,8 +69,8 @@ def _short_errors(method: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-class PhoneConfigProvider(ResourceProvider):
-    """Pulumi dynamic provider for watsonx Orchestrate phone configs. Import path is permanent."""
+class _ApiProvider(ResourceProvider):
+    """What both providers share: settings from `configure()`, one API client per process, one deadline per call."""
 
     serialize_as_secret_always = False  # the pickle carries nothing secret: see __getstate__
     _lock: ClassVar[threading.Lock] = threading.Lock()
@@ -113,8 +123,12 @@ class PhoneConfigProvider(ResourceProvider):
         """The settings from `configure()` (the engine configures a provider before its first check)."""
         return getattr(self, "_settings", None) or ProviderSettings.from_sources(lambda _: None)
 
-    # The engine passes every argument by position (pulumi/dynamic/__main__.py); a leading underscore marks
-    # the ones a method does not use.
+
+# The engine passes every argument by position (pulumi/dynamic/__main__.py); a leading underscore marks the ones a
+# method does not use.
+class PhoneConfigProvider(_ApiProvider):
+    """Pulumi dynamic provider for watsonx Orchestrate phone configs. Import path is permanent."""
+
     @_short_errors
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         return check_inputs(news, strict_numbers=self.settings().strict_phone_numbers)
@@ -141,3 +155,34 @@ class PhoneConfigProvider(ResourceProvider):
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         with self.operation() as api:
             delete_config(api, id_, known=self.known_configs())
+
+
+class PhoneNumberProvider(_ApiProvider):
+    """Pulumi dynamic provider for one phone number of a SIP trunk. Import path is permanent."""
+
+    @_short_errors
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return check_number(news, strict_numbers=self.settings().strict_phone_numbers)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return diff_number(olds, news)
+
+    @_short_errors
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        with self.operation() as api:
+            return create_number(api, props)
+
+    @_short_errors
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        with self.operation() as api:
+            return read_number(api, id_, props)
+
+    @_short_errors
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        with self.operation() as api:
+            return update_number(api, id_, olds, news)
+
+    @_short_errors
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        with self.operation() as api:
+            delete_number(api, id_, props)

@@ -1,7 +1,8 @@
-"""`PhoneConfig`, the resource a Pulumi program declares, and typed args for its nested values.
+"""`PhoneConfig` and `PhoneNumber`, the resources a Pulumi program declares, and typed args for nested values.
 
 Nested values may be plain dicts/lists with the API's field names or the args classes below; both end up as
-the same input document. `security` is always a secret, in inputs and outputs.
+the same input document. `security` is always a secret, in inputs and outputs. Who owns a trunk's numbers (an
+inline `phone_numbers` list or `PhoneNumber`s) is checked in the program by `ownership.py`.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ import pulumi
 import pulumi.dynamic
 
 from pulumi_phonecfg.fields import PHONE_CONFIG, Field
+from pulumi_phonecfg.ownership import check_number_owner, record_config, registration_gate
 from pulumi_phonecfg.pickler_guard import isolated_pickler
-from pulumi_phonecfg.provider import PhoneConfigProvider
+from pulumi_phonecfg.provider import PhoneConfigProvider, PhoneNumberProvider
 
 TYPE_TOKEN = "pulumi-python:dynamic/phonecfg:PhoneConfig"
+NUMBER_TYPE_TOKEN = "pulumi-python:dynamic/phonecfg:PhoneNumber"
 
 
 @dataclasses.dataclass
@@ -149,6 +152,11 @@ class PhoneConfig(pulumi.dynamic.Resource, module="phonecfg", name="PhoneConfig"
         # provider derives are declared (None) so they are attributes of the resource.
         props: dict[str, Any] = {f.name: _input_value(f, given[f.name]) for f in PHONE_CONFIG.inputs}
         props.update({output.name: None for output in PHONE_CONFIG.outputs})
+        plain_numbers = props["phone_numbers"]
+        # Held back until the program body has run: a PhoneNumber declared later in it may refuse this trunk
+        # (ownership.py), and then this config must not be registered (and written) either.
+        gate = registration_gate()
+        props["name"] = pulumi.Output.from_input(name).apply(gate.passed)
         defaults = pulumi.ResourceOptions(delete_before_replace=True)  # the program's opts win
         secret_outputs = pulumi.ResourceOptions(
             additional_secret_outputs=[f.name for f in PHONE_CONFIG.inputs if f.secret]
@@ -156,3 +164,48 @@ class PhoneConfig(pulumi.dynamic.Resource, module="phonecfg", name="PhoneConfig"
         options = pulumi.ResourceOptions.merge(pulumi.ResourceOptions.merge(defaults, opts), secret_outputs)
         with isolated_pickler():  # the SDK's provider pickling leaks a patch per resource: see pickler_guard
             super().__init__(PhoneConfigProvider(), resource_name, props, options)
+        record_config(self.id, resource_name, service_provider, plain_numbers, gate)
+
+
+class PhoneNumber(pulumi.dynamic.Resource, module="phonecfg", name="PhoneNumber"):
+    """One phone number of a SIP trunk, owned by this resource alone (the numbers endpoints of the API).
+
+    Several stacks can each own numbers of one trunk that another stack declares without `phone_numbers`. The id
+    is `<config_id>/<phone_number>` as created; a changed `phone_number` renames the number in place (one PATCH,
+    the id stays), a changed `config_id` moves it (replace, the old trunk's number deleted first).
+    """
+
+    config_id: pulumi.Output[str]
+    phone_number: pulumi.Output[str]
+    description: pulumi.Output[str | None]
+    agent_id: pulumi.Output[str | None]
+    environment_id: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        config_id: pulumi.Input[str],
+        phone_number: pulumi.Input[str],
+        description: pulumi.Input[str] | None = None,
+        agent_id: pulumi.Input[str] | None = None,
+        environment_id: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """`config_id`: the trunk's id, e.g. `trunk.id` of a `PhoneConfig` (then a number that the trunk also lists
+        in `phone_numbers` is refused here, before anything is registered), or a StackReference output.
+        `agent_id`/`environment_id`: together or not at all, e.g. from `get_agent`.
+        """
+        check_number_owner(resource_name, config_id, phone_number)
+        props: dict[str, Any] = {
+            "config_id": config_id,
+            "phone_number": phone_number,
+            "description": description,
+            "agent_id": agent_id,
+            "environment_id": environment_id,
+        }
+        # Moving a number to another trunk: the API holds a number on one config at a time, so the old one goes first.
+        defaults = pulumi.ResourceOptions(delete_before_replace=True)
+        options = pulumi.ResourceOptions.merge(defaults, opts)
+        with isolated_pickler():
+            super().__init__(PhoneNumberProvider(), resource_name, props, options)

@@ -18,6 +18,7 @@ from typing import Any
 
 import grpc
 from google.protobuf import json_format, struct_pb2
+from pulumi.dynamic import ResourceProvider
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
@@ -28,6 +29,7 @@ SECRET_SIG = "4dabf18193072939515e22adb298388d"
 SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270"
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 URN = "urn:pulumi:dev::contract::pulumi-python:dynamic/phonecfg:PhoneConfig::{name}"
+NUMBER_URN = "urn:pulumi:dev::contract::pulumi-python:dynamic/phonecfg:PhoneNumber::{name}"
 
 
 def struct(value: Mapping[str, Any]) -> struct_pb2.Struct:
@@ -59,11 +61,14 @@ class Created:
 class DynamicProviderServer:
     """A running `pulumi.dynamic` server and a stub speaking the engine's side of the protocol."""
 
-    def __init__(self, process: subprocess.Popen[str], port: int) -> None:
+    def __init__(
+        self, process: subprocess.Popen[str], port: int, provider: ResourceProvider | None = None, urn: str = URN
+    ) -> None:
         self.process = process
         self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
         self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
-        self.provider = serialize_provider(PhoneConfigProvider())
+        self.provider = serialize_provider(provider or PhoneConfigProvider())
+        self.urn = urn
 
     def configure(self, config: Mapping[str, Any]) -> None:
         self.stub.Configure(provider_pb2.ConfigureRequest(args=struct(config)))
@@ -71,7 +76,7 @@ class DynamicProviderServer:
     def check(self, news: Mapping[str, Any], olds: Mapping[str, Any] | None = None, name: str = "main") -> Any:
         return self.stub.Check(
             provider_pb2.CheckRequest(
-                urn=URN.format(name=name),
+                urn=self.urn.format(name=name),
                 olds=struct(olds or {}),
                 news=struct({"__provider": self.provider, **news}),
             )
@@ -85,31 +90,34 @@ class DynamicProviderServer:
 
     def create(self, news: Mapping[str, Any], name: str = "main") -> Created:
         inputs = self.checked(news, name)
-        response = self.stub.Create(provider_pb2.CreateRequest(urn=URN.format(name=name), properties=struct(inputs)))
+        urn = self.urn.format(name=name)
+        response = self.stub.Create(provider_pb2.CreateRequest(urn=urn, properties=struct(inputs)))
         return Created(response.id, plain(response.properties), inputs)
 
     def diff(self, config_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], name: str = "main") -> Any:
         return self.stub.Diff(
-            provider_pb2.DiffRequest(id=config_id, urn=URN.format(name=name), olds=struct(olds), news=struct(news))
+            provider_pb2.DiffRequest(id=config_id, urn=self.urn.format(name=name), olds=struct(olds), news=struct(news))
         )
 
     def update(
         self, config_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], name: str = "main"
     ) -> dict[str, Any]:
         response = self.stub.Update(
-            provider_pb2.UpdateRequest(id=config_id, urn=URN.format(name=name), olds=struct(olds), news=struct(news))
+            provider_pb2.UpdateRequest(
+                id=config_id, urn=self.urn.format(name=name), olds=struct(olds), news=struct(news)
+            )
         )
         return plain(response.properties)
 
     def read(self, config_id: str, outputs: Mapping[str, Any], name: str = "main") -> tuple[str, dict[str, Any]]:
         response = self.stub.Read(
-            provider_pb2.ReadRequest(id=config_id, urn=URN.format(name=name), properties=struct(outputs))
+            provider_pb2.ReadRequest(id=config_id, urn=self.urn.format(name=name), properties=struct(outputs))
         )
         return response.id, plain(response.properties)
 
     def delete(self, config_id: str, outputs: Mapping[str, Any], name: str = "main") -> None:
         self.stub.Delete(
-            provider_pb2.DeleteRequest(id=config_id, urn=URN.format(name=name), properties=struct(outputs))
+            provider_pb2.DeleteRequest(id=config_id, urn=self.urn.format(name=name), properties=struct(outputs))
         )
 
     def close(self) -> str:
@@ -125,7 +133,10 @@ class DynamicProviderServer:
 
 
 @contextmanager
-def dynamic_provider_server(env: Mapping[str, str] | None = None) -> Iterator[DynamicProviderServer]:
+def dynamic_provider_server(
+    env: Mapping[str, str] | None = None, provider: ResourceProvider | None = None, urn: str = URN
+) -> Iterator[DynamicProviderServer]:
+    """The server, speaking for `provider` (default PhoneConfigProvider) on resources of `urn`'s type."""
     process = subprocess.Popen(
         [sys.executable, "-u", "-m", "pulumi.dynamic"],
         stdout=subprocess.PIPE,
@@ -140,7 +151,7 @@ def dynamic_provider_server(env: Mapping[str, str] | None = None) -> Iterator[Dy
         raise RuntimeError(
             f"pulumi.dynamic did not start: {port_line!r} {process.stderr.read() if process.stderr else ''}"
         )
-    server = DynamicProviderServer(process, int(port_line))
+    server = DynamicProviderServer(process, int(port_line), provider, urn)
     try:
         yield server
     finally:

@@ -158,12 +158,13 @@ class Transcript:
         """Start a new operation: `steps()` only looks at events after this point."""
         self._mark = len(self.events)
 
-    def steps(self, op: str) -> list[str]:
-        """Names of PhoneConfig resources with a step (resource_pre_event) of kind `op` since the last mark."""
+    def steps(self, op: str, type_token: str = TYPE_TOKEN) -> list[str]:
+        """Names of resources of `type_token` (PhoneConfig) with a step (resource_pre_event) of kind `op` since the
+        last mark."""
         names = []
         for event in self.events[self._mark :]:
             pre = event.resource_pre_event
-            if pre is not None and pre.metadata.type == TYPE_TOKEN and pre.metadata.op == op:
+            if pre is not None and pre.metadata.type == type_token and pre.metadata.op == op:
                 names.append(pre.metadata.urn.rsplit("::", 1)[-1])
         return sorted(names)
 
