@@ -15,20 +15,27 @@ USAGE = """usage: phonecfg <command> [options]
 
 commands:
   emulator    run the local phone-config API emulator (FastAPI + SQLite)
-  export      write a Pulumi project that adopts a tenant's phone configs
+  export      write a Pulumi project (Python, YAML or TypeScript) that adopts a tenant's phone configs
+  migrate     move a stack's PhoneConfigs from the dynamic provider to the native one (or back)
 """
+
+# `phonecfg export --language` (kept here: importing the export package is left until the command runs).
+LANGUAGES = ("python", "yaml", "typescript")
 
 EXPORT_EPILOG = """credentials:
   PHONECFG_API_KEY or PHONECFG_TOKEN from the environment (never on the command line);
   PHONECFG_AUTH_TYPE / PHONECFG_AUTH_URL as for the provider.
 
-writes:
-  DIR/Pulumi.yaml, DIR/__main__.py, DIR/Pulumi.<stack>.yaml, DIR/requirements.txt
-  Nothing secret: each credential is read with config.require_secret(); the stack file
+writes (DIR/Pulumi.<stack>.yaml always):
+  python      DIR/Pulumi.yaml, DIR/__main__.py, DIR/requirements.txt (dynamic provider)
+  yaml        DIR/Pulumi.yaml (native provider plugin pulumi-resource-phonecfg)
+  typescript  DIR/Pulumi.yaml, DIR/index.ts, DIR/package.json, DIR/tsconfig.json (npm SDK pulumi-phonecfg)
+  Nothing secret: each credential is read from secret stack config; the stack file
   lists the `pulumi config set --secret` commands to run. Errors write nothing.
 
 examples:
   phonecfg export --all --out ./phone-configs
+  phonecfg export --all --language typescript --out ./phone-configs-ts
   phonecfg export --name "Support SIP trunk" --name "Genesys" --out ./phone --stack prod
   phonecfg export --id <config id> --url https://api.<region>.watson-orchestrate.cloud.ibm.com/instances/<id> -o ./t
 """
@@ -46,8 +53,8 @@ class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
 def build_export_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="phonecfg export",
-        usage="phonecfg export (--all | --name NAME ... | --id ID ...) --out DIR [--stack STACK] [options]",
-        description="Export phone configs as a Pulumi Python project that adopts them (adopt_existing=True).",
+        usage="phonecfg export (--all | --name NAME ... | --id ID ...) --out DIR [-l LANG] [--stack STACK] [options]",
+        description="Export phone configs as a Pulumi project that adopts them (adopt_existing=True).",
         epilog=EXPORT_EPILOG,
         formatter_class=_HelpFormatter,
     )
@@ -60,6 +67,14 @@ def build_export_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-s", "--stack", default="dev", help="Stack of the Pulumi.<stack>.yaml file (default: dev)")
     parser.add_argument("-u", "--url", help="Instance URL (default: $PHONECFG_URL)")
+    parser.add_argument(
+        "-l",
+        "--language",
+        choices=LANGUAGES,
+        default="python",
+        metavar="LANG",
+        help="Language of the project: python (default), yaml or typescript",
+    )
     parser.add_argument("-f", "--force", action="store_true", help="Overwrite the project files in a non-empty DIR")
     return parser
 
@@ -77,6 +92,7 @@ def export_command(argv: Sequence[str]) -> int:
         url=args.url,
         force=args.force,
         env=os.environ,
+        language=args.language,
     )
 
 
@@ -98,6 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(emulator_main(rest))
     if command == "export":
         return export_command(rest)
+    if command == "migrate":
+        from pulumi_phonecfg.migrate import main as migrate_main
+
+        return migrate_main(rest)
     print(f"phonecfg: unknown command {command!r}\n\n{USAGE}", end="", file=sys.stderr)
     return 2
 

@@ -235,9 +235,13 @@ def _top_level(path: str) -> str:
 
 
 def validate_inputs(
-    raw: Mapping[str, Any], *, strict_numbers: bool = False
+    raw: Mapping[str, Any], *, strict_numbers: bool = False, credentials_later: bool = False
 ) -> tuple[PhoneConfigInputs | None, list[Violation]]:
-    """Validate fully known inputs: schema first, then the rules that span fields."""
+    """Validate fully known inputs: schema first, then the rules that span fields.
+
+    `credentials_later`: the write-only credentials are left out because something else supplies them (an
+    exported program reads them from secret stack config), so a missing one is not a violation.
+    """
     try:
         model = PhoneConfigInputs.model_validate(dict(raw), context=validation_context(strict_numbers=strict_numbers))
     except ValidationError as error:
@@ -249,9 +253,13 @@ def validate_inputs(
                 valid[name] = checked
         partial = PhoneConfigInputs.model_construct(**valid)
         invalid = set(raw) - set(valid)
-        more = [v for v in cross_field_violations(partial) if _top_level(v.path) not in invalid]
+        more = [
+            v
+            for v in cross_field_violations(partial, credentials_later=credentials_later)
+            if _top_level(v.path) not in invalid
+        ]
         return None, _violations_from(error) + more
-    violations = cross_field_violations(model)
+    violations = cross_field_violations(model, credentials_later=credentials_later)
     return (None if violations else model), violations
 
 
@@ -273,9 +281,14 @@ def validate_field(name: str, value: Any, *, strict_numbers: bool = False) -> tu
         return value, _violations_from(error, (name,))
 
 
-def cross_field_violations(model: PhoneConfigInputs) -> list[Violation]:
+def cross_field_violations(model: PhoneConfigInputs, *, credentials_later: bool = False) -> list[Violation]:
     found: list[Violation] = []
     security = model.security
+
+    def missing(key: str) -> bool:
+        supplied_later = credentials_later and key in SECRET_FIELDS
+        return not supplied_later and (security is None or not getattr(security, key))
+
     if model.service_provider == SIP_TRUNK:
         if model.attached_environments:
             found.append(Violation("attached_environments", "agent attachments exist only on genesys_audio_connector"))
@@ -285,14 +298,14 @@ def cross_field_violations(model: PhoneConfigInputs) -> list[Violation]:
                     found.append(Violation(f"security.{key}", "applies only to genesys_audio_connector"))
             if security.authentication:
                 for key in ("username", "password"):
-                    if not getattr(security, key):
+                    if missing(key):
                         found.append(Violation(f"security.{key}", "is required when authentication is true"))
     else:
         for key in SIP_ONLY_FIELDS:
             if getattr(model, key) is not None:
                 found.append(Violation(key, "applies only to sip_trunk configs"))
         for key in GENESYS_SECURITY_FIELDS:
-            if security is None or not getattr(security, key):
+            if missing(key):
                 found.append(Violation(f"security.{key}", "is required for genesys_audio_connector"))
         if security is not None:
             for key in SIP_SECURITY_FIELDS:

@@ -258,3 +258,32 @@ def test_help_lists_options_and_examples(capsys: pytest.CaptureFixture[str]) -> 
     for expected in ("-n, --name NAME", "-i, --id ID", "-o, --out DIR", "-s, --stack STACK", "examples:"):
         assert expected in text
     assert all(len(line) <= 120 for line in text.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("language", "files"),
+    [
+        ("yaml", ["Pulumi.dev.yaml", "Pulumi.yaml"]),
+        ("typescript", ["Pulumi.dev.yaml", "Pulumi.yaml", "index.ts", "package.json", "tsconfig.json"]),
+    ],
+)
+def test_export_in_another_language(
+    tenant: RunningEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str], language: str, files: list[str]
+) -> None:
+    make_configs(tenant)
+    out = tmp_path / "phones"
+    assert export("--all", "--language", language, "--out", str(out)) == 0
+    assert sorted(p.name for p in out.iterdir()) == files
+    captured = capsys.readouterr()
+    assert "getAgent" in "".join(p.read_text() for p in out.iterdir())
+    everything = captured.out + captured.err + "".join(p.read_text() for p in out.iterdir())
+    for secret in (tenant.token, SIP_PASSWORD, GENESYS_API_KEY, GENESYS_CLIENT_SECRET):
+        assert secret not in everything
+    assert ("`npm install`" in captured.out) == (language == "typescript")
+
+
+def test_unknown_language_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        export("--all", "--language", "cobol", "--out", "x")
+    assert exited.value.code == 2
+    assert "invalid choice: 'cobol'" in capsys.readouterr().err
