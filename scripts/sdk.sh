@@ -2,7 +2,8 @@
 # Generates the Node.js, Python and Go SDKs of the native provider (sdk/nodejs, sdk/python, sdk/go) from the
 # checked-in schema.json, with the generator in scripts/sdkgen (pkg/v3's codegen at the CLI's version).
 #
-#   scripts/sdk.sh           regenerate sdk/ in place (`make sdk`)
+#   scripts/sdk.sh           regenerate sdk/ in place (`make sdk`): each sdk/<language> is replaced whole, build
+#                            products in it (node_modules, bin, *.egg-info) included
 #   scripts/sdk.sh --check   regenerate into a temporary directory and fail, listing the differences, when that
 #                            is not what sdk/ holds (`make sdk-check`, part of `make test`)
 #
