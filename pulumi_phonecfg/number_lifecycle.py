@@ -6,9 +6,10 @@ What each call sends (the API's endpoints E3, E7-E9, docs/wxo-phone-api.md §1.6
 
 * check: nothing. The number (E.164, `models.normalize_e164`), the UUIDs and the agent/environment pair are
   validated and put in canonical form, each error naming its field.
-* create: one `GET .../{config_id}` (the trunk: is it a SIP trunk, is the number already on it), then one
-  `POST .../{config_id}/numbers`. A number already on the trunk with the same routing is adopted instead (no
-  POST; one PATCH if only its description differs); one routed elsewhere is refused, naming where.
+* create: one `POST .../{config_id}/numbers`. Only if the API refuses it (a number already on the trunk is a
+  conflict) or may not have taken it (a 5xx, no answer) is the trunk read (`GET .../{config_id}`): a number
+  already there with the same routing is adopted (one PATCH if only its description differs), one routed
+  elsewhere is refused naming where, a Genesys config gets one line saying only SIP trunks have numbers.
 * update: one `PATCH .../{config_id}/numbers/{number}`; a new `phone_number` renames the number in place, never
   delete + create (a released number may be gone for good).
 * read (refresh): one `GET .../{config_id}`; a number (or trunk) gone out of band leaves the state.
@@ -232,16 +233,35 @@ def _trunk(api: PhoneApiClient, config_id: str, operation: str) -> Mapping[str, 
 
 
 def create_number(api: PhoneApiClient, props: Mapping[str, Any]) -> CreateResult:
-    """Add the declared number to its trunk, or adopt it when it is already there with the same routing."""
+    """Add the declared number to its trunk: one POST. Only when the API refuses it (or may not have taken it)
+    is the trunk read, to adopt the number already there with the same routing, or to say why not."""
     inputs = _item(props)
     config_id, number = str(props.get("config_id", "")), str(inputs.get("phone_number", ""))
     operation = f"create phone number {number} on {config_id}"
+    try:
+        created = api.add_number(config_id, inputs)
+    except PhoneApiError as error:
+        if error.status in (401, 403, 429):  # not about this number: nothing on the trunk would explain it
+            raise PhoneApiError(operation, error.status, error.detail) from None
+        return _adopt_or_explain(api, config_id, inputs, operation, error)
+    return CreateResult(number_id(config_id, number), _outputs(config_id, _answered(created, inputs)))
+
+
+def _adopt_or_explain(
+    api: PhoneApiClient, config_id: str, inputs: Mapping[str, Any], operation: str, refused: PhoneApiError
+) -> CreateResult:
+    """After a refused (or ambiguous) POST: the trunk says whether the number is there already, and how routed.
+
+    Same routing: take it over (one PATCH only if the description differs). Other routing: refuse, naming where
+    it goes. Not there: the API's own refusal (e.g. the number belongs to another config). Not a SIP trunk: one
+    line saying only SIP trunks have numbers.
+    """
+    number = str(inputs.get("phone_number", ""))
     trunk = _trunk(api, config_id, operation)
     found = _find(trunk, number)
-    existing = None if found is None else _item(found)
-    if existing is None:
-        created = api.add_number(config_id, inputs)
-        return CreateResult(number_id(config_id, number), _outputs(config_id, _answered(created, inputs)))
+    if found is None:
+        raise PhoneApiError(operation, refused.status, refused.detail) from None
+    existing = _item(found)
     if _routing(existing) != _routing(inputs):
         raise ConfigConflictError(
             f"{operation} failed: {number} is already on phone config {config_name(trunk)!r} ({config_id}), "
@@ -249,7 +269,6 @@ def create_number(api: PhoneApiClient, props: Mapping[str, Any]) -> CreateResult
             f"{_describe_routing(inputs).removeprefix('routed ')}. Whoever owns it there must remove or reroute it "
             "first (another stack, an inline phone_numbers list, or the console)"
         )
-    # Same number, same routing: take it over. Only a different description is written (one PATCH).
     if existing.get("description") != inputs.get("description"):
         body = {"phone_number": number, "description": inputs.get("description")}
         existing = _item(api.update_number(config_id, number, body))

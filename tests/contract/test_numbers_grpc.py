@@ -64,7 +64,7 @@ def test_create_update_rename_read_delete_one_request_each(
 
     created = numbers.create(news, name="sales")
     assert created.id == f"{trunk}/+14155550171"
-    assert sent(phone_api) == [f"GET {PHONES}/{trunk}", f"POST {PHONES}/{trunk}/numbers"]
+    assert sent(phone_api) == [f"POST {PHONES}/{trunk}/numbers"]  # a create is its one POST
     (post,) = phone_api.api_requests("POST")
     assert post["body"] == {"phone_number": "+14155550171", "agent_id": AGENT, "environment_id": ENV}
     assert {k: v for k, v in created.outputs.items() if k != "__provider"} == {**news, "phone_number": "+14155550171"}
@@ -144,19 +144,25 @@ def test_a_number_gone_out_of_band_leaves_the_state(numbers: DynamicProviderServ
     assert numbers.read(created.id, created.outputs)[0] == ""
 
 
-def test_a_number_already_on_the_trunk_with_the_same_routing_is_adopted_without_a_post(
+def test_a_number_already_on_the_trunk_with_the_same_routing_is_adopted_after_the_refused_post(
     numbers: DynamicProviderServer, phone_api: RunningEmulator
 ) -> None:
     on_trunk = {"phone_number": "+14155550175", "agent_id": AGENT, "environment_id": ENV, "description": "old"}
     trunk = make_trunk(phone_api, on_trunk)
     declared = {"config_id": trunk, "phone_number": "+14155550175", "agent_id": AGENT, "environment_id": ENV}
     adopted = numbers.create({**declared, "description": "old"})
-    assert sent(phone_api) == [f"GET {PHONES}/{trunk}"]  # 0 POST: taken over as it is
+    # The POST is refused (409: the number is there), nothing written; the trunk's GET shows it routed the same way.
+    assert [(r["method"], r["status"]) for r in phone_api.api_requests()] == [("POST", 409), ("GET", 200)]
+    assert sent(phone_api) == [f"POST {PHONES}/{trunk}/numbers", f"GET {PHONES}/{trunk}"]
     assert adopted.id == f"{trunk}/+14155550175" and adopted.outputs["description"] == "old"
 
     phone_api.clear_requests()
     numbers.create({**declared, "description": "new"})  # same routing, another description: one PATCH
-    assert sent(phone_api) == [f"GET {PHONES}/{trunk}", f"PATCH {PHONES}/{trunk}/numbers/+14155550175"]
+    assert sent(phone_api) == [
+        f"POST {PHONES}/{trunk}/numbers",
+        f"GET {PHONES}/{trunk}",
+        f"PATCH {PHONES}/{trunk}/numbers/+14155550175",
+    ]
     assert stored_numbers(phone_api, trunk)["+14155550175"]["description"] == "new"
 
 
@@ -169,7 +175,8 @@ def test_a_number_routed_elsewhere_is_refused_naming_where(
     message = last_line(raised.value)
     assert f"+14155550176 is already on phone config 'Shared trunk' ({trunk})" in message
     assert f"routed to agent {OTHER_AGENT}" in message and f"the program routes it to agent {AGENT}" in message
-    assert sent(phone_api) == [f"GET {PHONES}/{trunk}"]  # nothing written
+    assert sent(phone_api) == [f"POST {PHONES}/{trunk}/numbers", f"GET {PHONES}/{trunk}"]  # the POST was refused
+    assert stored_numbers(phone_api, trunk)["+14155550176"]["agent_id"] == OTHER_AGENT
 
 
 def test_a_genesys_config_is_one_line_naming_it_and_no_write(
@@ -190,7 +197,7 @@ def test_a_genesys_config_is_one_line_naming_it_and_no_write(
         "genesys_audio_connector config; only sip_trunk configs have phone numbers"
     )
     assert FAKE_API_KEY not in str(raised.value.details())
-    assert sent(phone_api) == [f"GET {PHONES}/{genesys}"]
+    assert sent(phone_api) == [f"POST {PHONES}/{genesys}/numbers", f"GET {PHONES}/{genesys}"]  # the POST refused
 
 
 def test_a_number_of_another_trunk_is_the_apis_conflict_in_one_line(
@@ -201,9 +208,9 @@ def test_a_number_of_another_trunk_is_the_apis_conflict_in_one_line(
     with pytest.raises(grpc.RpcError) as raised:
         numbers.create({"config_id": trunk, "phone_number": "+14155550178"})
     assert last_line(raised.value).startswith(
-        f"pulumi_phonecfg.errors.PhoneApiError: add number +14155550178 to {trunk} failed: HTTP 409"
+        f"pulumi_phonecfg.errors.PhoneApiError: create phone number +14155550178 on {trunk} failed: HTTP 409: "
     )
-    assert [r["method"] for r in phone_api.api_requests()] == ["GET", "POST"]
+    assert [r["method"] for r in phone_api.api_requests()] == ["POST", "GET"]  # the GET: not on this trunk
 
 
 def test_check_names_the_field_through_the_engine_protocol(numbers: DynamicProviderServer) -> None:
