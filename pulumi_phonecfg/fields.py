@@ -13,7 +13,8 @@ args classes and keyword arguments, for Python type checkers). Adding a field: o
 field and the Python argument the test names, then `make schema` (and the emulator, which is independent).
 
 Names here are the API's (snake_case); the program name of a field is its camelCase form. A second resource is
-one more `ResourceTable`.
+one more `ResourceTable`: `PHONE_NUMBER`, the native `PhoneNumber`, whose number fields are the inline
+number's.
 """
 
 from __future__ import annotations
@@ -258,7 +259,36 @@ PHONE_CONFIG: Final = ResourceTable(
     ),
 )
 
-RESOURCES: Final = (PHONE_CONFIG,)
+# The fields a number has inline (PhoneConfig.phone_numbers), shared by the PhoneNumber resource.
+_NUMBER_ITEM: Final = {f.name: f for t in TYPES if t.name == "PhoneNumber" for f in t.fields}
+
+PHONE_NUMBER: Final = ResourceTable(
+    "PhoneNumber",
+    "One phone number of a SIP trunk, owned by this resource alone (several stacks can each own numbers of one "
+    "trunk). Id `<configId>/<phoneNumber>` as created; a new phoneNumber renames it in place (one PATCH).",
+    inputs=(
+        Field(
+            "config_id",
+            "string",
+            "The trunk's config id (a UUID), e.g. a PhoneConfig's id; a change moves the number (replace, deleting "
+            "it from the old trunk first).",
+            required=True,
+            replaces=True,
+        ),
+        Field(
+            "phone_number",
+            "string",
+            "E.164 number, e.g. +14155550100 (normalised); a change renames it in place (one PATCH).",
+            required=True,
+        ),
+        _NUMBER_ITEM["description"],
+        _NUMBER_ITEM["agent_id"],
+        _NUMBER_ITEM["environment_id"],
+    ),
+    outputs=(),
+)
+
+RESOURCES: Final = (PHONE_CONFIG, PHONE_NUMBER)
 
 
 def element_key(f: Field) -> Callable[[Mapping[str, Any]], tuple[str, ...]]:

@@ -70,14 +70,14 @@ func program(ctx *pulumi.Context) error {
 				DisconnectCall: pulumi.Bool(true),
 			},
 		},
-		PhoneNumbers: phonecfg.PhoneNumberArray{
-			&phonecfg.PhoneNumberArgs{
+		PhoneNumbers: phonecfg.PhoneNumberTypeArray{
+			&phonecfg.PhoneNumberTypeArgs{
 				PhoneNumber:   pulumi.String(orDefault("supportNumber", "+14155550100")),
 				Description:   pulumi.String("Support hotline"),
 				AgentId:       customerCare.AgentId(),
 				EnvironmentId: customerCare.EnvironmentId(),
 			},
-			&phonecfg.PhoneNumberArgs{
+			&phonecfg.PhoneNumberTypeArgs{
 				PhoneNumber:   pulumi.String(orDefault("billingNumber", "+14155550101")),
 				Description:   pulumi.String(orDefault("billingDescription", "Billing questions")),
 				AgentId:       billing.AgentId(),

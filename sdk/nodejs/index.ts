@@ -15,6 +15,11 @@ export type PhoneConfig = import("./phoneConfig").PhoneConfig;
 export const PhoneConfig: typeof import("./phoneConfig").PhoneConfig = null as any;
 utilities.lazyLoad(exports, ["PhoneConfig"], () => require("./phoneConfig"));
 
+export { PhoneNumberArgs } from "./phoneNumber";
+export type PhoneNumber = import("./phoneNumber").PhoneNumber;
+export const PhoneNumber: typeof import("./phoneNumber").PhoneNumber = null as any;
+utilities.lazyLoad(exports, ["PhoneNumber"], () => require("./phoneNumber"));
+
 export { ProviderArgs } from "./provider";
 export type Provider = import("./provider").Provider;
 export const Provider: typeof import("./provider").Provider = null as any;
@@ -36,6 +41,8 @@ const _module = {
         switch (type) {
             case "phonecfg:index:PhoneConfig":
                 return new PhoneConfig(name, <any>undefined, { urn })
+            case "phonecfg:index:PhoneNumber":
+                return new PhoneNumber(name, <any>undefined, { urn })
             default:
                 throw new Error(`unknown resource type ${type}`);
         }

@@ -23,6 +23,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 	switch typ {
 	case "phonecfg:index:PhoneConfig":
 		r = &PhoneConfig{}
+	case "phonecfg:index:PhoneNumber":
+		r = &PhoneNumber{}
 	default:
 		return nil, fmt.Errorf("unknown resource type: %s", typ)
 	}

@@ -35,7 +35,7 @@ type PhoneConfig struct {
 	// Config name, 1-64 characters (surrounding whitespace removed).
 	Name pulumi.StringOutput `pulumi:"name"`
 	// SIP: numbers, a set keyed by number. Undeclared: the provider never writes the list.
-	PhoneNumbers PhoneNumberArrayOutput `pulumi:"phoneNumbers"`
+	PhoneNumbers PhoneNumberTypeArrayOutput `pulumi:"phoneNumbers"`
 	// SIP: default true (the server's).
 	PutCallerOnHoldOnTransfer pulumi.BoolPtrOutput `pulumi:"putCallerOnHoldOnTransfer"`
 	// Credentials; always secret.
@@ -126,7 +126,7 @@ type phoneConfigArgs struct {
 	// Config name, 1-64 characters (surrounding whitespace removed).
 	Name string `pulumi:"name"`
 	// SIP: numbers, a set keyed by number. Undeclared: the provider never writes the list.
-	PhoneNumbers []PhoneNumber `pulumi:"phoneNumbers"`
+	PhoneNumbers []PhoneNumberType `pulumi:"phoneNumbers"`
 	// SIP: default true (the server's).
 	PutCallerOnHoldOnTransfer *bool `pulumi:"putCallerOnHoldOnTransfer"`
 	// Credentials; always secret.
@@ -152,7 +152,7 @@ type PhoneConfigArgs struct {
 	// Config name, 1-64 characters (surrounding whitespace removed).
 	Name pulumi.StringInput
 	// SIP: numbers, a set keyed by number. Undeclared: the provider never writes the list.
-	PhoneNumbers PhoneNumberArrayInput
+	PhoneNumbers PhoneNumberTypeArrayInput
 	// SIP: default true (the server's).
 	PutCallerOnHoldOnTransfer pulumi.BoolPtrInput
 	// Credentials; always secret.
@@ -246,8 +246,8 @@ func (o PhoneConfigOutput) Name() pulumi.StringOutput {
 }
 
 // SIP: numbers, a set keyed by number. Undeclared: the provider never writes the list.
-func (o PhoneConfigOutput) PhoneNumbers() PhoneNumberArrayOutput {
-	return o.ApplyT(func(v *PhoneConfig) PhoneNumberArrayOutput { return v.PhoneNumbers }).(PhoneNumberArrayOutput)
+func (o PhoneConfigOutput) PhoneNumbers() PhoneNumberTypeArrayOutput {
+	return o.ApplyT(func(v *PhoneConfig) PhoneNumberTypeArrayOutput { return v.PhoneNumbers }).(PhoneNumberTypeArrayOutput)
 }
 
 // SIP: default true (the server's).

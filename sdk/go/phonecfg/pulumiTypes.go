@@ -713,7 +713,7 @@ func (o FingerprintsPtrOutput) Password() pulumi.StringPtrOutput {
 }
 
 // A number on a SIP trunk (E.164), optionally routed to one agent environment.
-type PhoneNumber struct {
+type PhoneNumberType struct {
 	// Agent UUID; given together with environmentId.
 	AgentId *string `pulumi:"agentId"`
 	// Free text.
@@ -724,19 +724,19 @@ type PhoneNumber struct {
 	PhoneNumber string `pulumi:"phoneNumber"`
 }
 
-// PhoneNumberInput is an input type that accepts PhoneNumberArgs and PhoneNumberOutput values.
-// You can construct a concrete instance of `PhoneNumberInput` via:
+// PhoneNumberTypeInput is an input type that accepts PhoneNumberTypeArgs and PhoneNumberTypeOutput values.
+// You can construct a concrete instance of `PhoneNumberTypeInput` via:
 //
-//	PhoneNumberArgs{...}
-type PhoneNumberInput interface {
+//	PhoneNumberTypeArgs{...}
+type PhoneNumberTypeInput interface {
 	pulumi.Input
 
-	ToPhoneNumberOutput() PhoneNumberOutput
-	ToPhoneNumberOutputWithContext(context.Context) PhoneNumberOutput
+	ToPhoneNumberTypeOutput() PhoneNumberTypeOutput
+	ToPhoneNumberTypeOutputWithContext(context.Context) PhoneNumberTypeOutput
 }
 
 // A number on a SIP trunk (E.164), optionally routed to one agent environment.
-type PhoneNumberArgs struct {
+type PhoneNumberTypeArgs struct {
 	// Agent UUID; given together with environmentId.
 	AgentId pulumi.StringPtrInput `pulumi:"agentId"`
 	// Free text.
@@ -747,96 +747,96 @@ type PhoneNumberArgs struct {
 	PhoneNumber pulumi.StringInput `pulumi:"phoneNumber"`
 }
 
-func (PhoneNumberArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*PhoneNumber)(nil)).Elem()
+func (PhoneNumberTypeArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*PhoneNumberType)(nil)).Elem()
 }
 
-func (i PhoneNumberArgs) ToPhoneNumberOutput() PhoneNumberOutput {
-	return i.ToPhoneNumberOutputWithContext(context.Background())
+func (i PhoneNumberTypeArgs) ToPhoneNumberTypeOutput() PhoneNumberTypeOutput {
+	return i.ToPhoneNumberTypeOutputWithContext(context.Background())
 }
 
-func (i PhoneNumberArgs) ToPhoneNumberOutputWithContext(ctx context.Context) PhoneNumberOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(PhoneNumberOutput)
+func (i PhoneNumberTypeArgs) ToPhoneNumberTypeOutputWithContext(ctx context.Context) PhoneNumberTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PhoneNumberTypeOutput)
 }
 
-// PhoneNumberArrayInput is an input type that accepts PhoneNumberArray and PhoneNumberArrayOutput values.
-// You can construct a concrete instance of `PhoneNumberArrayInput` via:
+// PhoneNumberTypeArrayInput is an input type that accepts PhoneNumberTypeArray and PhoneNumberTypeArrayOutput values.
+// You can construct a concrete instance of `PhoneNumberTypeArrayInput` via:
 //
-//	PhoneNumberArray{ PhoneNumberArgs{...} }
-type PhoneNumberArrayInput interface {
+//	PhoneNumberTypeArray{ PhoneNumberTypeArgs{...} }
+type PhoneNumberTypeArrayInput interface {
 	pulumi.Input
 
-	ToPhoneNumberArrayOutput() PhoneNumberArrayOutput
-	ToPhoneNumberArrayOutputWithContext(context.Context) PhoneNumberArrayOutput
+	ToPhoneNumberTypeArrayOutput() PhoneNumberTypeArrayOutput
+	ToPhoneNumberTypeArrayOutputWithContext(context.Context) PhoneNumberTypeArrayOutput
 }
 
-type PhoneNumberArray []PhoneNumberInput
+type PhoneNumberTypeArray []PhoneNumberTypeInput
 
-func (PhoneNumberArray) ElementType() reflect.Type {
-	return reflect.TypeOf((*[]PhoneNumber)(nil)).Elem()
+func (PhoneNumberTypeArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]PhoneNumberType)(nil)).Elem()
 }
 
-func (i PhoneNumberArray) ToPhoneNumberArrayOutput() PhoneNumberArrayOutput {
-	return i.ToPhoneNumberArrayOutputWithContext(context.Background())
+func (i PhoneNumberTypeArray) ToPhoneNumberTypeArrayOutput() PhoneNumberTypeArrayOutput {
+	return i.ToPhoneNumberTypeArrayOutputWithContext(context.Background())
 }
 
-func (i PhoneNumberArray) ToPhoneNumberArrayOutputWithContext(ctx context.Context) PhoneNumberArrayOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(PhoneNumberArrayOutput)
+func (i PhoneNumberTypeArray) ToPhoneNumberTypeArrayOutputWithContext(ctx context.Context) PhoneNumberTypeArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PhoneNumberTypeArrayOutput)
 }
 
 // A number on a SIP trunk (E.164), optionally routed to one agent environment.
-type PhoneNumberOutput struct{ *pulumi.OutputState }
+type PhoneNumberTypeOutput struct{ *pulumi.OutputState }
 
-func (PhoneNumberOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*PhoneNumber)(nil)).Elem()
+func (PhoneNumberTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*PhoneNumberType)(nil)).Elem()
 }
 
-func (o PhoneNumberOutput) ToPhoneNumberOutput() PhoneNumberOutput {
+func (o PhoneNumberTypeOutput) ToPhoneNumberTypeOutput() PhoneNumberTypeOutput {
 	return o
 }
 
-func (o PhoneNumberOutput) ToPhoneNumberOutputWithContext(ctx context.Context) PhoneNumberOutput {
+func (o PhoneNumberTypeOutput) ToPhoneNumberTypeOutputWithContext(ctx context.Context) PhoneNumberTypeOutput {
 	return o
 }
 
 // Agent UUID; given together with environmentId.
-func (o PhoneNumberOutput) AgentId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v PhoneNumber) *string { return v.AgentId }).(pulumi.StringPtrOutput)
+func (o PhoneNumberTypeOutput) AgentId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v PhoneNumberType) *string { return v.AgentId }).(pulumi.StringPtrOutput)
 }
 
 // Free text.
-func (o PhoneNumberOutput) Description() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v PhoneNumber) *string { return v.Description }).(pulumi.StringPtrOutput)
+func (o PhoneNumberTypeOutput) Description() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v PhoneNumberType) *string { return v.Description }).(pulumi.StringPtrOutput)
 }
 
 // Agent environment UUID; given together with agentId.
-func (o PhoneNumberOutput) EnvironmentId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v PhoneNumber) *string { return v.EnvironmentId }).(pulumi.StringPtrOutput)
+func (o PhoneNumberTypeOutput) EnvironmentId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v PhoneNumberType) *string { return v.EnvironmentId }).(pulumi.StringPtrOutput)
 }
 
 // E.164 number, e.g. +14155550100 (normalised).
-func (o PhoneNumberOutput) PhoneNumber() pulumi.StringOutput {
-	return o.ApplyT(func(v PhoneNumber) string { return v.PhoneNumber }).(pulumi.StringOutput)
+func (o PhoneNumberTypeOutput) PhoneNumber() pulumi.StringOutput {
+	return o.ApplyT(func(v PhoneNumberType) string { return v.PhoneNumber }).(pulumi.StringOutput)
 }
 
-type PhoneNumberArrayOutput struct{ *pulumi.OutputState }
+type PhoneNumberTypeArrayOutput struct{ *pulumi.OutputState }
 
-func (PhoneNumberArrayOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*[]PhoneNumber)(nil)).Elem()
+func (PhoneNumberTypeArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]PhoneNumberType)(nil)).Elem()
 }
 
-func (o PhoneNumberArrayOutput) ToPhoneNumberArrayOutput() PhoneNumberArrayOutput {
+func (o PhoneNumberTypeArrayOutput) ToPhoneNumberTypeArrayOutput() PhoneNumberTypeArrayOutput {
 	return o
 }
 
-func (o PhoneNumberArrayOutput) ToPhoneNumberArrayOutputWithContext(ctx context.Context) PhoneNumberArrayOutput {
+func (o PhoneNumberTypeArrayOutput) ToPhoneNumberTypeArrayOutputWithContext(ctx context.Context) PhoneNumberTypeArrayOutput {
 	return o
 }
 
-func (o PhoneNumberArrayOutput) Index(i pulumi.IntInput) PhoneNumberOutput {
-	return pulumi.All(o, i).ApplyT(func(vs []interface{}) PhoneNumber {
-		return vs[0].([]PhoneNumber)[vs[1].(int)]
-	}).(PhoneNumberOutput)
+func (o PhoneNumberTypeArrayOutput) Index(i pulumi.IntInput) PhoneNumberTypeOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) PhoneNumberType {
+		return vs[0].([]PhoneNumberType)[vs[1].(int)]
+	}).(PhoneNumberTypeOutput)
 }
 
 // Credentials and transport security. SIP trunk: secureTrunking, authentication, username, password. Genesys Audio Connector: apiKey and clientSecret (shared secrets you choose and enter in Genesys).
@@ -1353,8 +1353,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*CustomInviteHeaderArrayInput)(nil)).Elem(), CustomInviteHeaderArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ErrorHandlingInput)(nil)).Elem(), ErrorHandlingArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ErrorHandlingPtrInput)(nil)).Elem(), ErrorHandlingArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*PhoneNumberInput)(nil)).Elem(), PhoneNumberArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*PhoneNumberArrayInput)(nil)).Elem(), PhoneNumberArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PhoneNumberTypeInput)(nil)).Elem(), PhoneNumberTypeArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PhoneNumberTypeArrayInput)(nil)).Elem(), PhoneNumberTypeArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SecurityInput)(nil)).Elem(), SecurityArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SecurityPtrInput)(nil)).Elem(), SecurityArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TransferFailureInput)(nil)).Elem(), TransferFailureArgs{})
@@ -1371,8 +1371,8 @@ func init() {
 	pulumi.RegisterOutputType(ErrorHandlingPtrOutput{})
 	pulumi.RegisterOutputType(FingerprintsOutput{})
 	pulumi.RegisterOutputType(FingerprintsPtrOutput{})
-	pulumi.RegisterOutputType(PhoneNumberOutput{})
-	pulumi.RegisterOutputType(PhoneNumberArrayOutput{})
+	pulumi.RegisterOutputType(PhoneNumberTypeOutput{})
+	pulumi.RegisterOutputType(PhoneNumberTypeArrayOutput{})
 	pulumi.RegisterOutputType(SecurityOutput{})
 	pulumi.RegisterOutputType(SecurityPtrOutput{})
 	pulumi.RegisterOutputType(SecurityStateOutput{})

@@ -8,6 +8,7 @@ import typing
 # Export this package's modules as members:
 from .get_agent import *
 from .phone_config import *
+from .phone_number import *
 from .provider import *
 from ._inputs import *
 from . import outputs
@@ -27,7 +28,8 @@ _utilities.register(
   "mod": "index",
   "fqn": "pulumi_phonecfg_native",
   "classes": {
-   "phonecfg:index:PhoneConfig": "PhoneConfig"
+   "phonecfg:index:PhoneConfig": "PhoneConfig",
+   "phonecfg:index:PhoneNumber": "PhoneNumber"
   }
  }
 ]
