@@ -1,8 +1,9 @@
 """`pulumi-resource-phonecfg`: the ResourceProvider gRPC service the Pulumi engine talks to.
 
-Only the protocol lives here: decode a request, call the provider (`provider.py`, `phone_config.py`), encode the
-response. Errors go back as one line (gRPC UNKNOWN with the message), never with a stack: our own errors say
-what failed and why; anything else is reported by type, its message scrubbed of the request's credentials.
+Only the protocol lives here: decode a request, call the provider (`provider.py`; `phone_config.py` or
+`phone_number.py` by the request's resource type), encode the response. Errors go back as one line (gRPC UNKNOWN
+with the message), never with a stack: our own errors say what failed and why; anything else is reported by
+type, its message scrubbed of the request's credentials.
 The process prints its port on stdout once it listens, as every plugin does, and serves until killed.
 """
 
@@ -24,7 +25,7 @@ from pulumi_phonecfg.agents import AgentLookupError
 from pulumi_phonecfg.error_text import collect_secrets, redact
 from pulumi_phonecfg.errors import PhoneConfigError
 from pulumi_phonecfg.logs import debug_from_environment
-from pulumi_phonecfg.native import phone_config
+from pulumi_phonecfg.native import phone_config, phone_number
 from pulumi_phonecfg.native.config import config_failures, from_variables
 from pulumi_phonecfg.native.diff import Change
 from pulumi_phonecfg.native.provider import GET_AGENT_TOKEN, NativeProvider
@@ -34,6 +35,7 @@ from pulumi_phonecfg.settings import ProviderSettings
 
 DEFAULT_THREADS: Final = ProviderSettings.provider_threads
 R = TypeVar("R")
+RESOURCE_TYPES: Final = (phone_config.TOKEN, phone_number.TOKEN)
 _KINDS: Final = {
     (Change.ADD, False): provider_pb2.PropertyDiff.ADD,
     (Change.ADD, True): provider_pb2.PropertyDiff.ADD_REPLACE,
@@ -58,9 +60,9 @@ def _one_line(operation: str, call: Callable[[], R], secrets: set[str]) -> R:
     raise RequestFailed(redact(" ".join(message.split()), secrets)) from None
 
 
-def _handled(method: Callable[[PhoneConfigServicer, Any, grpc.ServicerContext], R]) -> Callable[..., R]:
+def _handled(method: Callable[[PhonecfgServicer, Any, grpc.ServicerContext], R]) -> Callable[..., R]:
     @functools.wraps(method)
-    def wrapper(self: PhoneConfigServicer, request: Any, context: grpc.ServicerContext) -> R:
+    def wrapper(self: PhonecfgServicer, request: Any, context: grpc.ServicerContext) -> R:
         try:
             return method(self, request, context)
         except RequestFailed as failure:
@@ -72,12 +74,21 @@ def _handled(method: Callable[[PhoneConfigServicer, Any, grpc.ServicerContext], 
 
 def _resource_type(request: Any) -> str:
     kind = getattr(request, "type", "") or str(request.urn).rsplit("::", 2)[-2].rsplit("$", 1)[-1]
-    if kind != phone_config.TOKEN:
-        raise RequestFailed(f"unknown resource type {kind!r}: this provider serves {phone_config.TOKEN}")
+    if kind not in RESOURCE_TYPES:
+        raise RequestFailed(f"unknown resource type {kind!r}: this provider serves {', '.join(RESOURCE_TYPES)}")
     return kind
 
 
-class PhoneConfigServicer(provider_pb2_grpc.ResourceProviderServicer):
+def _secret_properties(kind: str) -> frozenset[str]:
+    """The properties always secret on the wire (a PhoneNumber has none of its own)."""
+    return phone_config.SECRET_PROPERTIES if kind == phone_config.TOKEN else frozenset()
+
+
+def _outputs(kind: str, outputs: Mapping[str, Any], secret: frozenset[str]) -> Any:
+    return encode(outputs, secret | _secret_properties(kind))
+
+
+class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
     def __init__(self, executor: futures.ThreadPoolExecutor | None = None) -> None:
         self.provider = NativeProvider()
         self.executor = executor
@@ -117,61 +128,69 @@ class PhoneConfigServicer(provider_pb2_grpc.ResourceProviderServicer):
             with executor._shutdown_lock:
                 executor._max_workers = max(executor._max_workers, threads)
 
-    # ---- PhoneConfig ------------------------------------------------------------------------------------
+    # ---- resources: PhoneConfig and PhoneNumber, each through its module of the same calls ---------------------
 
     @_handled
     def Check(self, request: provider_pb2.CheckRequest, context: grpc.ServicerContext) -> Any:
-        _resource_type(request)
+        kind = _resource_type(request)
         news = decode(request.news)
         strict = self.provider.settings.strict_phone_numbers
 
         def check() -> phone_config.Checked:
+            if kind == phone_number.TOKEN:
+                return phone_number.check(news.values, strict_numbers=strict)
             return phone_config.check(news.values, strict_numbers=strict)
 
         checked = _one_line("check", check, collect_secrets(news.values))
         return provider_pb2.CheckResponse(
-            inputs=encode(checked.inputs, news.secret | phone_config.SECRET_PROPERTIES),
+            inputs=encode(checked.inputs, news.secret | _secret_properties(kind)),
             failures=[provider_pb2.CheckFailure(property=path, reason=reason) for path, reason in checked.failures],
         )
 
     @_handled
     def Diff(self, request: provider_pb2.DiffRequest, context: grpc.ServicerContext) -> Any:
-        _resource_type(request)
+        kind = _resource_type(request)
         olds, news = decode(request.olds).values, decode(request.news).values
-        result = _one_line("diff", lambda: phone_config.diff(olds, news), collect_secrets(news))
+        differ = phone_number.diff if kind == phone_number.TOKEN else phone_config.diff
+        result = _one_line("diff", lambda: differ(olds, news), collect_secrets(news))
         return provider_pb2.DiffResponse(
             changes=provider_pb2.DiffResponse.DIFF_SOME if result.changes else provider_pb2.DiffResponse.DIFF_NONE,
             replaces=result.replaces,
             diffs=result.changed,
-            # A replacement has the same name, and a number can belong to one config only: delete first.
+            # A replaced config has the same name, and a number can belong to one config only; a moved number
+            # leaves its old trunk before it is added to the new one: delete first, for both.
             deleteBeforeReplace=True,
             detailedDiff={
-                path: provider_pb2.PropertyDiff(kind=_KINDS[(kind, replaces)], inputDiff=False)
-                for path, (kind, replaces) in result.detailed.items()
+                path: provider_pb2.PropertyDiff(kind=_KINDS[(change, replaces)], inputDiff=False)
+                for path, (change, replaces) in result.detailed.items()
             },
             hasDetailedDiff=True,
         )
 
     @_handled
     def Create(self, request: provider_pb2.CreateRequest, context: grpc.ServicerContext) -> Any:
-        _resource_type(request)
+        kind = _resource_type(request)
         inputs = decode(request.properties)
 
         def create() -> tuple[str, dict[str, Any]]:
             with self.provider.operation() as api:
+                if kind == phone_number.TOKEN:
+                    return phone_number.create(api, inputs.values)
                 known, adopt = self.provider.known_configs(), self.provider.settings.adopt_existing
                 return phone_config.create(api, inputs.values, known=known, adopt_default=adopt)
 
-        config_id, outputs = _one_line("create", create, collect_secrets(inputs.values))
-        return provider_pb2.CreateResponse(id=config_id, properties=self._outputs(outputs, inputs.secret))
+        resource_id, outputs = _one_line("create", create, collect_secrets(inputs.values))
+        return provider_pb2.CreateResponse(id=resource_id, properties=_outputs(kind, outputs, inputs.secret))
 
     @_handled
     def Read(self, request: provider_pb2.ReadRequest, context: grpc.ServicerContext) -> Any:
-        _resource_type(request)
+        kind = _resource_type(request)
         outputs, inputs = decode(request.properties), decode(request.inputs)
 
         def read() -> phone_config.Read:
             with self.provider.operation() as api:
+                if kind == phone_number.TOKEN:
+                    return phone_number.read(api, request.id, outputs.values, inputs.values)
                 return phone_config.read(api, request.id, outputs.values, inputs.values)
 
         result = _one_line("read", read, set())
@@ -180,38 +199,40 @@ class PhoneConfigServicer(provider_pb2_grpc.ResourceProviderServicer):
         secret = outputs.secret | inputs.secret
         return provider_pb2.ReadResponse(
             id=result.id,
-            properties=self._outputs(result.outputs, secret),
-            inputs=request.inputs if result.inputs is None else encode(result.inputs, phone_config.SECRET_PROPERTIES),
+            properties=_outputs(kind, result.outputs, secret),
+            inputs=request.inputs if result.inputs is None else encode(result.inputs, _secret_properties(kind)),
         )
 
     @_handled
     def Update(self, request: provider_pb2.UpdateRequest, context: grpc.ServicerContext) -> Any:
-        _resource_type(request)
+        kind = _resource_type(request)
         olds, news = decode(request.olds), decode(request.news)
 
         def update() -> dict[str, Any]:
             with self.provider.operation() as api:
+                if kind == phone_number.TOKEN:
+                    return phone_number.update(api, request.id, olds.values, news.values)
                 return phone_config.update(
                     api, request.id, olds.values, news.values, known=self.provider.known_configs()
                 )
 
         outputs = _one_line("update", update, collect_secrets(news.values))
-        return provider_pb2.UpdateResponse(properties=self._outputs(outputs, news.secret))
+        return provider_pb2.UpdateResponse(properties=_outputs(kind, outputs, news.secret))
 
     @_handled
     def Delete(self, request: provider_pb2.DeleteRequest, context: grpc.ServicerContext) -> Any:
-        _resource_type(request)
+        kind = _resource_type(request)
+        outputs = decode(request.properties).values
 
         def delete() -> None:
             with self.provider.operation() as api:
-                phone_config.delete(api, request.id, known=self.provider.known_configs())
+                if kind == phone_number.TOKEN:
+                    phone_number.delete(api, request.id, outputs)
+                else:
+                    phone_config.delete(api, request.id, known=self.provider.known_configs())
 
         _one_line("delete", delete, set())
         return empty_pb2.Empty()
-
-    @staticmethod
-    def _outputs(outputs: Mapping[str, Any], secret: frozenset[str]) -> Any:
-        return encode(outputs, secret | phone_config.SECRET_PROPERTIES)
 
     # ---- functions ----------------------------------------------------------------------------------------
 
@@ -235,7 +256,7 @@ def serve(threads: int = DEFAULT_THREADS) -> tuple[grpc.Server, int]:
     """Start serving on a free loopback port; return the server and its port."""
     executor = futures.ThreadPoolExecutor(max_workers=threads, thread_name_prefix="phonecfg")
     server = grpc.server(executor, options=[("grpc.max_receive_message_length", 400 * 1024 * 1024)])
-    provider_pb2_grpc.add_ResourceProviderServicer_to_server(PhoneConfigServicer(executor), server)
+    provider_pb2_grpc.add_ResourceProviderServicer_to_server(PhonecfgServicer(executor), server)
     port = int(server.add_insecure_port("127.0.0.1:0"))
     server.start()
     return server, port

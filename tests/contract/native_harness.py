@@ -6,6 +6,7 @@ Properties travel as protobuf Structs with the engine's secret and unknown encod
 
 from __future__ import annotations
 
+import copy
 import os
 import subprocess
 import sys
@@ -26,7 +27,7 @@ from .harness import SECRET_SIG, SECRET_VALUE, secret
 
 PLUGIN = Path(sys.executable).parent / "pulumi-resource-phonecfg"
 TYPE = "phonecfg:index:PhoneConfig"
-URN = "urn:pulumi:dev::native::phonecfg:index:PhoneConfig::{name}"
+NUMBER_TYPE = "phonecfg:index:PhoneNumber"
 
 
 def struct(value: Mapping[str, Any]) -> struct_pb2.Struct:
@@ -61,11 +62,24 @@ class Created:
     inputs: dict[str, Any]  # checked inputs (secrets wrapped)
 
 
+def urn(name: str, resource_type: str = TYPE) -> str:
+    return f"urn:pulumi:dev::native::{resource_type}::{name}"
+
+
 class NativePlugin:
+    """The running plugin, its resource calls made for `type` (PhoneConfig unless made by `of_type`)."""
+
     def __init__(self, process: subprocess.Popen[str], port: int) -> None:
         self.process = process
         self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
         self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
+        self.type = TYPE
+
+    def of_type(self, resource_type: str) -> NativePlugin:
+        """The same plugin process, its resource calls made for `resource_type`."""
+        view = copy.copy(self)
+        view.type = resource_type
+        return view
 
     def configure(self, config: Mapping[str, Any]) -> Any:
         return self.stub.Configure(provider_pb2.ConfigureRequest(args=struct(config), acceptSecrets=True))
@@ -73,7 +87,7 @@ class NativePlugin:
     def check(self, news: Mapping[str, Any], olds: Mapping[str, Any] | None = None, name: str = "main") -> Any:
         return self.stub.Check(
             provider_pb2.CheckRequest(
-                urn=URN.format(name=name), name=name, type=TYPE, olds=struct(olds or {}), news=struct(news)
+                urn=urn(name, self.type), name=name, type=self.type, olds=struct(olds or {}), news=struct(news)
             )
         )
 
@@ -86,14 +100,14 @@ class NativePlugin:
     def create(self, news: Mapping[str, Any], name: str = "main") -> Created:
         inputs = self.checked(news, name)
         response = self.stub.Create(
-            provider_pb2.CreateRequest(urn=URN.format(name=name), name=name, type=TYPE, properties=struct(inputs))
+            provider_pb2.CreateRequest(urn=urn(name, self.type), name=name, type=self.type, properties=struct(inputs))
         )
         return Created(response.id, plain(response.properties), inputs)
 
     def diff(self, config_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], name: str = "main") -> Any:
         return self.stub.Diff(
             provider_pb2.DiffRequest(
-                id=config_id, urn=URN.format(name=name), name=name, type=TYPE, olds=struct(olds), news=struct(news)
+                id=config_id, urn=urn(name, self.type), name=name, type=self.type, olds=struct(olds), news=struct(news)
             )
         )
 
@@ -102,7 +116,7 @@ class NativePlugin:
     ) -> dict[str, Any]:
         response = self.stub.Update(
             provider_pb2.UpdateRequest(
-                id=config_id, urn=URN.format(name=name), name=name, type=TYPE, olds=struct(olds), news=struct(news)
+                id=config_id, urn=urn(name, self.type), name=name, type=self.type, olds=struct(olds), news=struct(news)
             )
         )
         return plain(response.properties)
@@ -117,9 +131,9 @@ class NativePlugin:
         return self.stub.Read(
             provider_pb2.ReadRequest(
                 id=config_id,
-                urn=URN.format(name=name),
+                urn=urn(name, self.type),
                 name=name,
-                type=TYPE,
+                type=self.type,
                 properties=struct(outputs or {}),
                 inputs=struct(inputs or {}),
             )
@@ -128,7 +142,7 @@ class NativePlugin:
     def delete(self, config_id: str, outputs: Mapping[str, Any], name: str = "main") -> None:
         self.stub.Delete(
             provider_pb2.DeleteRequest(
-                id=config_id, urn=URN.format(name=name), name=name, type=TYPE, properties=struct(outputs)
+                id=config_id, urn=urn(name, self.type), name=name, type=self.type, properties=struct(outputs)
             )
         )
 

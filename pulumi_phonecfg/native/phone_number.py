@@ -1,0 +1,121 @@
+"""`phonecfg:index:PhoneNumber`: the engine's calls, translated at the boundary to the dynamic provider's number
+lifecycle.
+
+Every decision (validation and canonical form, what a change is, which requests to send, adoption of a number
+already on the trunk) is made by `number_lifecycle.py`, the functions the dynamic `PhoneNumber` uses; here the
+program's camelCase names (`configId`, `phoneNumber`, `agentId`, `environmentId`) become the API's snake_case on
+the way in and back on the way out, and what only a native provider has is added: the detailed diff and the
+inputs of an import, whose id (`<configId>/<phoneNumber>`) is checked and put in canonical form before the read.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from typing import Any, Final
+
+from pulumi_phonecfg.client import PhoneApiClient
+from pulumi_phonecfg.errors import PhoneConfigError
+from pulumi_phonecfg.fields import PHONE_NUMBER
+from pulumi_phonecfg.native.diff import Change
+from pulumi_phonecfg.native.names import InputShape, inputs_to_api, keys_to_api, keys_to_program, to_camel
+from pulumi_phonecfg.native.phone_config import Checked, Diff, Read
+from pulumi_phonecfg.number_lifecycle import (
+    NUMBER_REPLACE_FIELDS,
+    changed_number_fields,
+    check_number,
+    create_number,
+    delete_number,
+    number_id,
+    read_number,
+    update_number,
+)
+
+TOKEN: Final = "phonecfg:index:PhoneNumber"
+IMPORT_ID_FORM: Final = "<configId>/<phoneNumber>, e.g. 0b6f.../+14155550100"
+# The API names of the resource's fields, as whole words: how a lifecycle message names a field.
+_FIELD_NAMES: Final = re.compile(r"\b(" + "|".join(re.escape(f.name) for f in PHONE_NUMBER.inputs) + r")\b")
+
+
+class ImportIdError(PhoneConfigError):
+    """An import id that is not `<configId>/<phoneNumber>`."""
+
+
+@functools.cache
+def input_shape() -> InputShape:
+    """What a program may write on a PhoneNumber: flat strings, from the field table."""
+    return InputShape({f.name: None for f in PHONE_NUMBER.inputs})
+
+
+def _program_text(text: str) -> str:
+    """A lifecycle message with its field names in the program's spelling (`agent_id` -> `agentId`)."""
+    return _FIELD_NAMES.sub(lambda match: to_camel(match.group(0)), text)
+
+
+def check(news: Mapping[str, Any], *, strict_numbers: bool) -> Checked:
+    translated = inputs_to_api({k: v for k, v in news.items() if not k.startswith("__")}, input_shape())
+    result = check_number(translated.value, strict_numbers=strict_numbers)
+    failures = translated.unknown + [
+        (_program_text(f.property), _program_text(f.reason)) for f in result.failures or []
+    ]
+    if failures:
+        return Checked(dict(news), failures)
+    return Checked(keys_to_program(result.inputs or {}), [])
+
+
+def diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
+    """`olds`: prior outputs; `news`: checked inputs (both program names). Every field is a string, so the
+    detailed diff is the changed fields themselves."""
+    old_values, new_values = keys_to_api(olds), keys_to_api(news)
+    changed = changed_number_fields(old_values, new_values)
+    detailed: dict[str, tuple[Change, bool]] = {}
+    for name in changed:
+        old, new = old_values.get(name), new_values.get(name)
+        kind = Change.ADD if old is None else Change.DELETE if new is None else Change.UPDATE
+        detailed[to_camel(name)] = (kind, name in NUMBER_REPLACE_FIELDS)
+    replaces = [to_camel(name) for name in changed if name in NUMBER_REPLACE_FIELDS]
+    return Diff(changes=bool(changed), replaces=replaces, changed=[to_camel(n) for n in changed], detailed=detailed)
+
+
+def create(api: PhoneApiClient, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    result = create_number(api, keys_to_api(inputs))
+    return str(result.id), keys_to_program(result.outs or {})
+
+
+def read(api: PhoneApiClient, id_: str, outputs: Mapping[str, Any], inputs: Mapping[str, Any]) -> Read:
+    """Refresh (prior outputs given: the number is addressed by them, also after a rename) or import (the id
+    only: checked, then the number read as it is on the trunk). One GET of the trunk either way."""
+    if outputs:
+        result = read_number(api, id_, keys_to_api(outputs))
+    else:
+        id_, address = import_address(id_)
+        result = read_number(api, id_, address)
+    if not result.id:
+        return Read("", {}, None)
+    read_outputs = keys_to_program(result.outs or {})
+    # An import has no inputs yet: the number as read is exactly what a program declares (no outputs of its own).
+    return Read(str(result.id), read_outputs, None if inputs else dict(read_outputs))
+
+
+def import_address(id_: str) -> tuple[str, dict[str, Any]]:
+    """The canonical id and (configId, phoneNumber) of an import id, checked like a program's inputs (before any
+    request): `pulumi import phonecfg:index:PhoneNumber line 0b6f.../+1 415 555 0100` reads `+14155550100`."""
+    config_id, slash, number = id_.strip().partition("/")
+    if not slash or not config_id or not number:
+        raise ImportIdError(f"import of a PhoneNumber: the id {id_!r} must be {IMPORT_ID_FORM}")
+    result = check_number({"config_id": config_id, "phone_number": number})
+    if result.failures:
+        reasons = "; ".join(f"{_program_text(f.property)} {f.reason}" for f in result.failures)
+        raise ImportIdError(f"import of a PhoneNumber: the id {id_!r} must be {IMPORT_ID_FORM}: {reasons}")
+    address = dict(result.inputs or {})
+    return number_id(address["config_id"], address["phone_number"]), address
+
+
+def update(api: PhoneApiClient, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
+    result = update_number(api, id_, keys_to_api(olds), keys_to_api(news))
+    return dict(keys_to_program(result.outs or {}))
+
+
+def delete(api: PhoneApiClient, id_: str, outputs: Mapping[str, Any]) -> None:
+    delete_number(api, id_, keys_to_api(outputs))
