@@ -74,12 +74,14 @@ class CliProject:
         plan: dict[str, Any] = json.loads(done.stdout)
         return plan
 
-    def steps(self, plan: dict[str, Any], op: str | None = None) -> dict[str, dict[str, Any]]:
-        """The plan's PhoneConfig steps by resource name (only those of kind `op` when given)."""
+    def steps(
+        self, plan: dict[str, Any], op: str | None = None, resource_type: str = NATIVE_TYPE
+    ) -> dict[str, dict[str, Any]]:
+        """The plan's steps of `resource_type` (PhoneConfig) by resource name (only those of kind `op` when given)."""
         return {
             step["urn"].rsplit("::", 1)[-1]: step
             for step in plan.get("steps", [])
-            if step["urn"].split("::")[-2] == NATIVE_TYPE and (op is None or step["op"] == op)
+            if step["urn"].split("::")[-2] == resource_type and (op is None or step["op"] == op)
         }
 
     def export(self) -> dict[str, Any]:
@@ -87,10 +89,10 @@ class CliProject:
         exported: dict[str, Any] = json.loads(self.run("stack", "export", "--stack", self.stack).stdout)
         return exported
 
-    def phone_resources(self) -> dict[str, dict[str, Any]]:
-        """PhoneConfig resources in the state, by resource name."""
+    def phone_resources(self, resource_type: str = NATIVE_TYPE) -> dict[str, dict[str, Any]]:
+        """Resources of `resource_type` (PhoneConfig) in the state, by resource name."""
         resources = self.export()["deployment"].get("resources", [])
-        return {r["urn"].rsplit("::", 1)[-1]: r for r in resources if r.get("type") == NATIVE_TYPE}
+        return {r["urn"].rsplit("::", 1)[-1]: r for r in resources if r.get("type") == resource_type}
 
     def program(self) -> dict[str, Any]:
         program: dict[str, Any] = yaml.safe_load((self.directory / "Pulumi.yaml").read_text())
