@@ -2,10 +2,10 @@
 plugin on PATH, against a real emulator process.
 
 Consecutive steps on one stack: a trunk declared without numbers and one `PhoneNumber` on it (routed to an agent
-by name), up; a clean preview; a rename (one `detailedDiff` entry, `phoneNumber`, and one PATCH, never a DELETE
-and a POST); `pulumi import` of a number added to the trunk out of band, the generated declaration pasted into the
-program and a clean preview, then the number removed again (one DELETE, the other number untouched); destroy; a
-scan of everything written and printed for the API token.
+by name), a first preview (the trunk's id unknown) and up; a clean preview; a rename (one `detailedDiff` entry,
+`phoneNumber`, and one PATCH, never a DELETE and a POST); `pulumi import` of a number added to the trunk out of
+band, the generated declaration pasted into the program and a clean preview, then the number removed again (one
+DELETE, the other number untouched); destroy; a scan of everything written and printed for the API token.
 """
 
 from __future__ import annotations
@@ -87,7 +87,14 @@ def customer_care(emulator: RunningEmulator) -> tuple[str, str]:
 
 
 def test_up_adds_the_number_to_the_trunk(project: CliProject, emulator: RunningEmulator) -> None:
+    # The first preview: the trunk's id is unknown until it exists, the number's check lets it through.
     emulator.clear_requests()
+    plan = project.preview_json()
+    assert {name: step["op"] for name, step in project.steps(plan, resource_type=NUMBER_TYPE).items()} == {
+        "salesLine": "create"
+    }
+    assert emulator.api_requests() == [], "a preview sends nothing"
+
     project.run("up", "--yes", "--skip-preview")
     # The trunk: its POST (no lists declared, so no PATCH); the number: its one POST to the numbers endpoint.
     assert writes(emulator) == {"POST": 2}, summarize(emulator.api_requests())
