@@ -135,6 +135,9 @@ def schema() -> dict[str, Any]:
         "config": {"variables": config},
         "provider": {"description": "The phonecfg provider.", "inputProperties": config},
         "types": types,
+        # `phonecfg:index:PhoneNumber` is both a resource and the type of an inline number: tokens of types and of
+        # resources are separate (Kubernetes has many such pairs); the SDK generators keep the names apart
+        # (Python: PhoneNumberInitArgs for the resource's args, Go: PhoneNumberType for the inline type).
         "resources": {type_token(table.name): resource_spec(table) for table in RESOURCES},
         "functions": {GET_AGENT_TOKEN: _get_agent()},
     }
