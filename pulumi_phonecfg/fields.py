@@ -49,6 +49,9 @@ class Field:
     enum: tuple[str, ...] = ()
     output_type: str = ""  # the type of its output when it differs from the input's (credentials -> fingerprints)
     derived: bool = False  # an output the provider derives (integration.py), not one the API returns
+    # Validation: a rule that is code, by name (`models.RULES`: non_empty, e164, base64, uuid), and a length limit.
+    rule: str = ""
+    max_length: int | None = None
 
 
 @dataclass(frozen=True)
@@ -94,14 +97,19 @@ TYPES: Final = (
             ),
             Field("api_key", "string", "Genesys: required; write-only.", kinds=GENESYS_ONLY, write_only=True),
             Field(
-                "client_secret", "string", "Genesys: required, base64; write-only.", kinds=GENESYS_ONLY, write_only=True
+                "client_secret",
+                "string",
+                "Genesys: required, base64; write-only.",
+                kinds=GENESYS_ONLY,
+                write_only=True,
+                rule="base64",
             ),
         ),
     ),
     ObjectType(
         "CustomInviteHeader",
         "A custom SIP INVITE header passed to the agent.",
-        (Field("name", "string", "Header name; unique, case-insensitive.", required=True),),
+        (Field("name", "string", "Header name; unique, case-insensitive.", required=True, rule="non_empty"),),
     ),
     ObjectType(
         "TransferFailure",
@@ -129,18 +137,20 @@ TYPES: Final = (
         "PhoneNumber",
         "A number on a SIP trunk (E.164), optionally routed to one agent environment.",
         (
-            Field("phone_number", "string", "E.164 number, e.g. +14155550100 (normalised).", required=True),
+            Field(
+                "phone_number", "string", "E.164 number, e.g. +14155550100 (normalised).", required=True, rule="e164"
+            ),
             Field("description", "string", "Free text."),
-            Field("agent_id", "string", "Agent UUID; given together with environmentId."),
-            Field("environment_id", "string", "Agent environment UUID; given together with agentId."),
+            Field("agent_id", "string", "Agent UUID; given together with environmentId.", rule="uuid"),
+            Field("environment_id", "string", "Agent environment UUID; given together with agentId.", rule="uuid"),
         ),
     ),
     ObjectType(
         "AttachedEnvironment",
         "An agent environment attached to a Genesys Audio Connector config.",
         (
-            Field("agent_id", "string", "Agent UUID.", required=True),
-            Field("environment_id", "string", "Agent environment UUID.", required=True),
+            Field("agent_id", "string", "Agent UUID.", required=True, rule="uuid"),
+            Field("environment_id", "string", "Agent environment UUID.", required=True, rule="uuid"),
             Field("agent_name", "string", "Agent name (informational)."),
             Field("environment_name", "string", "Environment name (informational)."),
         ),
@@ -180,8 +190,15 @@ PHONE_CONFIG: Final = ResourceTable(
     "PhoneConfig",
     "One watsonx Orchestrate phone config: a SIP trunk or a Genesys Audio Connector config.",
     inputs=(
-        Field("name", "string", "Config name, 1-64 characters (surrounding whitespace removed).", required=True),
-        Field("description", "string", "At most 1024 characters."),
+        Field(
+            "name",
+            "string",
+            "Config name, 1-64 characters (surrounding whitespace removed).",
+            required=True,
+            rule="non_empty",
+            max_length=64,
+        ),
+        Field("description", "string", "At most 1024 characters.", max_length=1024),
         Field(
             "service_provider",
             "string",
