@@ -65,9 +65,8 @@ lint: $(STAMP) ## ruff check + ruff format --check on every Python file, mypy --
 	$(PY) -m mypy --strict pulumi_phonecfg
 	$(PY) -m mypy --strict bench scripts
 
-# Both generated from the field table; tests/unit/test_field_table.py fails when either is stale. The args module is
-# written beside and then moved, so
-# a failed run leaves the package importable.
+# Both generated from the field table; tests/unit/test_field_table.py fails when either is stale. The args module
+# is written beside and then moved, so a failed run leaves the package importable.
 .PHONY: schema
 schema: $(STAMP) ## regenerate schema.json and the dynamic PhoneConfig's typed args from the field table (fields.py)
 	$(PY) -m pulumi_phonecfg.native.schema > schema.json
