@@ -7,8 +7,9 @@ inputs carry them in plaintext (stored encrypted by Pulumi), outputs carry only 
 (`fingerprints.py`), because the API never returns them.
 
 Field names are the API's own (those of the PATCH body), so a program reads like the API document. Which fields
-there are, per kind, with which defaults and keys, comes from the field table (`fields.py`); the pydantic models
-here add the rules that are code, and a test holds them to the table.
+there are, per kind, with which defaults and keys, comes from the field table (`fields.py`), and so do the pydantic
+input models (`input_models`): each field typed as the table says, with the rule that is code its `rule` names
+(`RULES`) and its length limit. The rules that span fields are `cross_field_violations`.
 """
 
 from __future__ import annotations
