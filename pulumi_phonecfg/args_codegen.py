@@ -157,6 +157,10 @@ def render(table: ResourceTable = PHONE_CONFIG, types: Iterable[ObjectType] = TY
         "        }",
         "        self._declare(resource_name, inputs, opts)",
         "",
+        "    # A wrong or missing argument is reported as the resource class's own:",
+        f"    # `{name}.__init__() got an unexpected keyword argument 'descripton'`.",
+        f'    __init__.__qualname__ = "{name}.__init__"',
+        "",
         "    def _declare(self, resource_name: str, inputs: dict[str, Any], "
         "opts: pulumi.ResourceOptions | None) -> None:",
         '        """Registers the resource (`resource.py`): `inputs` has every argument, by its field name."""',

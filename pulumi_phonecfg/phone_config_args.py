@@ -189,6 +189,10 @@ class PhoneConfigSurface:
         }
         self._declare(resource_name, inputs, opts)
 
+    # A wrong or missing argument is reported as the resource class's own:
+    # `PhoneConfig.__init__() got an unexpected keyword argument 'descripton'`.
+    __init__.__qualname__ = "PhoneConfig.__init__"
+
     def _declare(self, resource_name: str, inputs: dict[str, Any], opts: pulumi.ResourceOptions | None) -> None:
         """Registers the resource (`resource.py`): `inputs` has every argument, by its field name."""
         raise NotImplementedError
