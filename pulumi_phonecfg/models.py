@@ -7,8 +7,9 @@ inputs carry them in plaintext (stored encrypted by Pulumi), outputs carry only 
 (`fingerprints.py`), because the API never returns them.
 
 Field names are the API's own (those of the PATCH body), so a program reads like the API document. Which fields
-there are, per kind, with which defaults and keys, comes from the field table (`fields.py`); the pydantic models
-here add the rules that are code, and a test holds them to the table.
+there are, per kind, with which defaults and keys, comes from the field table (`fields.py`), and so do the pydantic
+input models (`input_models`): each field typed as the table says, with the rule that is code its `rule` names
+(`RULES`) and its length limit. The rules that span fields are `cross_field_violations`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from uuid import UUID
 
 import phonenumbers
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -29,7 +31,7 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
     ValidationInfo,
-    field_validator,
+    create_model,
 )
 
 from pulumi_phonecfg import fields
@@ -73,89 +75,6 @@ NonEmptyStr = Annotated[str, Field(min_length=1)]
 DocumentT = TypeVar("DocumentT", bound=Mapping[str, Any])  # an API document, as the caller holds it
 
 
-class _Model(BaseModel):
-    # Unknown or misspelled fields are errors, as in the ADK's own spec models.
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class CustomInviteHeader(_Model):
-    name: NonEmptyStr
-
-
-class TransferFailure(_Model):
-    reply_message: str | None = None
-    disconnect_call: StrictBool | None = None
-
-
-class CallFailure(_Model):
-    reply_message: str | None = None
-
-
-class ErrorHandling(_Model):
-    fallback_sip_uri: str | None = None
-    transfer_failure: TransferFailure | None = None
-    call_failure: CallFailure | None = None
-
-
-class Security(_Model):
-    # SIP trunk
-    secure_trunking: StrictBool | None = None
-    authentication: StrictBool | None = None
-    username: str | None = None
-    password: str | None = None
-    # Genesys Audio Connector (user-chosen shared secrets, entered identically in Genesys)
-    api_key: str | None = None
-    client_secret: str | None = None
-
-    @field_validator("client_secret")
-    @classmethod
-    def _client_secret_is_base64(cls, value: str | None) -> str | None:
-        # The message never contains the value: it is a credential.
-        if value is None:
-            return value
-        try:
-            decoded = base64.b64decode(value, validate=True)
-        except (binascii.Error, ValueError):
-            raise ValueError("must be base64-encoded") from None
-        if not decoded:
-            raise ValueError("must be base64-encoded and not empty")
-        return value
-
-
-class PhoneNumber(_Model):
-    phone_number: NonEmptyStr
-    description: str | None = None
-    agent_id: UUID | None = None
-    environment_id: UUID | None = None
-
-    @field_validator("phone_number")
-    @classmethod
-    def _e164(cls, value: str, info: ValidationInfo) -> str:
-        return normalize_e164(value, strict=strict_phone_numbers(info.context))
-
-
-class AttachedEnvironment(_Model):
-    agent_id: UUID
-    environment_id: UUID
-    agent_name: str | None = None
-    environment_name: str | None = None
-
-
-class PhoneConfigInputs(_Model):
-    """Everything a user may declare on one phone config."""
-
-    name: str = Field(min_length=1, max_length=64)
-    description: str | None = Field(default=None, max_length=1024)
-    service_provider: ServiceProvider = SIP_TRUNK
-    security: Security | None = None
-    custom_invite_headers: list[CustomInviteHeader] | None = None
-    put_caller_on_hold_on_transfer: StrictBool | None = None
-    send_provisional_response: StrictBool | None = None
-    error_handling: ErrorHandling | None = None
-    phone_numbers: list[PhoneNumber] | None = None
-    attached_environments: list[AttachedEnvironment] | None = None
-
-
 # The provider setting that makes `normalize_e164` refuse numbers the installed metadata calls invalid.
 STRICT_NUMBERS_SETTING: Final = "phonecfg:strictPhoneNumbers"
 # Key of the pydantic validation context that carries that setting down to `PhoneNumber`.
@@ -193,6 +112,93 @@ def normalize_e164(value: str, *, strict: bool = False) -> str:
             f"({STRICT_NUMBERS_SETTING} is true; set it to false to accept numbers the API accepts)"
         )
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The input models, built from the field table
+
+
+def _e164(value: str, info: ValidationInfo) -> str:
+    return normalize_e164(value, strict=strict_phone_numbers(info.context))
+
+
+def _base64(value: str) -> str:
+    # The message never contains the value: it is a credential.
+    try:
+        decoded = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("must be base64-encoded") from None
+    if not decoded:
+        raise ValueError("must be base64-encoded and not empty")
+    return value
+
+
+# The rules that are code, by the name a field of the table gives (`fields.Field.rule`).
+RULES: Final[dict[str, Any]] = {
+    "non_empty": NonEmptyStr,
+    "e164": Annotated[NonEmptyStr, AfterValidator(_e164)],
+    "base64": Annotated[str, AfterValidator(_base64)],
+    "uuid": UUID,
+}
+_PRIMITIVES: Final[dict[str, Any]] = {"string": str, "boolean": StrictBool, "integer": int, "number": float}
+# Unknown or misspelled fields are errors, as in the ADK's own spec models.
+_MODEL_CONFIG: Final = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _value_type(f: fields.Field, types: Mapping[str, type[BaseModel]]) -> Any:
+    if f.rule:
+        if f.rule not in RULES:
+            raise ValueError(f"field {f.name!r}: unknown rule {f.rule!r} (known: {', '.join(RULES)})")
+        return RULES[f.rule]
+    if f.enum:
+        return Literal.__getitem__(f.enum)
+    return types[f.type] if f.type in types else _PRIMITIVES[f.type]
+
+
+def _model_field(f: fields.Field, types: Mapping[str, type[BaseModel]]) -> tuple[Any, Any]:
+    """A pydantic field for `f`: its type (a list, optional unless required) and its default.
+
+    The default is None (unset) except a default of every kind (`service_provider`); a one-kind default
+    (`put_caller_on_hold_on_transfer`) is the server's, filled into the canonical form, never into the inputs.
+    """
+    annotation = _value_type(f, types)
+    if f.list:
+        annotation = list[annotation]  # type: ignore[valid-type]
+    if f.required:
+        return annotation, Field(max_length=f.max_length)
+    default = f.default if f.kinds == fields.BOTH else None
+    return annotation | None, Field(default=default, max_length=f.max_length)
+
+
+def input_models(table: fields.ResourceTable, types: Iterable[fields.ObjectType] = fields.TYPES) -> dict[str, Any]:
+    """The pydantic models of `table`'s API inputs: one per object type they use (by type name), and the
+    inputs themselves (`<table name>Inputs`), each field typed and ruled as the table says."""
+    by_name = {t.name: t for t in types}
+    built: dict[str, type[BaseModel]] = {}
+
+    def build(name: str, doc: str, members: tuple[fields.Field, ...]) -> type[BaseModel]:
+        for f in members:
+            if f.type in by_name and f.type not in built:
+                built[f.type] = build(f.type, by_name[f.type].description, by_name[f.type].fields)
+        definitions: dict[str, Any] = {f.name: _model_field(f, built) for f in members}
+        model: type[BaseModel] = create_model(
+            name, __config__=_MODEL_CONFIG, __doc__=doc, __module__=__name__, **definitions
+        )
+        return model
+
+    inputs = build(f"{table.name}Inputs", f"Everything a user may declare on one {table.name}.", table.api_inputs())
+    return {**built, f"{table.name}Inputs": inputs}
+
+
+_INPUT_MODELS: Final = input_models(fields.PHONE_CONFIG)
+Security: Final[type[BaseModel]] = _INPUT_MODELS["Security"]
+CustomInviteHeader: Final[type[BaseModel]] = _INPUT_MODELS["CustomInviteHeader"]
+TransferFailure: Final[type[BaseModel]] = _INPUT_MODELS["TransferFailure"]
+CallFailure: Final[type[BaseModel]] = _INPUT_MODELS["CallFailure"]
+ErrorHandling: Final[type[BaseModel]] = _INPUT_MODELS["ErrorHandling"]
+PhoneNumber: Final[type[BaseModel]] = _INPUT_MODELS["PhoneNumber"]
+AttachedEnvironment: Final[type[BaseModel]] = _INPUT_MODELS["AttachedEnvironment"]
+PhoneConfigInputs: Final[type[BaseModel]] = _INPUT_MODELS["PhoneConfigInputs"]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -236,7 +242,7 @@ def _top_level(path: str) -> str:
 
 def validate_inputs(
     raw: Mapping[str, Any], *, strict_numbers: bool = False, credentials_later: bool = False
-) -> tuple[PhoneConfigInputs | None, list[Violation]]:
+) -> tuple[BaseModel | None, list[Violation]]:
     """Validate fully known inputs: schema first, then the rules that span fields.
 
     `credentials_later`: the write-only credentials are left out because something else supplies them (an
@@ -281,22 +287,43 @@ def validate_field(name: str, value: Any, *, strict_numbers: bool = False) -> tu
         return value, _violations_from(error, (name,))
 
 
-def cross_field_violations(model: PhoneConfigInputs, *, credentials_later: bool = False) -> list[Violation]:
+# Typed reads of the models built from the table (their attributes are invisible to type checkers).
+
+
+def _kind(model: BaseModel) -> str:
+    return str(model.service_provider)  # type: ignore[attr-defined]
+
+
+def _security(model: BaseModel) -> BaseModel | None:
+    security: BaseModel | None = model.security  # type: ignore[attr-defined]
+    return security
+
+
+def _flag(model: BaseModel, name: str) -> bool:
+    return getattr(model, name) is True
+
+
+def _items(model: BaseModel, name: str) -> list[Any]:
+    """The elements of the list field `name` (none when it is unset)."""
+    return list(getattr(model, name) or [])
+
+
+def cross_field_violations(model: BaseModel, *, credentials_later: bool = False) -> list[Violation]:
     found: list[Violation] = []
-    security = model.security
+    security = _security(model)
 
     def missing(key: str) -> bool:
         supplied_later = credentials_later and key in SECRET_FIELDS
         return not supplied_later and (security is None or not getattr(security, key))
 
-    if model.service_provider == SIP_TRUNK:
-        if model.attached_environments:
+    if _kind(model) == SIP_TRUNK:
+        if _items(model, "attached_environments"):
             found.append(Violation("attached_environments", "agent attachments exist only on genesys_audio_connector"))
         if security is not None:
             for key in GENESYS_SECURITY_FIELDS:
                 if getattr(security, key) is not None:
                     found.append(Violation(f"security.{key}", "applies only to genesys_audio_connector"))
-            if security.authentication:
+            if _flag(security, "authentication"):
                 for key in ("username", "password"):
                     if missing(key):
                         found.append(Violation(f"security.{key}", "is required when authentication is true"))
@@ -312,19 +339,19 @@ def cross_field_violations(model: PhoneConfigInputs, *, credentials_later: bool 
                 if getattr(security, key) is not None:
                     found.append(Violation(f"security.{key}", "applies only to sip_trunk configs"))
     found += _duplicates(
-        "phone_numbers", [n.phone_number for n in model.phone_numbers or []], "phone number listed twice"
+        "phone_numbers", [n.phone_number for n in _items(model, "phone_numbers")], "phone number listed twice"
     )
     found += _duplicates(
         "attached_environments",
-        [(a.agent_id, a.environment_id) for a in model.attached_environments or []],
+        [(a.agent_id, a.environment_id) for a in _items(model, "attached_environments")],
         "agent environment attached twice",
     )
     found += _duplicates(
         "custom_invite_headers",
-        [h.name.lower() for h in model.custom_invite_headers or []],
+        [h.name.lower() for h in _items(model, "custom_invite_headers")],
         "header listed twice (SIP header names are case-insensitive)",
     )
-    for index, number in enumerate(model.phone_numbers or []):
+    for index, number in enumerate(_items(model, "phone_numbers")):
         if (number.agent_id is None) != (number.environment_id is None):
             found.append(Violation(f"phone_numbers[{index}]", "agent_id and environment_id must be given together"))
     return found
@@ -427,10 +454,10 @@ def declared_fields(service_provider: str, declared: Iterable[str]) -> tuple[str
     return tuple(n for n in fields_for(service_provider) if n not in SHARED_LIST_FIELDS or n in given)
 
 
-def canonical_inputs(model: PhoneConfigInputs) -> dict[str, Any]:
+def canonical_inputs(model: BaseModel) -> dict[str, Any]:
     """The checked inputs: every field of the config's kind, server defaults filled, None dropped; a shared list
     only when it was declared (`SHARED_LIST_FIELDS`)."""
-    kind = model.service_provider
+    kind = _kind(model)
     result: dict[str, Any] = {}
     declared = [name for name in model.model_fields_set if getattr(model, name) is not None]
     for name in declared_fields(kind, declared):

@@ -1,7 +1,9 @@
 """One source of field knowledge: the field table, and everything that must agree with it.
 
-Fails when `schema.json` is stale (run `make schema`), or when the dynamic resource's args, the pydantic models,
-the native schema or the API names (the reference, docs/wxo-phone-api.md) disagree with the table on a field.
+Fails when `schema.json` or the generated dynamic args (`phone_config_args.py`) are stale (run `make schema`), or
+when the dynamic resource's args, the pydantic models, the native schema or the API names (the reference,
+docs/wxo-phone-api.md) disagree with the table on a field. The last test makes one edit to a copy of the table
+and shows every one of them follow.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from pulumi_phonecfg import models, resource
+from pulumi_phonecfg import args_codegen, models, resource
 from pulumi_phonecfg.fields import (
     PHONE_CONFIG,
     TYPES,
@@ -54,6 +56,11 @@ def names(fields: tuple[Field, ...]) -> list[str]:
 def test_schema_json_is_current() -> None:
     checked_in = (ROOT / "schema.json").read_text()
     assert checked_in == schema.schema_json(), "schema.json is stale: run `make schema`"
+
+
+def test_the_generated_dynamic_args_are_current() -> None:
+    checked_in = (ROOT / args_codegen.MODULE).read_text()
+    assert checked_in == args_codegen.render(), f"{args_codegen.MODULE} is stale: run `make schema`"
 
 
 def test_every_type_a_field_names_is_declared() -> None:
@@ -106,7 +113,13 @@ def test_the_dynamic_resource_takes_every_input_and_declares_every_output() -> N
     parameters = inspect.signature(resource.PhoneConfig.__init__).parameters
     declared = [p for p in parameters if p not in ("self", "resource_name", "opts")]
     assert sorted(declared) == sorted(names(PHONE_CONFIG.inputs))
-    annotations = resource.PhoneConfig.__annotations__
+    # The output attributes are declared on the class or a class of ours it inherits (the generated surface).
+    annotations = {
+        name
+        for cls in resource.PhoneConfig.__mro__
+        if cls.__module__.startswith("pulumi_phonecfg.")
+        for name in vars(cls).get("__annotations__", {})
+    }
     outputs = [f.name for f in PHONE_CONFIG.inputs if f.sent] + names(PHONE_CONFIG.outputs)
     assert sorted(annotations) == sorted(outputs)
 
