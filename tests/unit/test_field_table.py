@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from pulumi_phonecfg import args_codegen, models, resource
+from pulumi_phonecfg import args_codegen, canonical, models, resource
 from pulumi_phonecfg.fields import (
     PHONE_CONFIG,
     TYPES,
@@ -129,8 +129,8 @@ def test_the_lifecycle_s_field_groups_are_the_table_s() -> None:
         kind: [f.name for f in PHONE_CONFIG.api_inputs() if kind in f.kinds]
         for kind in (models.SIP_TRUNK, models.GENESYS)
     }
-    assert list(models.fields_for(models.SIP_TRUNK)) == by_kind[models.SIP_TRUNK]
-    assert list(models.fields_for(models.GENESYS)) == by_kind[models.GENESYS]
+    assert list(canonical.fields_for(models.SIP_TRUNK)) == by_kind[models.SIP_TRUNK]
+    assert list(canonical.fields_for(models.GENESYS)) == by_kind[models.GENESYS]
     assert set(models.REPLACE_FIELDS) == {f.name for f in PHONE_CONFIG.inputs if f.replaces}
     assert list(models.LIST_FIELDS_SET_AFTER_CREATE) == [f.name for f in PHONE_CONFIG.inputs if f.after_create]
     assert {
@@ -139,8 +139,8 @@ def test_the_lifecycle_s_field_groups_are_the_table_s() -> None:
     security = object_type("Security")
     assert security is not None
     assert {f.name: f.default for f in security.fields if f.default is not None} == models.SIP_SECURITY_DEFAULTS
-    assert set(models.ITEM_KEYS) == {f.name for f in PHONE_CONFIG.inputs if f.list}
-    for name, keys in models.ITEM_KEYS.items():
+    assert set(canonical.ITEM_KEYS) == {f.name for f in PHONE_CONFIG.inputs if f.list}
+    for name, keys in canonical.ITEM_KEYS.items():
         item = object_type(PHONE_CONFIG.input(name).type)
         assert item is not None and keys == tuple(names(item.fields))
     assert server_outputs() == models.SERVER_FIELDS

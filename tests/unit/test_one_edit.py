@@ -34,7 +34,7 @@ CHECK = textwrap.dedent(
 
     import pulumi
     import pulumi_phonecfg
-    from pulumi_phonecfg import lifecycle, models
+    from pulumi_phonecfg import canonical, lifecycle, models
     from pulumi_phonecfg.native import phone_config as native
     from pulumi_phonecfg.resource import PhoneConfig
 
@@ -49,15 +49,15 @@ CHECK = textwrap.dedent(
     # The pydantic model: typed, its limit applied, refused on the other kind; the field groups have it.
     model, violations = models.validate_inputs({"name": "T", "hold_music_url": f"  {URL} "})
     assert model is not None and not violations, violations
-    assert models.canonical_inputs(model)["hold_music_url"] == URL
+    assert canonical.canonical_inputs(model)["hold_music_url"] == URL
     _, violations = models.validate_inputs({"name": "T", "hold_music_url": "x" * 2049})
     assert [v.path for v in violations] == ["hold_music_url"], violations
     genesys = {"name": "G", "service_provider": "genesys_audio_connector", "hold_music_url": URL,
                "security": {"api_key": "fake-key", "client_secret": "ZmFrZQ=="}}
     _, violations = models.validate_inputs(genesys)
     assert [str(v) for v in violations] == ["hold_music_url: applies only to sip_trunk configs"], violations
-    assert "hold_music_url" in models.fields_for("sip_trunk")
-    assert "hold_music_url" not in models.fields_for("genesys_audio_connector")
+    assert "hold_music_url" in canonical.fields_for("sip_trunk")
+    assert "hold_music_url" not in canonical.fields_for("genesys_audio_connector")
 
     # The API mapping: the program's camelCase in, the API's name to the lifecycle, a change is one field.
     checked = native.check({"name": "T", "holdMusicUrl": URL}, strict_numbers=False)
