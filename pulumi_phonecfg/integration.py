@@ -20,8 +20,9 @@ from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from pulumi_phonecfg.api_documents import config_kind
 from pulumi_phonecfg.fields import derived_outputs
-from pulumi_phonecfg.models import GENESYS, SIP_TRUNK, config_kind
+from pulumi_phonecfg.models import GENESYS, SIP_TRUNK
 
 # (substrings the API host must all contain, VoIP host), in the ADK's order (`PhoneController._get_sip_uri`).
 VOIP_HOSTS: Final[tuple[tuple[tuple[str, ...], str], ...]] = (

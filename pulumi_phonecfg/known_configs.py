@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
+from pulumi_phonecfg.api_documents import config_kind, config_name, configs_named
 from pulumi_phonecfg.client import PhoneApiClient
 from pulumi_phonecfg.errors import AmbiguousCreateError, PhoneApiError
-from pulumi_phonecfg.models import config_kind, config_name, configs_named
 from pulumi_phonecfg.retry import Attempts, Failed
 
 # How far before our own clock a config's created_on may lie and still be the one our failed POST created.

@@ -17,6 +17,8 @@ from typing import Any
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from pulumi.output import contains_unknowns
 
+from pulumi_phonecfg.api_documents import api_value, config_kind, config_name, outputs_from_api
+from pulumi_phonecfg.canonical import canonical_field, canonical_inputs, canonical_values, declared_fields
 from pulumi_phonecfg.client import PhoneApiClient
 from pulumi_phonecfg.errors import ConfigConflictError, PhoneApiError
 from pulumi_phonecfg.fingerprints import security_matches
@@ -28,14 +30,6 @@ from pulumi_phonecfg.models import (
     REPLACE_FIELDS,
     SHARED_LIST_FIELDS,
     SIP_TRUNK,
-    api_value,
-    canonical_field,
-    canonical_inputs,
-    canonical_values,
-    config_kind,
-    config_name,
-    declared_fields,
-    outputs_from_api,
     validate_field,
     validate_inputs,
 )

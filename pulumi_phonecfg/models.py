@@ -1,14 +1,12 @@
-"""The PhoneConfig schema: validation, canonical form and the shape of outputs.
+"""The PhoneConfig schema and its validation: the field groups, the pydantic input models, the rules that are code
+(E.164 numbers and their strictness, base64, UUIDs) and those that span fields, each failure naming its field.
 
-One canonical form serves both sides of every comparison. `check` turns program inputs into it (defaults
-filled, strings stripped, numbers in E.164, set-like lists sorted) and the provider turns API responses into
-the same shape (`outputs_from_api`), so `diff` can compare them key by key. Credentials are the exception:
-inputs carry them in plaintext (stored encrypted by Pulumi), outputs carry only salted fingerprints
-(`fingerprints.py`), because the API never returns them.
+The canonical form is `canonical.py`'s; API documents -> outputs and the values to send are `api_documents.py`'s.
 
 Field names are the API's own (those of the PATCH body), so a program reads like the API document. Which fields
-there are, per kind, with which defaults and keys, comes from the field table (`fields.py`); the pydantic models
-here add the rules that are code, and a test holds them to the table.
+there are, per kind, with which defaults and keys, comes from the field table (`fields.py`), and so do the pydantic
+input models (`input_models`): each field typed as the table says, with the rule that is code its `rule` names
+(`RULES`) and its length limit. The rules that span fields are `cross_field_violations`.
 """
 
 from __future__ import annotations
@@ -17,11 +15,12 @@ import base64
 import binascii
 import functools
 from collections.abc import Iterable, Mapping
-from typing import Annotated, Any, Final, Literal, TypeVar
+from typing import Annotated, Any, Final, Literal
 from uuid import UUID
 
 import phonenumbers
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -29,11 +28,11 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
     ValidationInfo,
-    field_validator,
+    create_model,
 )
 
 from pulumi_phonecfg import fields
-from pulumi_phonecfg.fingerprints import SECRET_FIELDS, security_output
+from pulumi_phonecfg.fingerprints import SECRET_FIELDS
 
 SIP_TRUNK: Final = fields.SIP
 GENESYS: Final = fields.GENESYS
@@ -70,90 +69,6 @@ GENESYS_SECURITY_FIELDS: Final = tuple(
 )
 
 NonEmptyStr = Annotated[str, Field(min_length=1)]
-DocumentT = TypeVar("DocumentT", bound=Mapping[str, Any])  # an API document, as the caller holds it
-
-
-class _Model(BaseModel):
-    # Unknown or misspelled fields are errors, as in the ADK's own spec models.
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class CustomInviteHeader(_Model):
-    name: NonEmptyStr
-
-
-class TransferFailure(_Model):
-    reply_message: str | None = None
-    disconnect_call: StrictBool | None = None
-
-
-class CallFailure(_Model):
-    reply_message: str | None = None
-
-
-class ErrorHandling(_Model):
-    fallback_sip_uri: str | None = None
-    transfer_failure: TransferFailure | None = None
-    call_failure: CallFailure | None = None
-
-
-class Security(_Model):
-    # SIP trunk
-    secure_trunking: StrictBool | None = None
-    authentication: StrictBool | None = None
-    username: str | None = None
-    password: str | None = None
-    # Genesys Audio Connector (user-chosen shared secrets, entered identically in Genesys)
-    api_key: str | None = None
-    client_secret: str | None = None
-
-    @field_validator("client_secret")
-    @classmethod
-    def _client_secret_is_base64(cls, value: str | None) -> str | None:
-        # The message never contains the value: it is a credential.
-        if value is None:
-            return value
-        try:
-            decoded = base64.b64decode(value, validate=True)
-        except (binascii.Error, ValueError):
-            raise ValueError("must be base64-encoded") from None
-        if not decoded:
-            raise ValueError("must be base64-encoded and not empty")
-        return value
-
-
-class PhoneNumber(_Model):
-    phone_number: NonEmptyStr
-    description: str | None = None
-    agent_id: UUID | None = None
-    environment_id: UUID | None = None
-
-    @field_validator("phone_number")
-    @classmethod
-    def _e164(cls, value: str, info: ValidationInfo) -> str:
-        return normalize_e164(value, strict=strict_phone_numbers(info.context))
-
-
-class AttachedEnvironment(_Model):
-    agent_id: UUID
-    environment_id: UUID
-    agent_name: str | None = None
-    environment_name: str | None = None
-
-
-class PhoneConfigInputs(_Model):
-    """Everything a user may declare on one phone config."""
-
-    name: str = Field(min_length=1, max_length=64)
-    description: str | None = Field(default=None, max_length=1024)
-    service_provider: ServiceProvider = SIP_TRUNK
-    security: Security | None = None
-    custom_invite_headers: list[CustomInviteHeader] | None = None
-    put_caller_on_hold_on_transfer: StrictBool | None = None
-    send_provisional_response: StrictBool | None = None
-    error_handling: ErrorHandling | None = None
-    phone_numbers: list[PhoneNumber] | None = None
-    attached_environments: list[AttachedEnvironment] | None = None
 
 
 # The provider setting that makes `normalize_e164` refuse numbers the installed metadata calls invalid.
@@ -193,6 +108,93 @@ def normalize_e164(value: str, *, strict: bool = False) -> str:
             f"({STRICT_NUMBERS_SETTING} is true; set it to false to accept numbers the API accepts)"
         )
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The input models, built from the field table
+
+
+def _e164(value: str, info: ValidationInfo) -> str:
+    return normalize_e164(value, strict=strict_phone_numbers(info.context))
+
+
+def _base64(value: str) -> str:
+    # The message never contains the value: it is a credential.
+    try:
+        decoded = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("must be base64-encoded") from None
+    if not decoded:
+        raise ValueError("must be base64-encoded and not empty")
+    return value
+
+
+# The rules that are code, by the name a field of the table gives (`fields.Field.rule`).
+RULES: Final[dict[str, Any]] = {
+    "non_empty": NonEmptyStr,
+    "e164": Annotated[NonEmptyStr, AfterValidator(_e164)],
+    "base64": Annotated[str, AfterValidator(_base64)],
+    "uuid": UUID,
+}
+_PRIMITIVES: Final[dict[str, Any]] = {"string": str, "boolean": StrictBool, "integer": int, "number": float}
+# Unknown or misspelled fields are errors, as in the ADK's own spec models.
+_MODEL_CONFIG: Final = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _value_type(f: fields.Field, types: Mapping[str, type[BaseModel]]) -> Any:
+    if f.rule:
+        if f.rule not in RULES:
+            raise ValueError(f"field {f.name!r}: unknown rule {f.rule!r} (known: {', '.join(RULES)})")
+        return RULES[f.rule]
+    if f.enum:
+        return Literal.__getitem__(f.enum)
+    return types[f.type] if f.type in types else _PRIMITIVES[f.type]
+
+
+def _model_field(f: fields.Field, types: Mapping[str, type[BaseModel]]) -> tuple[Any, Any]:
+    """A pydantic field for `f`: its type (a list, optional unless required) and its default.
+
+    The default is None (unset) except a default of every kind (`service_provider`); a one-kind default
+    (`put_caller_on_hold_on_transfer`) is the server's, filled into the canonical form, never into the inputs.
+    """
+    annotation = _value_type(f, types)
+    if f.list:
+        annotation = list[annotation]  # type: ignore[valid-type]
+    if f.required:
+        return annotation, Field(max_length=f.max_length)
+    default = f.default if f.kinds == fields.BOTH else None
+    return annotation | None, Field(default=default, max_length=f.max_length)
+
+
+def input_models(table: fields.ResourceTable, types: Iterable[fields.ObjectType] = fields.TYPES) -> dict[str, Any]:
+    """The pydantic models of `table`'s API inputs: one per object type they use (by type name), and the
+    inputs themselves (`<table name>Inputs`), each field typed and ruled as the table says."""
+    by_name = {t.name: t for t in types}
+    built: dict[str, type[BaseModel]] = {}
+
+    def build(name: str, doc: str, members: tuple[fields.Field, ...]) -> type[BaseModel]:
+        for f in members:
+            if f.type in by_name and f.type not in built:
+                built[f.type] = build(f.type, by_name[f.type].description, by_name[f.type].fields)
+        definitions: dict[str, Any] = {f.name: _model_field(f, built) for f in members}
+        model: type[BaseModel] = create_model(
+            name, __config__=_MODEL_CONFIG, __doc__=doc, __module__=__name__, **definitions
+        )
+        return model
+
+    inputs = build(f"{table.name}Inputs", f"Everything a user may declare on one {table.name}.", table.api_inputs())
+    return {**built, f"{table.name}Inputs": inputs}
+
+
+_INPUT_MODELS: Final = input_models(fields.PHONE_CONFIG)
+Security: Final[type[BaseModel]] = _INPUT_MODELS["Security"]
+CustomInviteHeader: Final[type[BaseModel]] = _INPUT_MODELS["CustomInviteHeader"]
+TransferFailure: Final[type[BaseModel]] = _INPUT_MODELS["TransferFailure"]
+CallFailure: Final[type[BaseModel]] = _INPUT_MODELS["CallFailure"]
+ErrorHandling: Final[type[BaseModel]] = _INPUT_MODELS["ErrorHandling"]
+PhoneNumber: Final[type[BaseModel]] = _INPUT_MODELS["PhoneNumber"]
+AttachedEnvironment: Final[type[BaseModel]] = _INPUT_MODELS["AttachedEnvironment"]
+PhoneConfigInputs: Final[type[BaseModel]] = _INPUT_MODELS["PhoneConfigInputs"]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -236,7 +238,7 @@ def _top_level(path: str) -> str:
 
 def validate_inputs(
     raw: Mapping[str, Any], *, strict_numbers: bool = False, credentials_later: bool = False
-) -> tuple[PhoneConfigInputs | None, list[Violation]]:
+) -> tuple[BaseModel | None, list[Violation]]:
     """Validate fully known inputs: schema first, then the rules that span fields.
 
     `credentials_later`: the write-only credentials are left out because something else supplies them (an
@@ -281,22 +283,44 @@ def validate_field(name: str, value: Any, *, strict_numbers: bool = False) -> tu
         return value, _violations_from(error, (name,))
 
 
-def cross_field_violations(model: PhoneConfigInputs, *, credentials_later: bool = False) -> list[Violation]:
+# Typed reads of the models built from the table (their attributes are invisible to type checkers).
+
+
+def model_kind(model: BaseModel) -> str:
+    """The `service_provider` of validated inputs."""
+    return str(model.service_provider)  # type: ignore[attr-defined]
+
+
+def _security(model: BaseModel) -> BaseModel | None:
+    security: BaseModel | None = model.security  # type: ignore[attr-defined]
+    return security
+
+
+def _flag(model: BaseModel, name: str) -> bool:
+    return getattr(model, name) is True
+
+
+def _items(model: BaseModel, name: str) -> list[Any]:
+    """The elements of the list field `name` (none when it is unset)."""
+    return list(getattr(model, name) or [])
+
+
+def cross_field_violations(model: BaseModel, *, credentials_later: bool = False) -> list[Violation]:
     found: list[Violation] = []
-    security = model.security
+    security = _security(model)
 
     def missing(key: str) -> bool:
         supplied_later = credentials_later and key in SECRET_FIELDS
         return not supplied_later and (security is None or not getattr(security, key))
 
-    if model.service_provider == SIP_TRUNK:
-        if model.attached_environments:
+    if model_kind(model) == SIP_TRUNK:
+        if _items(model, "attached_environments"):
             found.append(Violation("attached_environments", "agent attachments exist only on genesys_audio_connector"))
         if security is not None:
             for key in GENESYS_SECURITY_FIELDS:
                 if getattr(security, key) is not None:
                     found.append(Violation(f"security.{key}", "applies only to genesys_audio_connector"))
-            if security.authentication:
+            if _flag(security, "authentication"):
                 for key in ("username", "password"):
                     if missing(key):
                         found.append(Violation(f"security.{key}", "is required when authentication is true"))
@@ -312,19 +336,19 @@ def cross_field_violations(model: PhoneConfigInputs, *, credentials_later: bool 
                 if getattr(security, key) is not None:
                     found.append(Violation(f"security.{key}", "applies only to sip_trunk configs"))
     found += _duplicates(
-        "phone_numbers", [n.phone_number for n in model.phone_numbers or []], "phone number listed twice"
+        "phone_numbers", [n.phone_number for n in _items(model, "phone_numbers")], "phone number listed twice"
     )
     found += _duplicates(
         "attached_environments",
-        [(a.agent_id, a.environment_id) for a in model.attached_environments or []],
+        [(a.agent_id, a.environment_id) for a in _items(model, "attached_environments")],
         "agent environment attached twice",
     )
     found += _duplicates(
         "custom_invite_headers",
-        [h.name.lower() for h in model.custom_invite_headers or []],
+        [h.name.lower() for h in _items(model, "custom_invite_headers")],
         "header listed twice (SIP header names are case-insensitive)",
     )
-    for index, number in enumerate(model.phone_numbers or []):
+    for index, number in enumerate(_items(model, "phone_numbers")):
         if (number.agent_id is None) != (number.environment_id is None):
             found.append(Violation(f"phone_numbers[{index}]", "agent_id and environment_id must be given together"))
     return found
@@ -338,208 +362,3 @@ def _duplicates(path: str, keys: list[Any], message: str) -> list[Violation]:
             found.append(Violation(f"{path}[{index}]", message))
         seen.add(key)
     return found
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Canonical form
-
-
-def _drop_empty(value: Any) -> Any:
-    """Remove None values and empty nested objects, recursively (the engine drops None keys anyway)."""
-    if isinstance(value, Mapping):
-        cleaned = {k: _drop_empty(v) for k, v in value.items()}
-        return {k: v for k, v in cleaned.items() if v is not None and v != {}}
-    if isinstance(value, list):
-        return [_drop_empty(v) for v in value]
-    return value
-
-
-def canonical_field(name: str, value: Any, service_provider: str) -> Any:
-    """Canonical JSON value of one top-level field, or None when it is absent/empty."""
-    if isinstance(value, BaseModel):
-        value = value.model_dump(mode="json", exclude_none=True)
-    elif isinstance(value, list):
-        value = [v.model_dump(mode="json", exclude_none=True) if isinstance(v, BaseModel) else v for v in value]
-    if name == "description":
-        return value or None
-    if name == "security":
-        defaults = SIP_SECURITY_DEFAULTS if service_provider == SIP_TRUNK else {}
-        return {**defaults, **_drop_empty(value or {})}
-    if name in SIP_FLAG_DEFAULTS:
-        return SIP_FLAG_DEFAULTS[name] if value is None else value
-    if name == "error_handling":
-        return _canonical_error_handling(value)
-    if name in ITEM_KEYS:
-        items = [_canonical_item(name, item) for item in value or [] if isinstance(item, Mapping)]
-        return sort_collection(name, items)
-    return value
-
-
-# The keys each list item may carry; anything else the API adds to an item is not ours to compare.
-ITEM_KEYS: Final[dict[str, tuple[str, ...]]] = {
-    f.name: tuple(item.name for item in fields.type_named(f.type).fields) for f in _API_INPUTS if f.list
-}
-ERROR_HANDLING_KEYS: Final = {
-    f.name: (tuple(sub.name for sub in nested.fields) if (nested := fields.object_type(f.type)) else None)
-    for f in fields.type_named("ErrorHandling").fields
-}
-# Set-like lists and how their elements are told apart.
-_ELEMENT_KEYS: Final = {f.name: fields.element_key(f) for f in _API_INPUTS if f.set_key}
-
-
-def _canonical_item(name: str, item: Mapping[str, Any]) -> dict[str, Any]:
-    """Known keys only, None and "" dropped, ids lower-cased (an API returning upper-case UUIDs is not drift)."""
-    kept = {k: item[k] for k in ITEM_KEYS[name] if item.get(k) not in (None, "")}
-    for key in ("agent_id", "environment_id"):
-        if isinstance(kept.get(key), str):
-            kept[key] = kept[key].lower()
-    return kept
-
-
-def _canonical_error_handling(value: Any) -> dict[str, Any] | None:
-    if not isinstance(value, Mapping):
-        return None
-    kept: dict[str, Any] = {}
-    for key, sub_keys in ERROR_HANDLING_KEYS.items():
-        sub = value.get(key)
-        if sub_keys is not None and isinstance(sub, Mapping):
-            sub = {k: sub[k] for k in sub_keys if sub.get(k) is not None} or None
-        if sub is not None:
-            kept[key] = sub
-    return kept or None
-
-
-def sort_collection(name: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Set-like lists in one order: numbers by number, attachments by (agent, env), headers by name."""
-    key = _ELEMENT_KEYS.get(name)
-    return sorted(items, key=key) if key is not None else items
-
-
-def fields_for(service_provider: str) -> tuple[str, ...]:
-    extra = SIP_ONLY_FIELDS if service_provider == SIP_TRUNK else GENESYS_ONLY_FIELDS
-    return COMMON_FIELDS + extra
-
-
-def declared_fields(service_provider: str, declared: Iterable[str]) -> tuple[str, ...]:
-    """The fields a config of that kind has in checked inputs: all of its kind's fields (their server defaults
-    filled), except a shared list the program left out: that one is not this config's to write."""
-    given = set(declared)
-    return tuple(n for n in fields_for(service_provider) if n not in SHARED_LIST_FIELDS or n in given)
-
-
-def canonical_inputs(model: PhoneConfigInputs) -> dict[str, Any]:
-    """The checked inputs: every field of the config's kind, server defaults filled, None dropped; a shared list
-    only when it was declared (`SHARED_LIST_FIELDS`)."""
-    kind = model.service_provider
-    result: dict[str, Any] = {}
-    declared = [name for name in model.model_fields_set if getattr(model, name) is not None]
-    for name in declared_fields(kind, declared):
-        value = canonical_field(name, getattr(model, name), kind)
-        if value is not None:
-            result[name] = value
-    return result
-
-
-def canonical_values(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The canonical form of input-shaped values, whether or not `check` produced them.
-
-    Equal to `canonical_inputs` for valid inputs and unchanged by a second pass, so a comparison made on it is a
-    pure function of what was declared. Each field goes through its own validator (E.164 numbers, stripped
-    strings, lower-case UUIDs) and `canonical_field` (defaults, set-like lists sorted). A value that does not
-    validate (a preview's unknowns among them) is kept as given: it then compares as changed, and `check` is
-    where it fails. Never raises, never drops a field the comparison should see.
-    """
-    kind = values.get("service_provider", SIP_TRUNK)
-    if kind not in (SIP_TRUNK, GENESYS):
-        return {name: values[name] for name in INPUT_FIELDS if values.get(name) is not None}
-    result: dict[str, Any] = {"service_provider": kind}
-    given = [name for name in INPUT_FIELDS if values.get(name) is not None]
-    names = dict.fromkeys(declared_fields(kind, given) + tuple(given))
-    for name in names:
-        value = values.get(name)
-        if value is not None:
-            checked, violations = validate_field(name, value)
-            if violations:
-                result[name] = value
-                continue
-            value = checked
-        value = canonical_field(name, value, kind)
-        if value is not None:
-            result[name] = value
-    return result
-
-
-# --------------------------------------------------------------------------------------------------------------
-# API documents -> outputs
-
-
-def config_kind(document: Mapping[str, Any]) -> str:
-    """A document's `service_provider`; the server's default when it is absent."""
-    return str(document.get("service_provider") or SIP_TRUNK)
-
-
-def config_name(document: Mapping[str, Any]) -> str:
-    return str(document.get("name") or "").strip()
-
-
-def configs_named(configs: Iterable[DocumentT], name: str, kind: str) -> list[DocumentT]:
-    """The configs of that name (compared stripped, as the API stores it) and kind, in the API's order.
-
-    "The same config" for every name lookup: the duplicate-name check and adoption of a create, the recovery
-    after an ambiguous POST, and `phonecfg export`'s adoptability check.
-    """
-    return [c for c in configs if config_name(c) == name.strip() and config_kind(c) == kind]
-
-
-def outputs_from_api(
-    document: Mapping[str, Any], *, desired_security: Mapping[str, Any] | None, fingerprints: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Outputs in the canonical shape, from a config as the API returns it.
-
-    `desired_security` is what was just written (create/update) and `fingerprints` what state remembers; on
-    refresh `desired_security` is None and the remembered fingerprints are carried forward, except a password
-    fingerprint when the API says no password is stored (`password_is_set: false`): that is drift we can see.
-    """
-    kind = config_kind(document)
-    outputs: dict[str, Any] = {}
-    for name in fields_for(kind):
-        if name == "security":
-            continue
-        value = canonical_field(name, document.get(name), kind)
-        if value is not None:
-            outputs[name] = value
-    if isinstance(outputs.get("name"), str):
-        outputs["name"] = outputs["name"].strip()
-    outputs["security"] = _security_from_api(document.get("security"), kind, desired_security, fingerprints)
-    for name in SERVER_FIELDS:
-        if document.get(name) is not None:
-            outputs[name] = document[name]
-    return outputs
-
-
-def _security_from_api(
-    returned: Any, kind: str, desired: Mapping[str, Any] | None, fingerprints: Mapping[str, Any]
-) -> dict[str, Any]:
-    returned = returned if isinstance(returned, Mapping) else {}
-    plain_keys = ("secure_trunking", "authentication", "username") if kind == SIP_TRUNK else ()
-    seen = {k: returned.get(k) for k in plain_keys}
-    security = canonical_field("security", seen, kind)
-    if desired is not None:
-        kept = security_output(desired, fingerprints)
-        remembered = dict(kept.get("fingerprints", {}))
-    else:
-        remembered = {k: v for k, v in fingerprints.items() if k in SECRET_FIELDS}
-        if returned.get("password_is_set") is False:
-            remembered.pop("password", None)
-    if remembered:
-        security["fingerprints"] = remembered
-    return dict(security)
-
-
-def api_value(name: str, value: Any) -> Any:
-    """The value to send for a top-level field; None for a cleared field."""
-    if name in ("phone_numbers", "attached_environments", "custom_invite_headers"):
-        return list(value or [])
-    if name == "error_handling":
-        return value or {}
-    return value

@@ -30,17 +30,10 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, 
 from pulumi.output import contains_unknowns
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
+from pulumi_phonecfg.api_documents import config_kind, config_name
 from pulumi_phonecfg.client import PhoneApiClient
 from pulumi_phonecfg.errors import ConfigConflictError, PhoneApiError
-from pulumi_phonecfg.models import (
-    SIP_TRUNK,
-    NonEmptyStr,
-    config_kind,
-    config_name,
-    normalize_e164,
-    strict_phone_numbers,
-    validation_context,
-)
+from pulumi_phonecfg.models import SIP_TRUNK, NonEmptyStr, normalize_e164, strict_phone_numbers, validation_context
 
 PROVIDER_KEY: Final = "__provider"
 NUMBER_FIELDS: Final = ("config_id", "phone_number", "description", "agent_id", "environment_id")

@@ -1,14 +1,16 @@
 """`PhoneConfig` and `PhoneNumber`, the resources a Pulumi program declares, and typed args for nested values.
 
-Nested values may be plain dicts/lists with the API's field names or the args classes below; both end up as
-the same input document. `security` is always a secret, in inputs and outputs. Who owns a trunk's numbers (an
-inline `phone_numbers` list or `PhoneNumber`s) is checked in the program by `ownership.py`.
+`PhoneConfig`'s keyword arguments, output attributes and args classes are generated from the field table
+(`phone_config_args.py`, by `make schema`); what it does with them is here. Nested values may be plain
+dicts/lists with the API's field names or the args classes; both end up as the same input document. `security`
+is always a secret, in inputs and outputs. Who owns a trunk's numbers (an inline `phone_numbers` list or
+`PhoneNumber`s) is checked in the program by `ownership.py`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
@@ -16,66 +18,34 @@ import pulumi.dynamic
 
 from pulumi_phonecfg.fields import PHONE_CONFIG, Field
 from pulumi_phonecfg.ownership import check_number_owner, record_config, registration_gate
+from pulumi_phonecfg.phone_config_args import (
+    AttachedEnvironmentArgs,
+    CallFailureArgs,
+    CustomInviteHeaderArgs,
+    ErrorHandlingArgs,
+    PhoneConfigSurface,
+    PhoneNumberArgs,
+    SecurityArgs,
+    TransferFailureArgs,
+)
 from pulumi_phonecfg.pickler_guard import isolated_pickler
 from pulumi_phonecfg.provider import PhoneConfigProvider, PhoneNumberProvider
 
+__all__ = [
+    "AttachedEnvironmentArgs",
+    "CallFailureArgs",
+    "CustomInviteHeaderArgs",
+    "ErrorHandlingArgs",
+    "PhoneConfig",
+    "PhoneNumber",
+    "PhoneNumberArgs",
+    "SecurityArgs",
+    "TransferFailureArgs",
+    "to_plain",
+]
+
 TYPE_TOKEN = "pulumi-python:dynamic/phonecfg:PhoneConfig"
 NUMBER_TYPE_TOKEN = "pulumi-python:dynamic/phonecfg:PhoneNumber"
-
-
-@dataclasses.dataclass
-class SecurityArgs:
-    """SIP: secure_trunking, authentication, username, password. Genesys: api_key, base64 client_secret."""
-
-    secure_trunking: pulumi.Input[bool] | None = None
-    authentication: pulumi.Input[bool] | None = None
-    username: pulumi.Input[str] | None = None
-    password: pulumi.Input[str] | None = None
-    api_key: pulumi.Input[str] | None = None
-    client_secret: pulumi.Input[str] | None = None
-
-
-@dataclasses.dataclass
-class CustomInviteHeaderArgs:
-    name: pulumi.Input[str]
-
-
-@dataclasses.dataclass
-class TransferFailureArgs:
-    reply_message: pulumi.Input[str] | None = None
-    disconnect_call: pulumi.Input[bool] | None = None
-
-
-@dataclasses.dataclass
-class CallFailureArgs:
-    reply_message: pulumi.Input[str] | None = None
-
-
-@dataclasses.dataclass
-class ErrorHandlingArgs:
-    fallback_sip_uri: pulumi.Input[str] | None = None
-    transfer_failure: TransferFailureArgs | Mapping[str, Any] | None = None
-    call_failure: CallFailureArgs | Mapping[str, Any] | None = None
-
-
-@dataclasses.dataclass
-class PhoneNumberArgs:
-    """A number on a SIP trunk (E.164), optionally routed to one agent environment."""
-
-    phone_number: pulumi.Input[str]
-    description: pulumi.Input[str] | None = None
-    agent_id: pulumi.Input[str] | None = None
-    environment_id: pulumi.Input[str] | None = None
-
-
-@dataclasses.dataclass
-class AttachedEnvironmentArgs:
-    """An agent environment attached to a Genesys Audio Connector config."""
-
-    agent_id: pulumi.Input[str]
-    environment_id: pulumi.Input[str]
-    agent_name: pulumi.Input[str] | None = None
-    environment_name: pulumi.Input[str] | None = None
 
 
 def to_plain(value: Any) -> Any:
@@ -100,71 +70,37 @@ def _input_value(f: Field, value: Any) -> Any:
     return pulumi.Output.secret(to_plain(value)) if f.secret else to_plain(value)
 
 
-class PhoneConfig(pulumi.dynamic.Resource, module="phonecfg", name="PhoneConfig"):
-    """One watsonx Orchestrate phone config: a SIP trunk or a Genesys Audio Connector config."""
+class PhoneConfig(PhoneConfigSurface, pulumi.dynamic.Resource, module="phonecfg", name="PhoneConfig"):
+    """One watsonx Orchestrate phone config: a SIP trunk or a Genesys Audio Connector config.
 
-    name: pulumi.Output[str]
-    description: pulumi.Output[str | None]
-    service_provider: pulumi.Output[str]
-    security: pulumi.Output[dict[str, Any]]
-    custom_invite_headers: pulumi.Output[list[dict[str, Any]] | None]
-    put_caller_on_hold_on_transfer: pulumi.Output[bool | None]
-    send_provisional_response: pulumi.Output[bool | None]
-    error_handling: pulumi.Output[dict[str, Any] | None]
-    phone_numbers: pulumi.Output[list[dict[str, Any]] | None]
-    attached_environments: pulumi.Output[list[dict[str, Any]] | None]
-    tenant_id: pulumi.Output[str]
-    created_on: pulumi.Output[str]
-    created_by: pulumi.Output[str]
-    updated_at: pulumi.Output[str]
-    updated_by: pulumi.Output[str]
-    # What the other side needs (derived from the instance URL and tenant_id; see integration.py):
-    sip_uri: pulumi.Output[str | None]  # SIP trunks: the URI the carrier sends calls to
-    audio_connect_uri: pulumi.Output[str | None]  # Genesys: Audio Connector base URI
-    connectors: pulumi.Output[list[dict[str, str]] | None]  # Genesys: {agent_id, environment_id, connector_id}
+    The keyword arguments and output attributes are the field table's (generated: `phone_config_args.py`).
+    `adopt_existing=True`: on create, take over the one existing config with this name and kind (bring it to the
+    declared state, keep its id) instead of refusing to duplicate it. Unset: the stack's `phonecfg:adoptExisting`
+    (default false). Never sent to the API; changing it changes nothing.
 
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        name: pulumi.Input[str],
-        service_provider: pulumi.Input[str] = "sip_trunk",
-        description: pulumi.Input[str] | None = None,
-        security: SecurityArgs | Mapping[str, Any] | pulumi.Input[Mapping[str, Any]] | None = None,
-        custom_invite_headers: Sequence[CustomInviteHeaderArgs | Mapping[str, Any]] | None = None,
-        put_caller_on_hold_on_transfer: pulumi.Input[bool] | None = None,
-        send_provisional_response: pulumi.Input[bool] | None = None,
-        error_handling: ErrorHandlingArgs | Mapping[str, Any] | None = None,
-        phone_numbers: Sequence[PhoneNumberArgs | Mapping[str, Any]] | None = None,
-        attached_environments: Sequence[AttachedEnvironmentArgs | Mapping[str, Any]] | None = None,
-        adopt_existing: pulumi.Input[bool] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        """`adopt_existing=True`: on create, take over the one existing config with this name and kind (bring it
-        to the declared state, keep its id) instead of refusing to duplicate it. Unset: the stack's
-        `phonecfg:adoptExisting` (default false). Never sent to the API; changing it changes nothing.
+    Replacements delete the old config first (`delete_before_replace=True` unless `opts` says otherwise): the
+    replacement has the same name, and a SIP trunk's numbers can belong to one config only.
+    """
 
-        Replacements delete the old config first (`delete_before_replace=True` unless `opts` says otherwise):
-        the replacement has the same name, and a SIP trunk's numbers can belong to one config only.
-        """
-        given = dict(locals())  # first statement: exactly the arguments, by name
+    def _declare(self, resource_name: str, inputs: dict[str, Any], opts: pulumi.ResourceOptions | None) -> None:
         # Every input of the field table, from the argument of that name; outputs only the server writes or the
         # provider derives are declared (None) so they are attributes of the resource.
-        props: dict[str, Any] = {f.name: _input_value(f, given[f.name]) for f in PHONE_CONFIG.inputs}
+        props: dict[str, Any] = {f.name: _input_value(f, inputs[f.name]) for f in PHONE_CONFIG.inputs}
         props.update({output.name: None for output in PHONE_CONFIG.outputs})
         plain_numbers = props["phone_numbers"]
         # Held back until the program body has run: a PhoneNumber declared later in it may refuse this trunk
         # (ownership.py), and then this config must not be registered (and written) either.
         gate = registration_gate()
-        props["name"] = pulumi.Output.from_input(name).apply(gate.passed)
+        props["name"] = pulumi.Output.from_input(inputs["name"]).apply(gate.passed)
         defaults = pulumi.ResourceOptions(delete_before_replace=True)  # the program's opts win
         secret_outputs = pulumi.ResourceOptions(
             additional_secret_outputs=[f.name for f in PHONE_CONFIG.inputs if f.secret]
         )
         options = pulumi.ResourceOptions.merge(pulumi.ResourceOptions.merge(defaults, opts), secret_outputs)
         with isolated_pickler():  # the SDK's provider pickling leaks a patch per resource: see pickler_guard
-            super().__init__(PhoneConfigProvider(), resource_name, props, options)
-        record_config(self.id, resource_name, service_provider, plain_numbers, gate)
+            # Not super(): the next class in line is the generated surface, whose __init__ called this.
+            pulumi.dynamic.Resource.__init__(self, PhoneConfigProvider(), resource_name, props, options)
+        record_config(self.id, resource_name, inputs["service_provider"], plain_numbers, gate)
 
 
 class PhoneNumber(pulumi.dynamic.Resource, module="phonecfg", name="PhoneNumber"):

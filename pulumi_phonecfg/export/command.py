@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from pulumi_phonecfg.agents import Agent, fetch_agents
+from pulumi_phonecfg.api_documents import config_kind, config_name
 from pulumi_phonecfg.client import PhoneApiClient
 from pulumi_phonecfg.errors import PhoneConfigError
 from pulumi_phonecfg.export import python, typescript, yaml
@@ -31,7 +32,6 @@ from pulumi_phonecfg.export.model import (
     resource_names,
     select_configs,
 )
-from pulumi_phonecfg.models import config_kind, config_name
 from pulumi_phonecfg.settings import ProviderSettings
 
 LANGUAGES: Final = ("python", "yaml", "typescript")

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from pulumi_phonecfg.agents import Agent
+from pulumi_phonecfg.api_documents import config_kind, config_name, configs_named, outputs_from_api
+from pulumi_phonecfg.canonical import fields_for
 from pulumi_phonecfg.integration import INTEGRATION_FIELDS
 from pulumi_phonecfg.models import (
     GENESYS,
@@ -24,11 +26,6 @@ from pulumi_phonecfg.models import (
     SIP_FLAG_DEFAULTS,
     SIP_SECURITY_DEFAULTS,
     SIP_TRUNK,
-    config_kind,
-    config_name,
-    configs_named,
-    fields_for,
-    outputs_from_api,
     validate_inputs,
 )
 

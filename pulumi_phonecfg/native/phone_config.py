@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from pulumi_phonecfg.canonical import canonical_values
 from pulumi_phonecfg.client import PhoneApiClient
 from pulumi_phonecfg.fields import PHONE_CONFIG, Field, object_type
 from pulumi_phonecfg.fingerprints import SECRET_FIELDS
@@ -26,7 +27,7 @@ from pulumi_phonecfg.lifecycle import (
     read_config,
     update_config,
 )
-from pulumi_phonecfg.models import INPUT_FIELDS, canonical_values
+from pulumi_phonecfg.models import INPUT_FIELDS
 from pulumi_phonecfg.native.diff import Change, detailed_diff
 from pulumi_phonecfg.native.names import (
     InputShape,

@@ -1,6 +1,6 @@
 """`pulumi preview` through the real engine: reordered lists are no change, and a real change is shown per property.
 
-diff is a pure function of canonical values (models.canonical_values), and the engine's own comparison still names
+diff is a pure function of canonical values (canonical.canonical_values), and the engine's own comparison still names
 each changed property in the preview (`[diff: ~description]`).
 """
 

@@ -14,9 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pulumi.output import Unknown
 
+from pulumi_phonecfg.api_documents import outputs_from_api
+from pulumi_phonecfg.canonical import canonical_values
 from pulumi_phonecfg.fingerprints import fingerprint, fingerprint_matches
 from pulumi_phonecfg.lifecycle import check_inputs, diff_config
-from pulumi_phonecfg.models import canonical_values, outputs_from_api
 
 NUMBERS = ["+14155550100", "+14155550101", "+12025550173", "+442071838750", "+33123456789", "+4930123456"]
 CLIENT_SECRET = "ZmFrZS1jbGllbnQtc2VjcmV0"

@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pulumi_phonecfg.agents import Agent, AgentEnvironment
+from pulumi_phonecfg.canonical import canonical_field, fields_for
 from pulumi_phonecfg.export import (
     ExportError,
     Selection,
@@ -32,7 +33,7 @@ from pulumi_phonecfg.export import (
     select_configs,
     slug,
 )
-from pulumi_phonecfg.models import canonical_field, fields_for, validate_inputs
+from pulumi_phonecfg.models import validate_inputs
 
 
 def _id(*parts: str) -> str:

@@ -1,7 +1,9 @@
 """One source of field knowledge: the field table, and everything that must agree with it.
 
-Fails when `schema.json` is stale (run `make schema`), or when the dynamic resource's args, the pydantic models,
-the native schema or the API names (the reference, docs/wxo-phone-api.md) disagree with the table on a field.
+Fails when `schema.json` or the generated dynamic args (`phone_config_args.py`) are stale (run `make schema`), or
+when the dynamic resource's args, the pydantic models, the native schema or the API names (the reference,
+docs/wxo-phone-api.md) disagree with the table on a field. The last test makes one edit to a copy of the table
+and shows every one of them follow.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from pulumi_phonecfg import models, resource
+from pulumi_phonecfg import args_codegen, canonical, models, resource
 from pulumi_phonecfg.fields import (
     PHONE_CONFIG,
     TYPES,
@@ -54,6 +56,11 @@ def names(fields: tuple[Field, ...]) -> list[str]:
 def test_schema_json_is_current() -> None:
     checked_in = (ROOT / "schema.json").read_text()
     assert checked_in == schema.schema_json(), "schema.json is stale: run `make schema`"
+
+
+def test_the_generated_dynamic_args_are_current() -> None:
+    checked_in = (ROOT / args_codegen.MODULE).read_text()
+    assert checked_in == args_codegen.render(), f"{args_codegen.MODULE} is stale: run `make schema`"
 
 
 def test_every_type_a_field_names_is_declared() -> None:
@@ -106,7 +113,13 @@ def test_the_dynamic_resource_takes_every_input_and_declares_every_output() -> N
     parameters = inspect.signature(resource.PhoneConfig.__init__).parameters
     declared = [p for p in parameters if p not in ("self", "resource_name", "opts")]
     assert sorted(declared) == sorted(names(PHONE_CONFIG.inputs))
-    annotations = resource.PhoneConfig.__annotations__
+    # The output attributes are declared on the class or a class of ours it inherits (the generated surface).
+    annotations = {
+        name
+        for cls in resource.PhoneConfig.__mro__
+        if cls.__module__.startswith("pulumi_phonecfg.")
+        for name in vars(cls).get("__annotations__", {})
+    }
     outputs = [f.name for f in PHONE_CONFIG.inputs if f.sent] + names(PHONE_CONFIG.outputs)
     assert sorted(annotations) == sorted(outputs)
 
@@ -116,8 +129,8 @@ def test_the_lifecycle_s_field_groups_are_the_table_s() -> None:
         kind: [f.name for f in PHONE_CONFIG.api_inputs() if kind in f.kinds]
         for kind in (models.SIP_TRUNK, models.GENESYS)
     }
-    assert list(models.fields_for(models.SIP_TRUNK)) == by_kind[models.SIP_TRUNK]
-    assert list(models.fields_for(models.GENESYS)) == by_kind[models.GENESYS]
+    assert list(canonical.fields_for(models.SIP_TRUNK)) == by_kind[models.SIP_TRUNK]
+    assert list(canonical.fields_for(models.GENESYS)) == by_kind[models.GENESYS]
     assert set(models.REPLACE_FIELDS) == {f.name for f in PHONE_CONFIG.inputs if f.replaces}
     assert list(models.LIST_FIELDS_SET_AFTER_CREATE) == [f.name for f in PHONE_CONFIG.inputs if f.after_create]
     assert {
@@ -126,8 +139,8 @@ def test_the_lifecycle_s_field_groups_are_the_table_s() -> None:
     security = object_type("Security")
     assert security is not None
     assert {f.name: f.default for f in security.fields if f.default is not None} == models.SIP_SECURITY_DEFAULTS
-    assert set(models.ITEM_KEYS) == {f.name for f in PHONE_CONFIG.inputs if f.list}
-    for name, keys in models.ITEM_KEYS.items():
+    assert set(canonical.ITEM_KEYS) == {f.name for f in PHONE_CONFIG.inputs if f.list}
+    for name, keys in canonical.ITEM_KEYS.items():
         item = object_type(PHONE_CONFIG.input(name).type)
         assert item is not None and keys == tuple(names(item.fields))
     assert server_outputs() == models.SERVER_FIELDS

@@ -111,3 +111,10 @@ def test_args_classes_and_dicts_make_the_same_document() -> None:
     typed = to_plain([PhoneNumberArgs(phone_number="+14155550100", agent_id="a", environment_id="e")])
     plain = to_plain([{"phone_number": "+14155550100", "agent_id": "a", "environment_id": "e", "description": None}])
     assert json.dumps(typed, sort_keys=True) == json.dumps(plain, sort_keys=True)
+
+
+def test_a_misspelled_argument_is_reported_as_phone_config_s_own() -> None:
+    """The keyword arguments are generated onto a base class; the error still names the class the program calls."""
+    with pytest.raises(TypeError) as raised:
+        PhoneConfig("trunk", name="Support", descripton="typo")  # type: ignore[call-arg]
+    assert str(raised.value) == "PhoneConfig.__init__() got an unexpected keyword argument 'descripton'"
