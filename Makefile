@@ -33,7 +33,7 @@ PULUMI_ENV_VARS := PATH PULUMI_HOME PULUMI_BACKEND_URL PULUMI_CONFIG_PASSPHRASE 
 .PHONY: help venv install cli lint test test-unit test-fast test-e2e wheel-check demo demo-stop demo-clean env clean
 
 help: ## this list (each target's `##` comment)
-	@awk -F ':.*## ' '/^[a-zA-Z0-9_-]+:.*## / { printf "  make %-15s %s\n", $$1, $$2 }' $(firstword $(MAKEFILE_LIST))
+	@awk -F ':.*## ' '/^[a-zA-Z0-9_-]+:.*## / { printf "  make %-20s %s\n", $$1, $$2 }' $(firstword $(MAKEFILE_LIST))
 	@echo '  eval "$$(make -s env)"  puts the offline Pulumi environment into your shell'
 
 ## Python: .venv with the package (editable) and its dev extras (which include the emulator extra); reinstalled
