@@ -231,8 +231,19 @@ def start(state: StateDir, port: int, instance_id: str | None, *, detach: bool) 
         state.say(f"restarting the emulator (pid {running.pid}): it {wrong}")
         stop(state, running)
     if port and _port_taken(port):
-        raise _port_held(port)
+        # Taken since `find` looked: by a start of ours running at the same time (then reused), or not.
+        return _reuse_or_refuse(state, port, token, timeout=PROBE_TIMEOUT_S)
     return _launch(state, port, token, instance_id, detach=detach)
+
+
+def _reuse_or_refuse(state: StateDir, port: int, token: str, *, timeout: float) -> Running:
+    """The port is held: reuse the holder if it is ours and takes our token, else one line naming the holder."""
+    running = state.ours_at(_url(port), timeout=timeout)
+    if running is not None and _accepts(running, token):
+        state.record(running)
+        state.say(f"emulator already running (pid {running.pid}) at {running.url}")
+        return running
+    raise _port_held(port)
 
 
 def _launch(state: StateDir, port: int, token: str, instance_id: str | None, *, detach: bool) -> Running:
@@ -268,12 +279,7 @@ def _launch(state: StateDir, port: int, token: str, instance_id: str | None, *, 
         if port and "cannot bind" in log_text and "Address already in use" in log_text:
             # Taken since we looked: by a `make demo` started at the same time (ours, then reused), or not.
             # (Just bound, it may still be starting to serve on a busy machine: a longer wait for its answer.)
-            running = state.ours_at(_url(port), timeout=STARTUP_TIMEOUT_S)
-            if running is not None and _accepts(running, token):
-                state.record(running)
-                state.say(f"emulator already running (pid {running.pid}) at {running.url}")
-                return running
-            raise _port_held(port)
+            return _reuse_or_refuse(state, port, token, timeout=STARTUP_TIMEOUT_S)
         what = "exited" if line == "" else f"printed {line!r} instead of its URL"
         raise DemoEmulatorError(f"the emulator {what}; its log:\n{log_text}")
     running = Running(url=line[len(URL_PREFIX) :].strip(), pid=proc.pid, instance_id=instance_id or "")
