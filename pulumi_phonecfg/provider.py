@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any, ClassVar, ParamSpec, TypeVar
 
 from pulumi.dynamic import (
@@ -49,6 +49,7 @@ from pulumi_phonecfg.number_lifecycle import (
     update_number,
 )
 from pulumi_phonecfg.provider_server import widen_provider_server
+from pulumi_phonecfg.session import ProviderSession
 from pulumi_phonecfg.settings import ProviderSettings
 
 P = ParamSpec("P")
@@ -70,7 +71,8 @@ def _short_errors(method: Callable[P, R]) -> Callable[P, R]:
 
 
 class _ApiProvider(ResourceProvider):
-    """What both providers share: settings from `configure()`, one API client per process, one deadline per call."""
+    """What both providers share: a `ProviderSession` per process (settings from `configure()`, one API client, the
+    name index, one deadline per call) and nothing in the pickle."""
 
     serialize_as_secret_always = False  # the pickle carries nothing secret: see __getstate__
     _lock: ClassVar[threading.Lock] = threading.Lock()
@@ -85,43 +87,26 @@ class _ApiProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         settings = ProviderSettings.from_sources(req.config.get)
         widen_provider_server(settings.provider_threads)  # the server runs only 4 calls at once: see provider_server
-        with self._lock:
-            previous: PhoneApiClient | None = getattr(self, "_client", None)
-            self._settings: ProviderSettings | None = settings
-            self._client: PhoneApiClient | None = None
-            self._known: KnownConfigs | None = None
-        if previous is not None:
-            previous.close()
+        self.session().configure(settings)
 
-    def api(self) -> PhoneApiClient:
-        """The process-wide client, made on first use (every thread of the provider server shares it)."""
+    def session(self) -> ProviderSession:
+        """This process's settings, client and name index (session.py), made on first use; never pickled."""
         with self._lock:
-            client = getattr(self, "_client", None)
-            if client is None:
-                client = PhoneApiClient(self.settings())
-                self._client = client
-            return client
-
-    def known_configs(self) -> KnownConfigs:
-        """The tenant's configs by name, listed once per process on the first create (known_configs.py)."""
-        api = self.api()
-        with self._lock:
-            known = getattr(self, "_known", None)
-            if known is None:
-                known = KnownConfigs(api.list_configs)
-                self._known = known
-            return known
-
-    @contextmanager
-    def operation(self) -> Iterator[PhoneApiClient]:
-        """The client, with one retry deadline (`phonecfg:timeout`) shared by every request of this engine call."""
-        api = self.api()
-        with api.operation():
-            yield api
+            session: ProviderSession | None = getattr(self, "_session", None)
+            if session is None:
+                session = self._session = ProviderSession()
+            return session
 
     def settings(self) -> ProviderSettings:
         """The settings from `configure()` (the engine configures a provider before its first check)."""
-        return getattr(self, "_settings", None) or ProviderSettings.from_sources(lambda _: None)
+        return self.session().settings
+
+    def known_configs(self) -> KnownConfigs:
+        return self.session().known_configs()
+
+    def operation(self) -> AbstractContextManager[PhoneApiClient]:
+        """The client, with one retry deadline (`phonecfg:timeout`) shared by every request of this engine call."""
+        return self.session().operation()
 
 
 # The engine passes every argument by position (pulumi/dynamic/__main__.py); a leading underscore marks the ones a

@@ -117,7 +117,7 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
     @_handled
     def Configure(self, request: provider_pb2.ConfigureRequest, context: grpc.ServicerContext) -> Any:
         values = {**from_variables(request.variables), **decode(request.args).values}
-        settings = _one_line("configure", lambda: self.provider.configure(values), set())
+        settings = _one_line("configure", lambda: self.provider.configure_from(values), set())
         self._widen(settings.provider_threads)
         return provider_pb2.ConfigureResponse(acceptSecrets=True, supportsPreview=False)
 

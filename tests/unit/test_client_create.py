@@ -154,7 +154,7 @@ def test_the_provider_gives_create_patch_and_compensation_one_deadline() -> None
         .on("DELETE", f"{PHONES}/half", status(503, "still busy"))
     )
     provider = PhoneConfigProvider()
-    provider._client = api.client(max_retries=100, timeout=5.5)
+    provider.session()._client = api.client(max_retries=100, timeout=5.5)
     with pytest.raises(PhoneApiError) as raised:
         provider.create(checked(TRUNK))
     assert str(raised.value).endswith(
