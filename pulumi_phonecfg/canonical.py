@@ -54,7 +54,7 @@ def canonical_field(name: str, value: Any, service_provider: str) -> Any:
     if name == "error_handling":
         return _canonical_error_handling(value)
     if name in ITEM_KEYS:
-        items = [_canonical_item(name, item) for item in value or [] if isinstance(item, Mapping)]
+        items = [canonical_item(name, item) for item in value or [] if isinstance(item, Mapping)]
         return sort_collection(name, items)
     return value
 
@@ -72,7 +72,7 @@ ERROR_HANDLING_KEYS: Final = {
 _ELEMENT_KEYS: Final = {f.name: fields.element_key(f) for f in _API_INPUTS if f.set_key}
 
 
-def _canonical_item(name: str, item: Mapping[str, Any]) -> dict[str, Any]:
+def canonical_item(name: str, item: Mapping[str, Any]) -> dict[str, Any]:
     """Known keys only, None and "" dropped, ids lower-cased (an API returning upper-case UUIDs is not drift)."""
     kept = {k: item[k] for k in ITEM_KEYS[name] if item.get(k) not in (None, "")}
     for key in ("agent_id", "environment_id"):

@@ -31,6 +31,7 @@ from pulumi.output import contains_unknowns
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
 from pulumi_phonecfg.api_documents import config_kind, config_name
+from pulumi_phonecfg.canonical import canonical_item
 from pulumi_phonecfg.client import PhoneApiClient
 from pulumi_phonecfg.errors import ConfigConflictError, PhoneApiError
 from pulumi_phonecfg.models import SIP_TRUNK, NonEmptyStr, normalize_e164, strict_phone_numbers, validation_context
@@ -38,8 +39,6 @@ from pulumi_phonecfg.models import SIP_TRUNK, NonEmptyStr, normalize_e164, stric
 PROVIDER_KEY: Final = "__provider"
 NUMBER_FIELDS: Final = ("config_id", "phone_number", "description", "agent_id", "environment_id")
 ROUTING_FIELDS: Final = ("agent_id", "environment_id")
-# The number's own fields, as the numbers endpoints take them (config_id is the path).
-ITEM_FIELDS: Final = ("phone_number", "description", "agent_id", "environment_id")
 # A change of the trunk moves the number: a replace (delete from the old trunk first, see resource.PhoneNumber).
 NUMBER_REPLACE_FIELDS: Final = frozenset({"config_id"})
 
@@ -174,12 +173,9 @@ def diff_number(olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
 
 
 def _item(number: Mapping[str, Any]) -> dict[str, Any]:
-    """A number item in canonical form: known keys only, "" and None dropped, UUIDs lower-case."""
-    kept = {k: number[k] for k in ITEM_FIELDS if number.get(k) not in (None, "")}
-    for key in ROUTING_FIELDS:
-        if isinstance(kept.get(key), str):
-            kept[key] = kept[key].lower()
-    return kept
+    """A number item in canonical form, exactly as an inline `phone_numbers` item: known keys only, "" and None
+    dropped, UUIDs lower-case."""
+    return canonical_item("phone_numbers", number)
 
 
 def _outputs(config_id: str, item: Mapping[str, Any]) -> dict[str, Any]:
