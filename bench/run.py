@@ -47,8 +47,8 @@ from typing import Any
 import baseline
 import report
 
+from pulumi_phonecfg.dynamic.resources import NUMBER_TYPE_TOKEN, TYPE_TOKEN
 from pulumi_phonecfg.emulator.testing import RunningEmulator, start_emulator
-from pulumi_phonecfg.resource import NUMBER_TYPE_TOKEN, TYPE_TOKEN
 
 PROGRAM = Path(__file__).resolve().parent / "program"
 # The desired state lives with the Pulumi program that deploys it (bench/program/workload.py); the baseline

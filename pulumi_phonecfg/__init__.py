@@ -9,11 +9,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pulumi_phonecfg.agents import AgentLookupError, GetAgentResult, get_agent, get_agent_output
-    from pulumi_phonecfg.errors import AuthenticationError, ConfigurationError, PhoneApiError, PhoneConfigError
-    from pulumi_phonecfg.ownership import NumberOwnershipError
-    from pulumi_phonecfg.provider import PhoneConfigProvider, PhoneNumberProvider
-    from pulumi_phonecfg.resource import (
+    from pulumi_phonecfg.dynamic.agents import AgentLookupError, GetAgentResult, get_agent, get_agent_output
+    from pulumi_phonecfg.dynamic.ownership import NumberOwnershipError
+    from pulumi_phonecfg.dynamic.providers import PhoneConfigProvider, PhoneNumberProvider
+    from pulumi_phonecfg.dynamic.resources import (
         AttachedEnvironmentArgs,
         CallFailureArgs,
         CustomInviteHeaderArgs,
@@ -24,28 +23,34 @@ if TYPE_CHECKING:
         SecurityArgs,
         TransferFailureArgs,
     )
+    from pulumi_phonecfg.errors import (
+        AuthenticationError,
+        ConfigurationError,
+        PhoneApiError,
+        PhoneConfigError,
+    )
 
 _EXPORTS = {
-    "AgentLookupError": "pulumi_phonecfg.agents",
-    "GetAgentResult": "pulumi_phonecfg.agents",
-    "get_agent": "pulumi_phonecfg.agents",
-    "get_agent_output": "pulumi_phonecfg.agents",
+    "AgentLookupError": "pulumi_phonecfg.dynamic.agents",
+    "GetAgentResult": "pulumi_phonecfg.dynamic.agents",
+    "get_agent": "pulumi_phonecfg.dynamic.agents",
+    "get_agent_output": "pulumi_phonecfg.dynamic.agents",
     "AuthenticationError": "pulumi_phonecfg.errors",
     "ConfigurationError": "pulumi_phonecfg.errors",
     "PhoneApiError": "pulumi_phonecfg.errors",
     "PhoneConfigError": "pulumi_phonecfg.errors",
-    "NumberOwnershipError": "pulumi_phonecfg.ownership",
+    "NumberOwnershipError": "pulumi_phonecfg.dynamic.ownership",
     "PhoneConfigProvider": "pulumi_phonecfg.provider",
     "PhoneNumberProvider": "pulumi_phonecfg.provider",
-    "AttachedEnvironmentArgs": "pulumi_phonecfg.resource",
-    "CallFailureArgs": "pulumi_phonecfg.resource",
-    "CustomInviteHeaderArgs": "pulumi_phonecfg.resource",
-    "ErrorHandlingArgs": "pulumi_phonecfg.resource",
-    "PhoneConfig": "pulumi_phonecfg.resource",
-    "PhoneNumber": "pulumi_phonecfg.resource",
-    "PhoneNumberArgs": "pulumi_phonecfg.resource",
-    "SecurityArgs": "pulumi_phonecfg.resource",
-    "TransferFailureArgs": "pulumi_phonecfg.resource",
+    "AttachedEnvironmentArgs": "pulumi_phonecfg.dynamic.resources",
+    "CallFailureArgs": "pulumi_phonecfg.dynamic.resources",
+    "CustomInviteHeaderArgs": "pulumi_phonecfg.dynamic.resources",
+    "ErrorHandlingArgs": "pulumi_phonecfg.dynamic.resources",
+    "PhoneConfig": "pulumi_phonecfg.dynamic.resources",
+    "PhoneNumber": "pulumi_phonecfg.dynamic.resources",
+    "PhoneNumberArgs": "pulumi_phonecfg.dynamic.resources",
+    "SecurityArgs": "pulumi_phonecfg.dynamic.resources",
+    "TransferFailureArgs": "pulumi_phonecfg.dynamic.resources",
 }
 
 __all__ = [

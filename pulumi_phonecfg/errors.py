@@ -1,41 +1,24 @@
-"""The exception types of the provider, its settings and its HTTP client.
+"""The errors' public path: **never move, rename or remove this module.**
 
-An error is one readable line: what was being done, the HTTP status and the API's own `detail` messages. How that
-text is made (the API's error body made readable, credentials scrubbed) is `error_text.py`'s job.
-
-Two errors live beside their one user instead: `agents.AgentLookupError` (a `pulumi.RunError`, so a program
-stops with its one line and no traceback) and `export.ExportError` (why `phonecfg export` refused).
+Every error line names it (`pulumi_phonecfg.errors.PhoneApiError: create phone config 'x' failed: HTTP 409: ...`),
+so scripts that match those lines and Automation API code that imports the classes keep working. The classes live
+in `core/http/errors.py`, which gives them this module as their `__module__`.
 """
 
-from __future__ import annotations
+from pulumi_phonecfg.core.http.errors import (
+    AmbiguousCreateError,
+    AuthenticationError,
+    ConfigConflictError,
+    ConfigurationError,
+    PhoneApiError,
+    PhoneConfigError,
+)
 
-
-class PhoneConfigError(Exception):
-    """Base of this module's errors: its message is one line meant for the user, free of credentials."""
-
-
-class AuthenticationError(PhoneConfigError):
-    """The token service refused the API key, or could not be reached. Message names the auth step."""
-
-
-class ConfigurationError(PhoneConfigError):
-    """The provider is missing configuration it needs to reach the API."""
-
-
-class PhoneApiError(PhoneConfigError):
-    """A failed API call, as one readable line: operation, HTTP status and the API's own messages."""
-
-    def __init__(self, operation: str, status: int | None, detail: str) -> None:
-        self.operation = operation
-        self.status = status
-        self.detail = detail
-        where = f"HTTP {status}" if status is not None else "no response"
-        super().__init__(f"{operation} failed: {where}: {detail}" if detail else f"{operation} failed: {where}")
-
-
-class AmbiguousCreateError(PhoneApiError):
-    """A POST failed in a way that leaves open whether the config was created."""
-
-
-class ConfigConflictError(PhoneConfigError):
-    """A create whose name is taken by a config of the same kind, or an adoption with several candidates."""
+__all__ = [
+    "AmbiguousCreateError",
+    "AuthenticationError",
+    "ConfigConflictError",
+    "ConfigurationError",
+    "PhoneApiError",
+    "PhoneConfigError",
+]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds (once) a virtualenv holding IBM's ADK, `ibm-watsonx-orchestrate` from PyPI, for the conformance tests
-# (tests/conformance/). The ADK pins many packages of its own, so it lives in its own venv in the per-user cache,
+# (tests/emulator/conformance/). The ADK pins many packages of its own, so it lives in its own venv in the per-user cache,
 # never in the project's .venv; the tests run it as a subprocess.
 #
 #   scripts/adk-venv.sh          -> prints the venv's python on stdout (building it first if needed)

@@ -1,6 +1,6 @@
 """The emulator's own request/response models.
 
-Deliberately independent of the provider's models (``pulumi_phonecfg.models``): the emulator encodes
+Deliberately independent of the provider's models (``pulumi_phonecfg.core.schema.models``): the emulator encodes
 our reading of the server contract (the API reference, see docs/emulator.md) so it can disagree with
 the provider.
 

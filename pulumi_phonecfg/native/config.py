@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from pulumi_phonecfg.errors import ConfigurationError
-from pulumi_phonecfg.settings import ProviderSettings
+from pulumi_phonecfg.core.http.errors import ConfigurationError
+from pulumi_phonecfg.core.http.settings import ProviderSettings
 
 CONFIG_PREFIX: Final = "phonecfg:"
 VARIABLE_PREFIX: Final = "phonecfg:config:"

@@ -20,8 +20,8 @@ from typing import Any, Final
 
 from pulumi.output import contains_unknowns
 
-from pulumi_phonecfg.fields import PHONE_CONFIG, element_key
-from pulumi_phonecfg.fingerprints import SECRET_FIELDS, fingerprint_matches
+from pulumi_phonecfg.core.schema.fields import PHONE_CONFIG, element_key
+from pulumi_phonecfg.core.schema.fingerprints import SECRET_FIELDS, fingerprint_matches
 
 
 class Change(Enum):

@@ -1,9 +1,9 @@
 """`phonecfg:index:PhoneConfig`: the engine's calls, translated at the boundary to the dynamic provider's lifecycle.
 
 Every decision (validation, canonical form, what a change is, which requests to send) is made by the same
-functions in `lifecycle.py` the dynamic `PhoneConfig` uses; here the program's camelCase names become the API's
-snake_case on the way in and back on the way out, and a few things only a native provider has are added: the
-detailed diff, the inputs of an import, and secrecy marked on the wire.
+functions in `core/lifecycle/phone_config.py` the dynamic `PhoneConfig` uses; here the program's camelCase
+names become the API's snake_case on the way in and back on the way out, and a few things only a native provider
+has are added: the detailed diff, the inputs of an import, and secrecy marked on the wire.
 """
 
 from __future__ import annotations
@@ -13,12 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from pulumi_phonecfg.canonical import canonical_values
-from pulumi_phonecfg.client import PhoneApiClient
-from pulumi_phonecfg.fields import PHONE_CONFIG, Field, object_type
-from pulumi_phonecfg.fingerprints import SECRET_FIELDS
-from pulumi_phonecfg.known_configs import KnownConfigs
-from pulumi_phonecfg.lifecycle import (
+from pulumi_phonecfg.core.http.client import PhoneApiClient
+from pulumi_phonecfg.core.lifecycle.known_configs import KnownConfigs
+from pulumi_phonecfg.core.lifecycle.phone_config import (
     changed_fields,
     check_inputs,
     create_config,
@@ -27,7 +24,10 @@ from pulumi_phonecfg.lifecycle import (
     read_config,
     update_config,
 )
-from pulumi_phonecfg.models import INPUT_FIELDS
+from pulumi_phonecfg.core.schema.canonical import canonical_values
+from pulumi_phonecfg.core.schema.fields import PHONE_CONFIG, Field, object_type
+from pulumi_phonecfg.core.schema.fingerprints import SECRET_FIELDS
+from pulumi_phonecfg.core.schema.models import INPUT_FIELDS
 from pulumi_phonecfg.native.diff import Change, detailed_diff
 from pulumi_phonecfg.native.names import (
     InputShape,

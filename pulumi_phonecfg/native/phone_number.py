@@ -2,10 +2,10 @@
 lifecycle.
 
 Every decision (validation and canonical form, what a change is, which requests to send, adoption of a number
-already on the trunk) is made by `number_lifecycle.py`, the functions the dynamic `PhoneNumber` uses; here the
-program's camelCase names (`configId`, `phoneNumber`, `agentId`, `environmentId`) become the API's snake_case on
-the way in and back on the way out, and what only a native provider has is added: the detailed diff and the
-inputs of an import, whose id (`<configId>/<phoneNumber>`) is checked and put in canonical form before the read.
+already on the trunk) is made by `core/lifecycle/phone_number.py`, the functions the dynamic `PhoneNumber` uses;
+here the program's camelCase names (`configId`, `phoneNumber`, `agentId`, `environmentId`) become the API's
+snake_case on the way in and back on the way out, and what only a native provider has is added: the detailed diff
+and the inputs of an import, whose id (`<configId>/<phoneNumber>`) is checked and put in canonical form before the read.
 """
 
 from __future__ import annotations
@@ -15,13 +15,9 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
-from pulumi_phonecfg.client import PhoneApiClient
-from pulumi_phonecfg.errors import PhoneConfigError
-from pulumi_phonecfg.fields import PHONE_NUMBER
-from pulumi_phonecfg.native.diff import Change
-from pulumi_phonecfg.native.names import InputShape, inputs_to_api, keys_to_api, keys_to_program, to_camel
-from pulumi_phonecfg.native.phone_config import Checked, Diff, Read
-from pulumi_phonecfg.number_lifecycle import (
+from pulumi_phonecfg.core.http.client import PhoneApiClient
+from pulumi_phonecfg.core.http.errors import PhoneConfigError
+from pulumi_phonecfg.core.lifecycle.phone_number import (
     NUMBER_REPLACE_FIELDS,
     changed_number_fields,
     check_number,
@@ -31,6 +27,10 @@ from pulumi_phonecfg.number_lifecycle import (
     read_number,
     update_number,
 )
+from pulumi_phonecfg.core.schema.fields import PHONE_NUMBER
+from pulumi_phonecfg.native.diff import Change
+from pulumi_phonecfg.native.names import InputShape, inputs_to_api, keys_to_api, keys_to_program, to_camel
+from pulumi_phonecfg.native.phone_config import Checked, Diff, Read
 
 TOKEN: Final = "phonecfg:index:PhoneNumber"
 IMPORT_ID_FORM: Final = "<configId>/<phoneNumber>, e.g. 0b6f.../+14155550100"

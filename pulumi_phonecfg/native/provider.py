@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any, Final
 
-from pulumi_phonecfg.agents import lookup_agent
+from pulumi_phonecfg.core.http.settings import ProviderSettings
+from pulumi_phonecfg.core.lifecycle.agents import lookup_agent
+from pulumi_phonecfg.core.lifecycle.session import ProviderSession
 from pulumi_phonecfg.native.config import settings_from
 from pulumi_phonecfg.native.names import keys_to_program
-from pulumi_phonecfg.session import ProviderSession
-from pulumi_phonecfg.settings import ProviderSettings
 
 GET_AGENT_TOKEN: Final = "phonecfg:index:getAgent"
 

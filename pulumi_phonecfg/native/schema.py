@@ -15,7 +15,7 @@ import sys
 from importlib.metadata import version
 from typing import Any, Final
 
-from pulumi_phonecfg.fields import BOTH, RESOURCES, TYPES, Field, ResourceTable
+from pulumi_phonecfg.core.schema.fields import BOTH, RESOURCES, TYPES, Field, ResourceTable
 from pulumi_phonecfg.native.config import CONFIG_KEYS
 from pulumi_phonecfg.native.names import to_camel
 from pulumi_phonecfg.native.provider import GET_AGENT_TOKEN

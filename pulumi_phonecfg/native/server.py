@@ -21,17 +21,17 @@ import grpc
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
 
-from pulumi_phonecfg.agents import AgentLookupError
-from pulumi_phonecfg.error_text import collect_secrets, redact
-from pulumi_phonecfg.errors import PhoneConfigError
-from pulumi_phonecfg.logs import debug_from_environment
+from pulumi_phonecfg.core.http.error_text import collect_secrets, redact
+from pulumi_phonecfg.core.http.errors import PhoneConfigError
+from pulumi_phonecfg.core.http.logs import debug_from_environment
+from pulumi_phonecfg.core.http.settings import ProviderSettings
+from pulumi_phonecfg.core.lifecycle.agents import AgentLookupError
 from pulumi_phonecfg.native import phone_config, phone_number
 from pulumi_phonecfg.native.config import config_failures, from_variables
 from pulumi_phonecfg.native.diff import Change
 from pulumi_phonecfg.native.provider import GET_AGENT_TOKEN, NativeProvider
 from pulumi_phonecfg.native.schema import package_version, schema_json
 from pulumi_phonecfg.native.wire import decode, encode
-from pulumi_phonecfg.settings import ProviderSettings
 
 DEFAULT_THREADS: Final = ProviderSettings.provider_threads
 R = TypeVar("R")

@@ -15,8 +15,8 @@ from typing import Any
 from pulumi import automation as auto
 from support import REPO
 
+from pulumi_phonecfg.dynamic.resources import TYPE_TOKEN
 from pulumi_phonecfg.emulator.testing import RunningEmulator
-from pulumi_phonecfg.resource import TYPE_TOKEN
 
 PULUMI_ROOT = REPO / ".pulumi"
 CLI_FILES = ("pulumi", "pulumi-resource-pulumi-python", "pulumi-language-python", "pulumi-language-python-exec")

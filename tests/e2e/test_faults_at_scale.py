@@ -21,9 +21,9 @@ import pytest
 from pulumi import automation as auto
 
 from pulumi_phonecfg import PhoneConfig
-from pulumi_phonecfg.client import PhoneApiClient
+from pulumi_phonecfg.core.http.client import PhoneApiClient
+from pulumi_phonecfg.core.http.settings import ProviderSettings
 from pulumi_phonecfg.emulator.testing import RunningEmulator, start_emulator
-from pulumi_phonecfg.settings import ProviderSettings
 
 from .helpers import (
     Transcript,

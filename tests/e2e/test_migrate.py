@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
+from pulumi_phonecfg.commands.migrate import DYNAMIC_TYPE, NATIVE_TYPE
 from pulumi_phonecfg.emulator.testing import RunningEmulator
-from pulumi_phonecfg.migrate import DYNAMIC_TYPE, NATIVE_TYPE
 
 from .cli_project import CliProject
 from .export_language_trip import TYPED, project_files

@@ -23,8 +23,8 @@ import pytest
 from pulumi import automation as auto
 
 from pulumi_phonecfg import PhoneConfig, PhoneNumber, get_agent
+from pulumi_phonecfg.dynamic.resources import NUMBER_TYPE_TOKEN
 from pulumi_phonecfg.emulator.testing import RunningEmulator
-from pulumi_phonecfg.resource import NUMBER_TYPE_TOKEN
 
 from .helpers import (
     PHONE_PATH,

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pulumi_phonecfg import cli
+from pulumi_phonecfg.commands import cli
 from pulumi_phonecfg.emulator import RunningEmulator, server, start_emulator
 from pulumi_phonecfg.emulator.testing import EmulatorStartupError
 

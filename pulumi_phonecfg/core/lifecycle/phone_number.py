@@ -1,0 +1,314 @@
+"""The PhoneNumber lifecycle as plain functions of (API client, properties): one number of a SIP trunk, written
+through the API's numbers sub-resource, so several stacks can each own numbers of one trunk.
+
+`dynamic/providers.py` and `native/phone_number.py` wire each face's calls to these functions, as for PhoneConfig.
+What each call sends (the API's endpoints E3, E7-E9, docs/wxo-phone-api.md §1.6):
+
+* check: nothing. The number (E.164, `models.normalize_e164`), the UUIDs and the agent/environment pair are
+  validated and put in canonical form, each error naming its field.
+* create: one `POST .../{config_id}/numbers`. Only if the API refuses it (a number already on the trunk is a
+  conflict) or may not have taken it (a 5xx, no answer) is the trunk read (`GET .../{config_id}`): a number
+  already there with the same routing is adopted (one PATCH if only its description differs), one routed
+  elsewhere is refused naming where, a Genesys config gets one line saying only SIP trunks have numbers.
+* update: one `PATCH .../{config_id}/numbers/{number}`; a new `phone_number` renames the number in place, never
+  delete + create (a released number may be gone for good).
+* read (refresh): one `GET .../{config_id}`; a number (or trunk) gone out of band leaves the state.
+* delete: one `DELETE .../{config_id}/numbers/{number}`; already gone counts as deleted.
+
+The resource id is `<config_id>/<phone_number>` as created. Pulumi never changes an id on update, so after a
+rename the id still names the original number: every call addresses the number by the `config_id` and
+`phone_number` of its properties, never by parsing the id (except as a fallback when they are missing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+from uuid import UUID
+
+from pulumi.output import contains_unknowns
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+
+from pulumi_phonecfg.core.http.client import PhoneApiClient
+from pulumi_phonecfg.core.http.errors import ConfigConflictError, PhoneApiError
+from pulumi_phonecfg.core.lifecycle.results import (
+    CheckFailure,
+    CheckResult,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    UpdateResult,
+)
+from pulumi_phonecfg.core.schema.api_documents import config_kind, config_name
+from pulumi_phonecfg.core.schema.canonical import canonical_item
+from pulumi_phonecfg.core.schema.models import (
+    SIP_TRUNK,
+    NonEmptyStr,
+    normalize_e164,
+    strict_phone_numbers,
+    validation_context,
+)
+
+PROVIDER_KEY: Final = "__provider"
+NUMBER_FIELDS: Final = ("config_id", "phone_number", "description", "agent_id", "environment_id")
+ROUTING_FIELDS: Final = ("agent_id", "environment_id")
+# A change of the trunk moves the number: a replace (delete from the old trunk first, see resource.PhoneNumber).
+NUMBER_REPLACE_FIELDS: Final = frozenset({"config_id"})
+
+
+class PhoneNumberInputs(BaseModel):
+    """Everything a user may declare on one PhoneNumber."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    config_id: NonEmptyStr
+    phone_number: NonEmptyStr
+    description: str | None = None
+    agent_id: UUID | None = None
+    environment_id: UUID | None = None
+
+    @field_validator("config_id")
+    @classmethod
+    def _config_id_is_a_uuid(cls, value: str) -> str:
+        # The API's config ids are UUIDs (reference §1); kept as given, so the id stays the trunk's own output.
+        try:
+            UUID(value)
+        except ValueError:
+            raise ValueError("must be a phone config id (a UUID), e.g. the id output of a PhoneConfig") from None
+        return value
+
+    @field_validator("phone_number")
+    @classmethod
+    def _e164(cls, value: str, info: ValidationInfo) -> str:
+        return normalize_e164(value, strict=strict_phone_numbers(info.context))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# check: validation and canonical form, before any HTTP request
+
+
+def number_id(config_id: str, phone_number: str) -> str:
+    return f"{config_id}/{phone_number}"
+
+
+def _canonical(model: PhoneNumberInputs) -> dict[str, Any]:
+    values = model.model_dump(mode="json", exclude_none=True)
+    return {k: v for k, v in values.items() if v != ""}
+
+
+def _messages(error: ValidationError) -> list[CheckFailure]:
+    failures = []
+    for item in error.errors(include_input=False, include_url=False):
+        path = ".".join(str(part) for part in item["loc"]) or "phone_number"
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "unknown field (check the spelling; PhoneNumber takes " + ", ".join(NUMBER_FIELDS) + ")"
+        failures.append(CheckFailure(path, message))
+    return failures
+
+
+def _validated(name: str, value: Any, *, strict_numbers: bool = False) -> PhoneNumberInputs:
+    """One field validated on its own (the others stand in with valid placeholders)."""
+    placeholders = {"config_id": "00000000-0000-4000-8000-000000000000", "phone_number": "+14155550100"}
+    context = validation_context(strict_numbers=strict_numbers)
+    return PhoneNumberInputs.model_validate({**placeholders, name: value}, context=context)
+
+
+def check_number(news: Mapping[str, Any], *, strict_numbers: bool = False) -> CheckResult:
+    """Validate and canonicalise the declared number. Unknown values (a preview before the trunk exists) pass
+    through; what is known is still checked, so a bad number fails the preview. `strict_numbers`:
+    `phonecfg:strictPhoneNumbers` (numbers the installed metadata calls invalid are refused)."""
+    raw = {k: v for k, v in news.items() if k != PROVIDER_KEY and v is not None}
+    failures: list[CheckFailure] = []
+    checked: dict[str, Any] = {}
+    known = {k: v for k, v in raw.items() if not contains_unknowns(v)}
+    for name, value in known.items():
+        if name not in PhoneNumberInputs.model_fields:
+            failures.append(CheckFailure(name, f"unknown field (PhoneNumber takes {', '.join(NUMBER_FIELDS)})"))
+            continue
+        try:
+            field_model = _validated(name, value, strict_numbers=strict_numbers)
+        except ValidationError as error:
+            failures += _messages(error)
+            checked[name] = value
+            continue
+        checked[name] = _canonical(field_model).get(name)
+    for name in ("config_id", "phone_number"):
+        if name not in raw:
+            failures.append(CheckFailure(name, "is required"))
+    if ("agent_id" in raw) != ("environment_id" in raw):
+        failures.append(CheckFailure("agent_id", "agent_id and environment_id must be given together"))
+    inputs = {k: v for k, v in checked.items() if v is not None}
+    inputs.update({k: v for k, v in raw.items() if k not in known})
+    return CheckResult(inputs, failures)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# diff: no HTTP
+
+
+def _canonical_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Input-shaped values in canonical form, whether or not `check` produced them; invalid ones as given."""
+    result: dict[str, Any] = {}
+    for name in NUMBER_FIELDS:
+        value = values.get(name)
+        if value is None or value == "":
+            continue
+        if contains_unknowns(value):
+            result[name] = value
+            continue
+        try:
+            model = _validated(name, value)  # lenient: a comparison never refuses what check let through
+        except ValidationError:
+            result[name] = value
+            continue
+        result[name] = _canonical(model).get(name, value)
+    return result
+
+
+def changed_number_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+    new_values, old_values = _canonical_values(news), _canonical_values(olds)
+    return [
+        name
+        for name in NUMBER_FIELDS
+        if contains_unknowns(new_values.get(name)) or new_values.get(name) != old_values.get(name)
+    ]
+
+
+def diff_number(olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
+    changed = changed_number_fields(olds, news)
+    replaces = [name for name in changed if name in NUMBER_REPLACE_FIELDS]
+    return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=True)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# create / read / update / delete
+
+
+def _item(number: Mapping[str, Any]) -> dict[str, Any]:
+    """A number item in canonical form, exactly as an inline `phone_numbers` item: known keys only, "" and None
+    dropped, UUIDs lower-case."""
+    return canonical_item("phone_numbers", number)
+
+
+def _outputs(config_id: str, item: Mapping[str, Any]) -> dict[str, Any]:
+    return {"config_id": config_id, **_item(item)}
+
+
+def _answered(response: Mapping[str, Any], sent: Mapping[str, Any]) -> Mapping[str, Any]:
+    # E7/E8 answer "a dict" (reference §1.6; the emulator: the number object). Anything else: what was sent.
+    return response if response.get("phone_number") == sent.get("phone_number") else sent
+
+
+def _routing(item: Mapping[str, Any]) -> tuple[Any, Any]:
+    canonical = _item(item)
+    return canonical.get("agent_id"), canonical.get("environment_id")
+
+
+def _describe_routing(item: Mapping[str, Any]) -> str:
+    agent, environment = _routing(item)
+    if agent is None and environment is None:
+        return "routed to no agent"
+    return f"routed to agent {agent}, environment {environment}"
+
+
+def _address(props: Mapping[str, Any], id_: str = "") -> tuple[str, str]:
+    """(config_id, phone_number) of the number as it is now: from the properties, else from the id."""
+    config_id, number = props.get("config_id"), props.get("phone_number")
+    if isinstance(config_id, str) and isinstance(number, str) and config_id and number:
+        return config_id, number
+    head, _, tail = id_.partition("/")
+    return head, tail
+
+
+def _trunk(api: PhoneApiClient, config_id: str, operation: str) -> Mapping[str, Any]:
+    document = api.get_config(config_id)
+    if document is None:
+        raise PhoneApiError(operation, 404, f"there is no phone config {config_id}")
+    kind = config_kind(document)
+    if kind != SIP_TRUNK:
+        raise ConfigConflictError(
+            f"{operation} failed: phone config {config_name(document)!r} ({config_id}) is a {kind} config; "
+            "only sip_trunk configs have phone numbers"
+        )
+    return document
+
+
+def create_number(api: PhoneApiClient, props: Mapping[str, Any]) -> CreateResult:
+    """Add the declared number to its trunk: one POST. Only when the API refuses it (or may not have taken it)
+    is the trunk read, to adopt the number already there with the same routing, or to say why not."""
+    inputs = _item(props)
+    config_id, number = str(props.get("config_id", "")), str(inputs.get("phone_number", ""))
+    operation = f"create phone number {number} on {config_id}"
+    try:
+        created = api.add_number(config_id, inputs)
+    except PhoneApiError as error:
+        if error.status in (401, 403, 429):  # not about this number: nothing on the trunk would explain it
+            raise PhoneApiError(operation, error.status, error.detail) from None
+        return _adopt_or_explain(api, config_id, inputs, operation, error)
+    return CreateResult(number_id(config_id, number), _outputs(config_id, _answered(created, inputs)))
+
+
+def _adopt_or_explain(
+    api: PhoneApiClient, config_id: str, inputs: Mapping[str, Any], operation: str, refused: PhoneApiError
+) -> CreateResult:
+    """After a refused (or ambiguous) POST: the trunk says whether the number is there already, and how routed.
+
+    Same routing: take it over (one PATCH only if the description differs). Other routing: refuse, naming where
+    it goes. Not there: the API's own refusal (e.g. the number belongs to another config). Not a SIP trunk: one
+    line saying only SIP trunks have numbers.
+    """
+    number = str(inputs.get("phone_number", ""))
+    trunk = _trunk(api, config_id, operation)
+    found = _find(trunk, number)
+    if found is None:
+        raise PhoneApiError(operation, refused.status, refused.detail) from None
+    existing = _item(found)
+    if _routing(existing) != _routing(inputs):
+        raise ConfigConflictError(
+            f"{operation} failed: {number} is already on phone config {config_name(trunk)!r} ({config_id}), "
+            f"{_describe_routing(existing)}; the program routes it "
+            f"{_describe_routing(inputs).removeprefix('routed ')}. Whoever owns it there must remove or reroute it "
+            "first (another stack, an inline phone_numbers list, or the console)"
+        )
+    if existing.get("description") != inputs.get("description"):
+        body = {"phone_number": number, "description": inputs.get("description")}
+        existing = _item(api.update_number(config_id, number, body))
+    return CreateResult(number_id(config_id, number), _outputs(config_id, existing))
+
+
+def _find(document: Mapping[str, Any], number: str) -> Mapping[str, Any] | None:
+    """The number's item in a config document, or None."""
+    numbers = document.get("phone_numbers")
+    items = numbers if isinstance(numbers, list) else []
+    return next((n for n in items if isinstance(n, Mapping) and n.get("phone_number") == number), None)
+
+
+def read_number(api: PhoneApiClient, id_: str, props: Mapping[str, Any]) -> ReadResult:
+    config_id, number = _address(props, id_)
+    document = api.get_config(config_id)
+    found = None if document is None else _find(document, number)
+    if found is None:
+        return ReadResult("", {})  # the number (or its trunk) is gone: the engine drops it from the state
+    return ReadResult(id_, _outputs(config_id, found))
+
+
+def update_number(api: PhoneApiClient, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> UpdateResult:
+    """One PATCH of the number at its current address: the new number (a rename) and every changed field.
+
+    `phone_number` is always sent (the API's E8 requires it; a new value renames). A removed description or
+    routing is sent as null.
+    """
+    config_id, current = _address(olds, id_)
+    desired = _item(news)
+    body: dict[str, Any] = {"phone_number": desired.get("phone_number", current)}
+    for name in changed_number_fields(olds, news):
+        if name in ("description", *ROUTING_FIELDS):
+            body[name] = desired.get(name)
+    updated = api.update_number(config_id, current, body)
+    return UpdateResult(_outputs(config_id, _answered(updated, desired)))
+
+
+def delete_number(api: PhoneApiClient, id_: str, props: Mapping[str, Any]) -> None:
+    config_id, number = _address(props, id_)
+    api.delete_number(config_id, number)  # already gone (404), or its trunk gone: counts as deleted

@@ -1,0 +1,69 @@
+"""What one provider process holds, for the dynamic providers and the native plugin alike.
+
+The settings from the engine's configure call, one API client made on first use (shared by every thread of the
+provider server, replaced when the configuration changes), one index of the tenant's config names (the
+duplicate-name check of creates, `known_configs.py`) and one retry deadline (`phonecfg:timeout`) per engine call.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from pulumi_phonecfg.core.http.client import PhoneApiClient
+from pulumi_phonecfg.core.http.settings import ProviderSettings
+from pulumi_phonecfg.core.lifecycle.known_configs import KnownConfigs
+
+
+def environment_settings() -> ProviderSettings:
+    """Settings of a provider the engine has not configured: `PHONECFG_*` variables only."""
+    return ProviderSettings.from_sources(lambda _: None)
+
+
+class ProviderSession:
+    """Thread-safe: the provider server runs several engine calls at once."""
+
+    def __init__(self, unconfigured: Callable[[], ProviderSettings] = environment_settings) -> None:
+        self._unconfigured = unconfigured
+        self._lock = threading.Lock()
+        self._settings: ProviderSettings | None = None
+        self._client: PhoneApiClient | None = None
+        self._known: KnownConfigs | None = None
+
+    def configure(self, settings: ProviderSettings) -> None:
+        """New settings: the next call makes a new client and lists the tenant again."""
+        with self._lock:
+            previous, self._client, self._known = self._client, None, None
+            self._settings = settings
+        if previous is not None:
+            previous.close()
+
+    @property
+    def settings(self) -> ProviderSettings:
+        with self._lock:
+            if self._settings is None:
+                self._settings = self._unconfigured()
+            return self._settings
+
+    def api(self) -> PhoneApiClient:
+        settings = self.settings
+        with self._lock:
+            if self._client is None:
+                self._client = PhoneApiClient(settings)
+            return self._client
+
+    def known_configs(self) -> KnownConfigs:
+        """The tenant's configs by name, listed once per process on the first create."""
+        api = self.api()
+        with self._lock:
+            if self._known is None:
+                self._known = KnownConfigs(api.list_configs)
+            return self._known
+
+    @contextmanager
+    def operation(self) -> Iterator[PhoneApiClient]:
+        """The client, with one retry deadline shared by every request of this engine call."""
+        api = self.api()
+        with api.operation():
+            yield api

@@ -1,0 +1,289 @@
+"""`phonecfg export` as a user runs it, against the real emulator process: files, progress, and bad input.
+
+Every failure must be one line on stderr, exit 1, and leave nothing behind (no directory, no file).
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import pytest
+from support import free_port
+
+from pulumi_phonecfg.commands.cli import main
+from pulumi_phonecfg.emulator.testing import RunningEmulator
+
+PHONE = "/v1/channels/phone"
+SIP_PASSWORD = "fake-sip-password-export-1"
+GENESYS_API_KEY = "fake-genesys-api-key-export-1"
+GENESYS_CLIENT_SECRET = base64.b64encode(b"fake-genesys-client-secret-export-1").decode()
+
+
+@pytest.fixture
+def tenant(phone_api: RunningEmulator, monkeypatch: pytest.MonkeyPatch) -> RunningEmulator:
+    """The session emulator, empty, with the export's settings in the environment (as a user would set them)."""
+    monkeypatch.setenv("PHONECFG_URL", phone_api.url)
+    monkeypatch.setenv("PHONECFG_TOKEN", phone_api.token)
+    for name in ("PHONECFG_API_KEY", "PHONECFG_AUTH_TYPE", "PHONECFG_AUTH_URL", "PHONECFG_MAX_RETRIES"):
+        monkeypatch.delenv(name, raising=False)
+    return phone_api
+
+
+def agents(emulator: RunningEmulator) -> dict[str, dict[str, str]]:
+    """`{agent name: {"id": ..., "draft": env id, "live": env id}}` of the emulator's demo agents."""
+    listing = emulator.api().get("/v1/orchestrate/agents").json()
+    return {a["name"]: {"id": a["id"], **{e["name"]: e["id"] for e in a["environments"]}} for a in listing}
+
+
+def make_configs(emulator: RunningEmulator) -> dict[str, str]:
+    """A SIP trunk routed to customer-care/live and a Genesys config attached to billing/draft, made out of band."""
+    api, known = emulator.api(), agents(emulator)
+    sip = api.post(
+        PHONE,
+        json={
+            "name": "Support SIP trunk",
+            "service_provider": "sip_trunk",
+            "security": {"authentication": True, "username": "trunk-user", "password": SIP_PASSWORD},
+        },
+    ).json()
+    numbers = [
+        {
+            "phone_number": "+14155550101",
+            "agent_id": known["customer-care"]["id"],
+            "environment_id": known["customer-care"]["live"],
+        },
+        {"phone_number": "+14155550102"},
+    ]
+    api.patch(f"{PHONE}/{sip['id']}", json={"phone_numbers": numbers}).raise_for_status()
+    genesys = api.post(
+        PHONE,
+        json={
+            "name": "Genesys",
+            "service_provider": "genesys_audio_connector",
+            "security": {"api_key": GENESYS_API_KEY, "client_secret": GENESYS_CLIENT_SECRET},
+        },
+    ).json()
+    attached = [{"agent_id": known["billing"]["id"], "environment_id": known["billing"]["draft"]}]
+    api.patch(f"{PHONE}/{genesys['id']}", json={"attached_environments": attached}).raise_for_status()
+    emulator.clear_requests()
+    return {"sip": sip["id"], "genesys": genesys["id"]}
+
+
+def export(*args: str) -> int:
+    return main(["export", *args])
+
+
+def one_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def requests(emulator: RunningEmulator) -> list[str]:
+    return [f"{r['method']} {r['path']}" for r in emulator.requests()]
+
+
+def test_export_all(tenant: RunningEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = make_configs(tenant)
+    out = tmp_path / "phones"
+
+    assert export("--all", "--out", str(out), "--stack", "staging") == 0
+
+    captured, sent = capsys.readouterr(), requests(tenant)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "Pulumi.staging.yaml",
+        "Pulumi.yaml",
+        "__main__.py",
+        "requirements.txt",
+    ]
+    progress = [line for line in captured.err.splitlines() if line.startswith("phonecfg export: [")]
+    assert progress == [
+        f"phonecfg export: [1/2] 'Support SIP trunk' (sip_trunk, {ids['sip']}) -> support-sip-trunk",
+        f"phonecfg export: [2/2] 'Genesys' (genesys_audio_connector, {ids['genesys']}) -> genesys",
+    ]
+    program = (out / "__main__.py").read_text()
+    assert 'customer_care_live = get_agent("customer-care", environment="live")' in program
+    assert 'billing_draft = get_agent("billing", environment="draft")' in program
+    for agent in agents(tenant).values():
+        for uuid in agent.values():
+            assert uuid not in program
+    assert (out / "Pulumi.yaml").read_text().startswith("name: phones\n")
+    assert f'phonecfg:url: "{tenant.url}"' in (out / "Pulumi.staging.yaml").read_text()
+    # One list, one GET per config, one agents listing: nothing else, nothing written.
+    assert sent == [
+        f"GET {PHONE}",
+        f"GET {PHONE}/{ids['sip']}",
+        f"GET {PHONE}/{ids['genesys']}",
+        "GET /v1/orchestrate/agents",
+    ]
+    everything = captured.out + captured.err + "".join(p.read_text() for p in out.iterdir())
+    for secret in (tenant.token, SIP_PASSWORD, GENESYS_API_KEY, GENESYS_CLIENT_SECRET):
+        assert secret not in everything
+
+
+def test_export_by_name_and_id(tenant: RunningEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = make_configs(tenant)
+    assert export("--name", "Genesys", "--out", str(tmp_path / "a")) == 0
+    program = (tmp_path / "a" / "__main__.py").read_text()
+    assert '"genesys",' in program and "support-sip-trunk" not in program
+
+    assert export("-i", ids["sip"], "-o", str(tmp_path / "b"), "-u", tenant.url) == 0
+    program = (tmp_path / "b" / "__main__.py").read_text()
+    assert '"support-sip-trunk",' in program and '"genesys",' not in program
+
+
+def test_config_without_agents_reads_no_agents(
+    tenant: RunningEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tenant.api().post(PHONE, json={"name": "Plain", "security": {}}).raise_for_status()
+    tenant.clear_requests()
+    assert export("--all", "--out", str(tmp_path / "p")) == 0
+    assert "/v1/orchestrate/agents" not in " ".join(requests(tenant))
+    assert "get_agent" not in (tmp_path / "p" / "__main__.py").read_text()
+
+
+def test_agent_the_tenant_cannot_name_warns(
+    tenant: RunningEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gone_agent, gone_env = "0b9a8c7d-6e5f-4a3b-9c2d-1e0f2a3b4c02", "d4e5f6a7-b8c9-4d0e-8f1a-2b3c4d5e6f03"
+    config = tenant.api().post(PHONE, json={"name": "Old", "security": {}}).json()
+    numbers = [{"phone_number": "+14155550109", "agent_id": gone_agent, "environment_id": gone_env}]
+    tenant.api().patch(f"{PHONE}/{config['id']}", json={"phone_numbers": numbers}).raise_for_status()
+
+    assert export("--all", "--out", str(tmp_path / "p")) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "warning:" in line]
+    assert len(warnings) == 1 and gone_agent in warnings[0] and "+14155550109" in warnings[0]
+    program = (tmp_path / "p" / "__main__.py").read_text()
+    assert gone_agent in program and gone_env in program
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Bad input: one line, exit 1, nothing written
+
+
+@pytest.mark.parametrize(
+    ("setup", "args", "message"),
+    [
+        ("configs", ["--name", "Nope"], "no phone config named 'Nope' in the tenant (configs: 'Genesys', "),
+        ("configs", ["--id", "not-an-id"], "no phone config with id not-an-id in the tenant"),
+        ("empty", ["--all"], "the tenant has no phone configs: nothing to export"),
+        ("wrong-token", ["--all"], "list phone configs failed: HTTP 401"),
+        ("unreachable", ["--all"], "list phone configs failed: no response: ConnectError"),
+        ("no-url", ["--all"], "no API URL"),
+        ("configs", ["--all", "--stack", "a/b"], "--stack 'a/b': use letters, digits"),
+    ],
+)
+def test_bad_input_writes_nothing(
+    tenant: RunningEmulator,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    setup: str,
+    args: list[str],
+    message: str,
+) -> None:
+    if setup == "configs":
+        make_configs(tenant)
+    elif setup == "wrong-token":
+        monkeypatch.setenv("PHONECFG_TOKEN", "fake-wrong-token-export")
+    elif setup == "unreachable":
+        monkeypatch.setenv("PHONECFG_URL", f"http://127.0.0.1:{free_port()}")
+        monkeypatch.setenv("PHONECFG_MAX_RETRIES", "1")
+    elif setup == "no-url":
+        monkeypatch.delenv("PHONECFG_URL")
+    out = tmp_path / "out"
+
+    assert export(*args, "--out", str(out)) == 1
+
+    captured = capsys.readouterr()
+    line = one_line(captured.err)
+    assert line.startswith("phonecfg export: " + message), line
+    assert captured.out == ""
+    assert not out.exists()
+    assert tenant.token not in line and "fake-wrong-token-export" not in line
+
+
+def test_non_empty_directory_is_refused_before_any_request(
+    tenant: RunningEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_configs(tenant)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+
+    assert export("--all", "--out", str(out)) == 1
+    assert "directory is not empty" in one_line(capsys.readouterr().err)
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+    assert tenant.requests() == []
+
+    (out / "__main__.py").write_text("old program")
+    assert export("--all", "--out", str(out), "--force") == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "Pulumi.dev.yaml",
+        "Pulumi.yaml",
+        "__main__.py",
+        "notes.txt",
+        "requirements.txt",
+    ]
+    assert (out / "notes.txt").read_text() == "mine"
+    assert "PhoneConfig(" in (out / "__main__.py").read_text()
+
+
+def test_same_names_cannot_be_adopted(
+    tenant: RunningEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = (tenant.api().post(PHONE, json={"name": "Twin", "security": {}}).json() for _ in range(2))
+    assert export("--all", "--out", str(tmp_path / "out")) == 1
+    line = one_line(capsys.readouterr().err)
+    assert f"configs {first['id']}, {second['id']} share the name 'Twin' (sip_trunk)" in line
+    assert not (tmp_path / "out").exists()
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        export("--out", "x")
+    assert exited.value.code == 2
+    assert "one of the arguments -a/--all -n/--name -i/--id is required" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exited:
+        export("--all", "--name", "x", "--out", "x")
+    assert exited.value.code == 2
+
+
+def test_help_lists_options_and_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        export("--help")
+    assert exited.value.code == 0
+    text = capsys.readouterr().out
+    for expected in ("-n, --name NAME", "-i, --id ID", "-o, --out DIR", "-s, --stack STACK", "examples:"):
+        assert expected in text
+    assert all(len(line) <= 120 for line in text.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("language", "files"),
+    [
+        ("yaml", ["Pulumi.dev.yaml", "Pulumi.yaml"]),
+        ("typescript", ["Pulumi.dev.yaml", "Pulumi.yaml", "index.ts", "package.json", "tsconfig.json"]),
+    ],
+)
+def test_export_in_another_language(
+    tenant: RunningEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str], language: str, files: list[str]
+) -> None:
+    make_configs(tenant)
+    out = tmp_path / "phones"
+    assert export("--all", "--language", language, "--out", str(out)) == 0
+    assert sorted(p.name for p in out.iterdir()) == files
+    captured = capsys.readouterr()
+    assert "getAgent" in "".join(p.read_text() for p in out.iterdir())
+    everything = captured.out + captured.err + "".join(p.read_text() for p in out.iterdir())
+    for secret in (tenant.token, SIP_PASSWORD, GENESYS_API_KEY, GENESYS_CLIENT_SECRET):
+        assert secret not in everything
+    assert ("`npm install`" in captured.out) == (language == "typescript")
+
+
+def test_unknown_language_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        export("--all", "--language", "cobol", "--out", "x")
+    assert exited.value.code == 2
+    assert "invalid choice: 'cobol'" in capsys.readouterr().err

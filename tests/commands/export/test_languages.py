@@ -1,0 +1,398 @@
+"""`phonecfg export --language yaml|typescript`: what each program declares is the exported config, field for field.
+
+The YAML program is evaluated the way Pulumi YAML reads it (PyYAML for the document; `$$` and `${...}` as
+pulumi-yaml's `parseInterpolate` reads strings; `fn::invoke` of getAgent answered from the tenant's agents). The
+TypeScript program is run by node as a JavaScript module with stand-ins for `@pulumi/pulumi` and `pulumi-phonecfg`
+that record what it declares. Either way, the declared inputs (camelCase turned back into API names) must
+validate and equal the exported document in canonical form, as for the Python program.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+
+from pulumi_phonecfg.commands.export import python, typescript
+from pulumi_phonecfg.commands.export import yaml as yaml_export
+from pulumi_phonecfg.commands.export.model import resource_names
+from pulumi_phonecfg.core.lifecycle.agents import Agent
+from pulumi_phonecfg.core.schema.models import validate_inputs
+from pulumi_phonecfg.native.names import keys_to_api
+
+from .test_render import (
+    AFTER_HOURS,
+    AGENTS,
+    CARE,
+    URL,
+    canonical_declared,
+    canonical_document,
+    documents,
+    env_id,
+    genesys_document,
+    sip_document,
+)
+
+TRICKY = ["${customerCareLive.agentId}", "$$ and $ and ${", "+14155550100", "true", "123", "null", "# x", "a: b", "- c"]
+
+
+@dataclass
+class Declared:
+    """What one program declared: resources (name -> inputs, API names), secrets read, agents looked up."""
+
+    resources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    secret_keys: list[str] = field(default_factory=list)
+    lookups: list[tuple[str, str]] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+
+def agent_result(agents: Sequence[Agent], name: str, environment: str) -> dict[str, str]:
+    agent = next(a for a in agents if a.name == name)
+    env = next(e for e in agent.environments if e.name == environment)
+    return {"agentId": agent.id, "environmentId": env.id, "agentName": agent.name, "environmentName": env.name}
+
+
+def fake_secret(key: str) -> str:
+    return "ZmFrZS1zZWNyZXQ=" if key.endswith("ClientSecret") else f"fake-secret-{key}"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# YAML, read as Pulumi YAML reads it
+
+
+def interpolate(text: str, resolve: Any) -> Any:
+    """pulumi-yaml's reading of a string: `$$` is `$`, `${a.b}` a reference (alone: its value, not a string)."""
+    parts: list[Any] = []
+    literal = ""
+    rest = text
+    while rest:
+        if rest.startswith("$$"):
+            literal, rest = literal + "$", rest[2:]
+        elif rest.startswith("${"):
+            end = rest.index("}")
+            parts += [literal, resolve(rest[2:end])]
+            literal, rest = "", rest[end + 1 :]
+        else:
+            literal, rest = literal + rest[0], rest[1:]
+    parts.append(literal)
+    meaningful = [p for p in parts if p != ""]
+    if len(meaningful) == 1 and not isinstance(meaningful[0], str):
+        return meaningful[0]
+    return "".join(str(p) for p in parts)
+
+
+def run_yaml(program_text: str, agents: Sequence[Agent]) -> Declared:
+    program = yaml.safe_load(program_text)
+    assert program["runtime"] == "yaml"
+    declared = Declared()
+    variables: dict[str, dict[str, str]] = {}
+    for name, variable in (program.get("variables") or {}).items():
+        invoke = variable["fn::invoke"]
+        assert invoke["function"] == "phonecfg:index:getAgent"
+        arguments = invoke["arguments"]
+        declared.lookups.append((arguments["name"], arguments["environment"]))
+        variables[name] = agent_result(agents, arguments["name"], arguments["environment"])
+    config = program.get("config") or {}
+    assert all(c == {"type": "string", "secret": True} for c in config.values())
+
+    def resolve(reference: str) -> Any:
+        root, _, attribute = reference.partition(".")
+        if root in variables:
+            return variables[root][attribute]
+        assert root in config and not attribute, reference
+        declared.secret_keys.append(root)
+        return fake_secret(root)
+
+    def evaluate(value: Any) -> Any:
+        if isinstance(value, str):
+            return interpolate(value, resolve)
+        if isinstance(value, dict):
+            return {k: evaluate(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [evaluate(v) for v in value]
+        return value
+
+    for resource in program["resources"].values():
+        assert resource["type"] == "phonecfg:index:PhoneConfig"
+        declared.resources[resource["name"]] = keys_to_api(evaluate(resource["properties"]))
+    declared.outputs = program.get("outputs") or {}
+    return declared
+
+
+def render_yaml(docs: Sequence[Mapping[str, Any]], agents: Sequence[Agent] = AGENTS, **kwargs: Any) -> Any:
+    return yaml_export.render_project(docs, agents, **({"project": "phones", "stack": "dev", "url": URL} | kwargs))
+
+
+def render_ts(docs: Sequence[Mapping[str, Any]], agents: Sequence[Agent] = AGENTS, **kwargs: Any) -> Any:
+    return typescript.render_project(docs, agents, **({"project": "phones", "stack": "dev", "url": URL} | kwargs))
+
+
+def assert_declares(declared: Declared, docs: Sequence[Mapping[str, Any]]) -> None:
+    names = resource_names(docs)
+    assert sorted(declared.resources) == sorted(names.values())
+    for document in docs:
+        inputs = declared.resources[names[document["id"]]]
+        assert inputs["adopt_existing"] is True
+        assert canonical_declared(inputs) == canonical_document(document), document["id"]
+
+
+def test_yaml_program_declares_every_field_of_every_config() -> None:
+    docs = [sip_document(), genesys_document()]
+    rendered = render_yaml(docs)
+    assert sorted(rendered.files) == ["Pulumi.dev.yaml", "Pulumi.yaml"]
+    declared = run_yaml(rendered.files["Pulumi.yaml"], AGENTS)
+    assert_declares(declared, docs)
+    assert sorted(declared.lookups) == [("after-hours", "draft"), ("customer-care", "live")]
+    assert sorted(declared.secret_keys) == [
+        "genesysAudioConnectorApiKey",
+        "genesysAudioConnectorClientSecret",
+        "supportSipTrunkPassword",
+    ]
+    assert declared.outputs == {
+        "genesysAudioConnectorId": "${genesysAudioConnector.id}",
+        "genesysAudioConnectorAudioConnectUri": "${genesysAudioConnector.audioConnectUri}",
+        "genesysAudioConnectorConnectors": "${genesysAudioConnector.connectors}",
+        "supportSipTrunkId": "${supportSipTrunk.id}",
+        "supportSipTrunkSipUri": "${supportSipTrunk.sipUri}",
+    }
+    for agent in AGENTS:
+        assert agent.id not in rendered.files["Pulumi.yaml"]
+    assert rendered.warnings == ()
+
+
+def test_yaml_strings_stay_strings_and_never_interpolate() -> None:
+    """Text from the tenant that looks like a number, a boolean or an interpolation is read back as itself."""
+    docs = [
+        sip_document(f"s{index}", f"trunk {index}", description=text, custom_invite_headers=[{"name": f"X-{index}"}])
+        for index, text in enumerate(TRICKY)
+    ]
+    docs.append(sip_document("s-num", "+14155550100", description=None, phone_numbers=[]))
+    program = render_yaml(docs).files["Pulumi.yaml"]
+    declared = run_yaml(program, AGENTS)
+    assert_declares(declared, docs)
+    descriptions = sorted(str(r.get("description")) for r in declared.resources.values())
+    assert descriptions == sorted([*TRICKY, "None"])
+    assert '"+14155550100"' in program
+
+
+def test_yaml_names_share_one_namespace() -> None:
+    """Config keys, variables and resources are one namespace in Pulumi YAML: a clash gets a suffix."""
+    docs = [
+        sip_document("1", "customer-care live", phone_numbers=[{"phone_number": "+14155550101",
+                     "agent_id": CARE.id, "environment_id": env_id(CARE, "live")}]),
+        sip_document("2", "Support SIP trunk Password", phone_numbers=[]),
+        sip_document("3", "Support SIP trunk", phone_numbers=[]),
+        sip_document("4", "pulumi", phone_numbers=[]),
+        sip_document("5", "911", phone_numbers=[]),
+    ]  # fmt: skip
+    program = yaml.safe_load(render_yaml(docs).files["Pulumi.yaml"])
+    keys = [*program["config"], *program["variables"], *program["resources"]]
+    assert len(keys) == len(set(keys)) and "pulumi" not in keys
+    assert "config911" in program["resources"]
+    assert_declares(run_yaml(render_yaml(docs).files["Pulumi.yaml"], AGENTS), docs)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_any_tenant_round_trips_through_the_yaml_program(docs: list[dict[str, Any]]) -> None:
+    assert_declares(run_yaml(render_yaml(docs).files["Pulumi.yaml"], AGENTS), docs)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# TypeScript, run by node with recording stand-ins
+
+
+STUB_PULUMI = """
+export class Config {
+    requireSecret(key) { globalThis.recorded.secretKeys.push(key); return globalThis.fakeSecret(key); }
+}
+"""
+STUB_SDK = """
+export class PhoneConfig {
+    constructor(name, args) {
+        globalThis.recorded.resources.push([name, args]);
+        this.id = `id-of-${name}`;
+        this.sipUri = this.audioConnectUri = this.connectors = `output-of-${name}`;
+    }
+}
+export function getAgentOutput(args) {
+    globalThis.recorded.lookups.push([args.name, args.environment]);
+    return globalThis.agents[`${args.name}/${args.environment}`];
+}
+"""
+RUNNER = """
+globalThis.recorded = { resources: [], secretKeys: [], lookups: [] };
+globalThis.agents = JSON.parse(process.argv[2]);
+globalThis.fakeSecret = (key) => key.endsWith("ClientSecret") ? "ZmFrZS1zZWNyZXQ=" : `fake-secret-${key}`;
+const program = await import("./index.mjs");
+console.log(JSON.stringify({ ...globalThis.recorded, outputs: { ...program } }));
+"""
+
+
+def node() -> str:
+    found = shutil.which("node")
+    if found is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("node is not installed: the TypeScript export is checked by running its program")
+        pytest.skip("node is not installed")
+    return found
+
+
+def run_typescript(program: str, agents: Sequence[Agent], work: Path) -> Declared:
+    for package, source in (("@pulumi/pulumi", STUB_PULUMI), ("pulumi-phonecfg", STUB_SDK)):
+        directory = work / "node_modules" / package
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / "package.json").write_text(json.dumps({"name": package, "type": "module", "main": "index.js"}))
+        (directory / "index.js").write_text(source)
+    (work / "index.mjs").write_text(program)
+    (work / "run.mjs").write_text(RUNNER)
+    results = {f"{a.name}/{e.name}": agent_result(agents, a.name, e.name) for a in agents for e in a.environments}
+    done = subprocess.run(
+        [node(), "run.mjs", json.dumps(results)], cwd=work, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    recorded = json.loads(done.stdout)
+    declared = Declared(secret_keys=recorded["secretKeys"], lookups=[tuple(x) for x in recorded["lookups"]])
+    declared.resources = {name: keys_to_api(args) for name, args in recorded["resources"]}
+    declared.outputs = recorded["outputs"]
+    return declared
+
+
+def test_typescript_program_declares_every_field_of_every_config(tmp_path: Path) -> None:
+    docs = [sip_document(), genesys_document()]
+    rendered = render_ts(docs, sdk_requirement="^0.1.0")
+    assert sorted(rendered.files) == ["Pulumi.dev.yaml", "Pulumi.yaml", "index.ts", "package.json", "tsconfig.json"]
+    declared = run_typescript(rendered.files["index.ts"], AGENTS, tmp_path)
+    assert_declares(declared, docs)
+    assert sorted(declared.lookups) == [("after-hours", "draft"), ("customer-care", "live")]
+    assert len(declared.lookups) == 2, "one lookup per (agent, environment), shared by every use"
+    assert sorted(declared.secret_keys) == [
+        "genesysAudioConnectorApiKey",
+        "genesysAudioConnectorClientSecret",
+        "supportSipTrunkPassword",
+    ]
+    assert declared.outputs == {
+        "genesysAudioConnectorId": "id-of-genesys-audio-connector",
+        "genesysAudioConnectorAudioConnectUri": "output-of-genesys-audio-connector",
+        "genesysAudioConnectorConnectors": "output-of-genesys-audio-connector",
+        "supportSipTrunkId": "id-of-support-sip-trunk",
+        "supportSipTrunkSipUri": "output-of-support-sip-trunk",
+    }
+    for agent in AGENTS:
+        assert agent.id not in rendered.files["index.ts"]
+    package = json.loads(rendered.files["package.json"])
+    assert package["dependencies"] == {"@pulumi/pulumi": typescript.PULUMI_VERSION, "pulumi-phonecfg": "^0.1.0"}
+    assert yaml.safe_load(rendered.files["Pulumi.yaml"])["runtime"] == "nodejs"
+    assert json.loads(rendered.files["tsconfig.json"])["files"] == ["index.ts"]
+
+
+def test_typescript_identifiers_avoid_reserved_words_and_the_modules_own_names(tmp_path: Path) -> None:
+    names = ["import", "config", "pulumi", "phonecfg", "911 line", "new", "class"]
+    docs = [sip_document(str(i), name, phone_numbers=[]) for i, name in enumerate(names)]
+    program = render_ts(docs).files["index.ts"]
+    constants = re.findall(r"^const (\w+) = new phonecfg", program, flags=re.MULTILINE)
+    assert not set(constants) & typescript.RESERVED_NAMES
+    assert "config911Line" in constants and "import_" in constants
+    assert_declares(run_typescript(program, AGENTS, tmp_path), docs)
+
+
+def test_typescript_strings(tmp_path: Path) -> None:
+    docs = [sip_document(f"s{i}", f"trunk {i}", description=t, phone_numbers=[]) for i, t in enumerate(TRICKY)]
+    docs.append(sip_document("u", "unicode", description="tab\tnew\nline \u2028 \x7f \U0001f600 é \\ \"'"))
+    assert_declares(run_typescript(render_ts(docs).files["index.ts"], AGENTS, tmp_path), docs)
+
+
+# Few examples: each one starts node.
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(documents())
+def test_any_tenant_round_trips_through_the_typescript_program(tmp_path: Path, docs: list[dict[str, Any]]) -> None:
+    work = tmp_path / str(uuid.uuid4())
+    assert_declares(run_typescript(render_ts(docs).files["index.ts"], AGENTS, work), docs)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Every language
+
+
+LANGUAGES = {
+    "python": python.render_project,
+    "yaml": yaml_export.render_project,
+    "typescript": typescript.render_project,
+}
+PROGRAM_FILES = {"python": "__main__.py", "yaml": "Pulumi.yaml", "typescript": "index.ts"}
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_same_tenant_same_files_whatever_the_listing_order(language: str) -> None:
+    docs = [sip_document(), genesys_document(), sip_document("c-2", "Support SIP trunk!", phone_numbers=[])]
+    render = LANGUAGES[language]
+    first = render(docs, AGENTS, project="p", stack="dev", url=URL).files
+    for seed in range(5):
+        shuffled = list(docs)
+        random.Random(seed).shuffle(shuffled)
+        assert render(shuffled, AGENTS, project="p", stack="dev", url=URL).files == first
+
+
+def test_every_language_reads_the_same_secrets_and_writes_the_same_stack_file() -> None:
+    docs = [sip_document(), genesys_document()]
+    rendered = {
+        name: render(docs, AGENTS, project="p", stack="prod", url=URL, credential_key="phonecfg:apiKey")
+        for name, render in LANGUAGES.items()
+    }
+    assert len({r.secrets for r in rendered.values()}) == 1
+    assert len({r.files["Pulumi.prod.yaml"] for r in rendered.values()}) == 1
+    settings_lines = [line for line in rendered["yaml"].files["Pulumi.prod.yaml"].splitlines() if line[:1] != "#"]
+    assert settings_lines == ["config:", f'  phonecfg:url: "{URL}"']
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_credentials_are_not_missing_values(language: str) -> None:
+    """Validated without credentials: a missing username is reported, a password read from config is not."""
+    security = {"authentication": True, "password_is_set": True}
+    docs = [sip_document(security=security), genesys_document()]
+    rendered = LANGUAGES[language](docs, AGENTS, project="p", stack="dev", url=URL)
+    assert len(rendered.warnings) == 1, rendered.warnings
+    assert "security.username: is required when authentication is true" in rendered.warnings[0]
+    assert rendered.warnings[0].endswith(f"(fix it in {PROGRAM_FILES[language]} before `pulumi up`)")
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_agent_the_tenant_cannot_name_keeps_its_id(language: str) -> None:
+    gone = "0b9a8c7d-6e5f-4a3b-9c2d-1e0f2a3b4c02"
+    document = genesys_document(
+        attached_environments=[
+            {"agent_id": gone, "environment_id": env_id(AFTER_HOURS, "draft")},
+            {"agent_id": AFTER_HOURS.id, "environment_id": env_id(AFTER_HOURS, "draft")},
+        ]
+    )
+    rendered = LANGUAGES[language]([document], AGENTS, project="p", stack="dev", url=URL)
+    assert len(rendered.warnings) == 1 and gone in rendered.warnings[0]
+    program = rendered.files[PROGRAM_FILES[language]]
+    assert gone in program and AFTER_HOURS.id not in program
+
+
+def test_validation_can_leave_the_credentials_to_config() -> None:
+    """`credentials_later`: a missing write-only credential is not a violation; anything else still is."""
+    genesys = {"name": "G", "service_provider": "genesys_audio_connector"}
+    assert [v.path for v in validate_inputs(genesys)[1]] == ["security.api_key", "security.client_secret"]
+    model, violations = validate_inputs(genesys, credentials_later=True)
+    assert model is not None and violations == []
+    sip = {"name": "S", "security": {"authentication": True}}
+    later = validate_inputs(sip, credentials_later=True)[1]
+    assert [v.path for v in later] == ["security.username"]
+    bad_secret = {**genesys, "security": {"client_secret": "not base64!"}}
+    assert [v.path for v in validate_inputs(bad_secret, credentials_later=True)[1]] == ["security.client_secret"]

@@ -1,0 +1,188 @@
+"""`phonecfg migrate`'s state rewrite (`to_native`, `to_dynamic`): pure functions of an exported deployment.
+
+The deployments here have the shape `pulumi stack export --show-secrets` gives (taken from a real dynamic stack);
+the e2e test (tests/e2e/test_migrate.py) runs the whole command against the CLI and an emulator.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from pulumi_phonecfg.commands.migrate import (
+    DYNAMIC_TYPE,
+    GENERIC_DYNAMIC_TYPE,
+    NATIVE_TYPE,
+    SECRET_SIG,
+    SECRET_SIG_VALUE,
+    MigrateError,
+    serialized_provider,
+    to_dynamic,
+    to_native,
+)
+
+PREFIX = "urn:pulumi:dev::phones::"
+PICKLED = serialized_provider()
+DYNAMIC_PROVIDER = f"{PREFIX}pulumi:providers:pulumi-python::default"
+NATIVE_PROVIDER = f"{PREFIX}pulumi:providers:phonecfg::default"
+
+
+def secret(value: Any) -> dict[str, str]:
+    return {SECRET_SIG: SECRET_SIG_VALUE, "plaintext": json.dumps(value)}
+
+
+def dynamic_trunk(name: str = "support-sip-trunk", config_id: str = "id-1", **extra: Any) -> dict[str, Any]:
+    inputs = {
+        "__provider": PICKLED,
+        "adopt_existing": True,
+        "name": "Support SIP trunk",
+        "service_provider": "sip_trunk",
+        "security": secret({"authentication": True, "secure_trunking": True, "username": "u", "password": "pw"}),
+        "phone_numbers": [{"phone_number": "+14155550101", "agent_id": "a-1", "environment_id": "e-1"}],
+        "error_handling": {"transfer_failure": {"reply_message": "Sorry", "disconnect_call": False}},
+    }
+    outputs = {k: v for k, v in inputs.items() if k != "adopt_existing"}
+    outputs |= {
+        "security": secret({"authentication": True, "fingerprints": {"password": "pbkdf2$x"}, "username": "u"}),
+        "sip_uri": "sips:x",
+        "created_on": "2026-12-02T00:00:00Z",
+    }
+    return {
+        "urn": f"{PREFIX}{DYNAMIC_TYPE}::{name}",
+        "custom": True,
+        "id": config_id,
+        "type": DYNAMIC_TYPE,
+        "inputs": inputs,
+        "outputs": outputs,
+        "parent": f"{PREFIX}pulumi:pulumi:Stack::phones-dev",
+        "provider": f"{DYNAMIC_PROVIDER}::p-1",
+        "propertyDependencies": {"phone_numbers": [], "security": []},
+        **extra,
+    }
+
+
+def deployment(*resources: dict[str, Any]) -> dict[str, Any]:
+    stack = {"urn": f"{PREFIX}pulumi:pulumi:Stack::phones-dev", "custom": False, "type": "pulumi:pulumi:Stack"}
+    provider_inputs = {"phonecfg:url": "https://api.example.com", "phonecfg:token": secret("tok"), "phones:x": "1"}
+    provider = {
+        "urn": DYNAMIC_PROVIDER,
+        "custom": True,
+        "id": "p-1",
+        "type": "pulumi:providers:pulumi-python",
+        "inputs": provider_inputs,
+        "outputs": provider_inputs,
+    }
+    return {"manifest": {}, "resources": [stack, provider, *resources]}
+
+
+def by_urn(moved: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {r["urn"]: r for r in moved["resources"]}
+
+
+def test_to_native_renames_types_properties_and_the_provider() -> None:
+    before = deployment(dynamic_trunk())
+    after, moved = to_native(before)
+
+    assert [(m.name, m.id) for m in moved] == [("support-sip-trunk", "id-1")]
+    resources = by_urn(after)
+    trunk = resources[f"{PREFIX}{NATIVE_TYPE}::support-sip-trunk"]
+    assert trunk["type"] == NATIVE_TYPE and trunk["id"] == "id-1"
+    assert "__provider" not in trunk["inputs"] and "__provider" not in trunk["outputs"]
+    assert trunk["inputs"]["adoptExisting"] is True
+    assert trunk["inputs"]["phoneNumbers"] == [
+        {"phoneNumber": "+14155550101", "agentId": "a-1", "environmentId": "e-1"}
+    ]
+    assert trunk["inputs"]["errorHandling"] == {"transferFailure": {"replyMessage": "Sorry", "disconnectCall": False}}
+    # Secrets stay secret, renamed inside; credentials and fingerprints kept as they were.
+    assert json.loads(trunk["inputs"]["security"]["plaintext"])["secureTrunking"] is True
+    assert json.loads(trunk["inputs"]["security"]["plaintext"])["password"] == "pw"
+    assert json.loads(trunk["outputs"]["security"]["plaintext"])["fingerprints"] == {"password": "pbkdf2$x"}
+    assert trunk["outputs"]["sipUri"] == "sips:x" and trunk["outputs"]["createdOn"] == "2026-12-02T00:00:00Z"
+    assert trunk["propertyDependencies"] == {"phoneNumbers": [], "security": []}
+    # The native default provider, configured with the stack's phonecfg:* settings; the dynamic one is gone.
+    provider = resources[NATIVE_PROVIDER]
+    assert trunk["provider"] == f"{NATIVE_PROVIDER}::{provider['id']}"
+    assert provider["inputs"] == {"url": "https://api.example.com", "token": secret("tok")}
+    assert DYNAMIC_PROVIDER not in resources
+    order = [r["urn"] for r in after["resources"]]
+    assert order.index(NATIVE_PROVIDER) < order.index(trunk["urn"]), "a provider comes before its resources"
+    assert before == deployment(dynamic_trunk()), "the input is not modified"
+
+
+def test_round_trip_gives_the_dynamic_resources_back() -> None:
+    before = deployment(dynamic_trunk(), dynamic_trunk("genesys", "id-2"))
+    native, _ = to_native(before)
+    config = {"phonecfg:url": "https://api.example.com", "phonecfg:token": secret("tok"), "phones:x": "1"}
+    back, moved = to_dynamic(native, serialized_provider=PICKLED, stack_config=config)
+
+    assert sorted(m.id for m in moved) == ["id-1", "id-2"]
+    original = by_urn(before)
+    for urn, resource in by_urn(back).items():
+        if resource["type"] == DYNAMIC_TYPE:
+            expected = original[urn]
+            assert resource["inputs"] == {**expected["inputs"], "security": resource["inputs"]["security"]}
+            assert json.loads(resource["inputs"]["security"]["plaintext"]) == json.loads(
+                expected["inputs"]["security"]["plaintext"]
+            )
+            assert resource["outputs"].keys() == expected["outputs"].keys()
+            assert resource["provider"].startswith(DYNAMIC_PROVIDER + "::")
+    assert by_urn(back)[DYNAMIC_PROVIDER]["inputs"] == config
+    assert NATIVE_PROVIDER not in by_urn(back)
+
+
+def test_references_to_a_moved_urn_follow_it() -> None:
+    old = f"{PREFIX}{DYNAMIC_TYPE}::support-sip-trunk"
+    new = f"{PREFIX}{NATIVE_TYPE}::support-sip-trunk"
+    consumer = {
+        "urn": f"{PREFIX}my:index:Thing::consumer",
+        "type": "my:index:Thing",
+        "custom": False,
+        "dependencies": [old],
+        "propertyDependencies": {"uri": [old]},
+        "deletedWith": old,
+    }
+    child_of_component = dynamic_trunk(
+        "child", "id-3", urn=f"{PREFIX}my:index:Component${DYNAMIC_TYPE}::child", parent=consumer["urn"]
+    )
+    after, _ = to_native(deployment(dynamic_trunk(), consumer, child_of_component))
+    resources = by_urn(after)
+    moved_consumer = resources[consumer["urn"]]
+    assert moved_consumer["dependencies"] == [new]
+    assert moved_consumer["propertyDependencies"] == {"uri": [new]}
+    assert moved_consumer["deletedWith"] == new
+    assert f"{PREFIX}my:index:Component${NATIVE_TYPE}::child" in resources
+
+
+def test_only_our_dynamic_resources_move() -> None:
+    ours = dynamic_trunk(type=GENERIC_DYNAMIC_TYPE, urn=f"{PREFIX}{GENERIC_DYNAMIC_TYPE}::generic")
+    foreign = dynamic_trunk(
+        "foreign", "id-9", type=GENERIC_DYNAMIC_TYPE, urn=f"{PREFIX}{GENERIC_DYNAMIC_TYPE}::foreign"
+    )
+    foreign["inputs"] = {**foreign["inputs"], "__provider": "gASVIAAAAAAAAACMCm90aGVyLm1vZJSMBUNsYXNzlJOUKYGULg=="}
+    after, moved = to_native(deployment(ours, foreign))
+    assert [m.name for m in moved] == ["generic"]
+    resources = by_urn(after)
+    assert resources[foreign["urn"]] == foreign
+    assert DYNAMIC_PROVIDER in resources, "still used by the foreign dynamic resource"
+
+
+def test_nothing_to_move_is_no_change() -> None:
+    before = deployment()
+    assert to_native(before) == (before, [])
+    assert to_dynamic(before, serialized_provider=PICKLED, stack_config={}) == (before, [])
+
+
+def test_refusals() -> None:
+    pending = {**deployment(dynamic_trunk()), "pending_operations": [{"type": "creating"}]}
+    with pytest.raises(MigrateError, match="pending operations"):
+        to_native(pending)
+    encrypted = copy.deepcopy(deployment(dynamic_trunk()))
+    encrypted["resources"][2]["inputs"]["security"] = {SECRET_SIG: SECRET_SIG_VALUE, "ciphertext": "v1:abc"}
+    with pytest.raises(MigrateError, match="--show-secrets"):
+        to_native(encrypted)
+    half = deployment(dynamic_trunk(), {**dynamic_trunk(), "urn": f"{PREFIX}{NATIVE_TYPE}::support-sip-trunk"})
+    with pytest.raises(MigrateError, match="already in the state"):
+        to_native(half)
