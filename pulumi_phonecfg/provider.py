@@ -3,7 +3,7 @@
 Every dynamic resource's state names its provider class by reference, `pulumi_phonecfg.provider.PhoneConfigProvider`
 or `pulumi_phonecfg.provider.PhoneNumberProvider`, and `refresh`/`destroy` import it from there. The classes live in
 `dynamic/providers.py`, which gives them this module as their `__module__`, so they are still pickled under this
-path; tests/dynamic/test_pickle_path.py holds both sides to it.
+path; tests/e2e/test_pre_move_state.py deploys a state written before the move.
 """
 
 from pulumi_phonecfg.dynamic.providers import PhoneConfigProvider, PhoneNumberProvider
