@@ -15,13 +15,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pulumi
 import pytest
 from pulumi import automation as auto
 
-from pulumi_phonecfg import PhoneConfig, PhoneNumber
 from pulumi_phonecfg.emulator.testing import RunningEmulator, start_emulator
 
+# The program that wrote the fixture, unchanged, and its fake credentials (plaintext in the fixture, so any
+# passphrase can import it).
+from .data.make_pre_move_state import GENESYS_API_KEY, GENESYS_CLIENT_SECRET, SIP_PASSWORD, program
 from .helpers import (
     PHONE_PATH,
     Transcript,
@@ -39,40 +40,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.e2e_sequence]
 
 DATA = Path(__file__).with_name("data")
 FIXTURE = json.loads((DATA / "pre_move_state.json").read_text())
-# The fixture's fake credentials (plaintext in it, so any passphrase can import it); the program declares the same.
-SIP_PASSWORD = "fake-pre-move-sip-password"
-GENESYS_API_KEY = "fake-pre-move-genesys-api-key"
-GENESYS_CLIENT_SECRET = base64.b64encode(b"fake-pre-move-client-secret").decode()
 PICKLED_CLASSES = {
     "pulumi-python:dynamic/phonecfg:PhoneConfig": b"pulumi_phonecfg.provider\x94\x8c\x13PhoneConfigProvider",
     "pulumi-python:dynamic/phonecfg:PhoneNumber": b"pulumi_phonecfg.provider\x94\x8c\x13PhoneNumberProvider",
 }
-
-
-def program() -> None:
-    """The program that wrote the fixture, unchanged (`data/make_pre_move_state.py`)."""
-    trunk = PhoneConfig(
-        "trunk",
-        name="Pre-move trunk",
-        description="written before the package had folders",
-        security={
-            "secure_trunking": True,
-            "authentication": True,
-            "username": "pre-move-user",
-            "password": pulumi.Output.secret(SIP_PASSWORD),
-        },
-        custom_invite_headers=[{"name": "X-Team"}],
-    )
-    PhoneNumber("front-desk", config_id=trunk.id, phone_number="+14155550123", description="front desk")
-    PhoneConfig(
-        "genesys",
-        name="Pre-move Genesys",
-        service_provider="genesys_audio_connector",
-        security={
-            "api_key": pulumi.Output.secret(GENESYS_API_KEY),
-            "client_secret": pulumi.Output.secret(GENESYS_CLIENT_SECRET),
-        },
-    )
 
 
 def dynamic_resources(deployment: dict[str, Any]) -> dict[str, dict[str, Any]]:
