@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 
 from pulumi_phonecfg.commands.export import python, typescript
 from pulumi_phonecfg.commands.export import yaml as yaml_export
-from pulumi_phonecfg.commands.export.model import resource_names
+from pulumi_phonecfg.commands.export.model import ProjectOptions, resource_names
 from pulumi_phonecfg.core.lifecycle.agents import Agent
 from pulumi_phonecfg.core.schema.models import validate_inputs
 from pulumi_phonecfg.native.names import keys_to_api
@@ -131,12 +131,18 @@ def run_yaml(program_text: str, agents: Sequence[Agent]) -> Declared:
     return declared
 
 
+def options(**kwargs: Any) -> ProjectOptions:
+    return ProjectOptions(**({"project": "phones", "stack": "dev", "url": URL} | kwargs))
+
+
 def render_yaml(docs: Sequence[Mapping[str, Any]], agents: Sequence[Agent] = AGENTS, **kwargs: Any) -> Any:
-    return yaml_export.render_project(docs, agents, **({"project": "phones", "stack": "dev", "url": URL} | kwargs))
+    return yaml_export.render_project(docs, agents, options(**kwargs))
 
 
-def render_ts(docs: Sequence[Mapping[str, Any]], agents: Sequence[Agent] = AGENTS, **kwargs: Any) -> Any:
-    return typescript.render_project(docs, agents, **({"project": "phones", "stack": "dev", "url": URL} | kwargs))
+def render_ts(
+    docs: Sequence[Mapping[str, Any]], agents: Sequence[Agent] = AGENTS, *, sdk_requirement: str = "*", **kwargs: Any
+) -> Any:
+    return typescript.render_project(docs, agents, options(**kwargs), sdk_requirement=sdk_requirement)
 
 
 def assert_declares(declared: Declared, docs: Sequence[Mapping[str, Any]]) -> None:
@@ -340,17 +346,17 @@ PROGRAM_FILES = {"python": "__main__.py", "yaml": "Pulumi.yaml", "typescript": "
 def test_same_tenant_same_files_whatever_the_listing_order(language: str) -> None:
     docs = [sip_document(), genesys_document(), sip_document("c-2", "Support SIP trunk!", phone_numbers=[])]
     render = LANGUAGES[language]
-    first = render(docs, AGENTS, project="p", stack="dev", url=URL).files
+    first = render(docs, AGENTS, options(project="p")).files
     for seed in range(5):
         shuffled = list(docs)
         random.Random(seed).shuffle(shuffled)
-        assert render(shuffled, AGENTS, project="p", stack="dev", url=URL).files == first
+        assert render(shuffled, AGENTS, options(project="p")).files == first
 
 
 def test_every_language_reads_the_same_secrets_and_writes_the_same_stack_file() -> None:
     docs = [sip_document(), genesys_document()]
     rendered = {
-        name: render(docs, AGENTS, project="p", stack="prod", url=URL, credential_key="phonecfg:apiKey")
+        name: render(docs, AGENTS, options(project="p", stack="prod", credential_key="phonecfg:apiKey"))
         for name, render in LANGUAGES.items()
     }
     assert len({r.secrets for r in rendered.values()}) == 1
@@ -364,7 +370,7 @@ def test_credentials_are_not_missing_values(language: str) -> None:
     """Validated without credentials: a missing username is reported, a password read from config is not."""
     security = {"authentication": True, "password_is_set": True}
     docs = [sip_document(security=security), genesys_document()]
-    rendered = LANGUAGES[language](docs, AGENTS, project="p", stack="dev", url=URL)
+    rendered = LANGUAGES[language](docs, AGENTS, options(project="p"))
     assert len(rendered.warnings) == 1, rendered.warnings
     assert "security.username: is required when authentication is true" in rendered.warnings[0]
     assert rendered.warnings[0].endswith(f"(fix it in {PROGRAM_FILES[language]} before `pulumi up`)")
@@ -379,7 +385,7 @@ def test_agent_the_tenant_cannot_name_keeps_its_id(language: str) -> None:
             {"agent_id": AFTER_HOURS.id, "environment_id": env_id(AFTER_HOURS, "draft")},
         ]
     )
-    rendered = LANGUAGES[language]([document], AGENTS, project="p", stack="dev", url=URL)
+    rendered = LANGUAGES[language]([document], AGENTS, options(project="p"))
     assert len(rendered.warnings) == 1 and gone in rendered.warnings[0]
     program = rendered.files[PROGRAM_FILES[language]]
     assert gone in program and AFTER_HOURS.id not in program

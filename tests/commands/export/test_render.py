@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from pulumi_phonecfg.commands.export import (
     ExportError,
+    ProjectOptions,
     Selection,
     check_adoptable,
     render_project,
@@ -210,9 +211,15 @@ def canonical_declared(inputs: Mapping[str, Any]) -> dict[str, Any]:
     return canonical_document(model.model_dump(mode="json", exclude_none=True))
 
 
-def render(documents: Sequence[Mapping[str, Any]], agents: Sequence[Agent] = AGENTS, **kwargs: Any) -> Any:
-    options: dict[str, Any] = {"project": "phone-configs", "stack": "dev", "url": URL} | kwargs
-    return render_project(documents, agents, **options)
+def render(
+    documents: Sequence[Mapping[str, Any]],
+    agents: Sequence[Agent] = AGENTS,
+    *,
+    package_requirement: str = "pulumi_phonecfg",
+    **options: Any,
+) -> Any:
+    project = ProjectOptions(**({"project": "phone-configs", "stack": "dev", "url": URL} | options))
+    return render_project(documents, agents, project, package_requirement=package_requirement)
 
 
 # --------------------------------------------------------------------------------------------------------------
