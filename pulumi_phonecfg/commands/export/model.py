@@ -397,7 +397,7 @@ def export_model(
         if numbers_as_resources and kind == SIP_TRUNK:
             # Left out of the trunk (never written by it), so the PhoneNumbers are their only owners.
             for item in inputs.pop("phone_numbers", []):
-                number_name = unique(f"{resource}-{slug(item['phone_number'])}", used_names)
+                number_name = unique(f"{resource}-{slug(item['phone_number'])}", used_names, separator="-")
                 number_inputs = {"config_id": ConfigIdOf(resource), **item}
                 numbers.append(ExportedNumber(number_name, resource, number_inputs))
         outputs = ("id", *INTEGRATION_FIELDS[kind])
