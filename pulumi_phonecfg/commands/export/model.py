@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from pulumi_phonecfg.core.lifecycle.agents import Agent
 from pulumi_phonecfg.core.schema.api_documents import config_kind, config_name, configs_named, outputs_from_api
@@ -422,3 +422,37 @@ def export_project(
         strict_numbers=options.strict_numbers,
         numbers_as_resources=options.numbers_as_resources,
     )
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Names in the program
+
+
+class NameMaker(Protocol):
+    """A renderer's maker of unique names in its language."""
+
+    def make(self, text: str, *, fallback: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class ProgramNames:
+    """What the program calls each config (by resource name) and each agent lookup."""
+
+    configs: dict[str, str]
+    lookups: dict[AgentLookup, str]
+
+    @property
+    def references(self) -> dict[Any, str]:
+        """Both, by what a placeholder names (`ConfigIdOf.resource_name`, `AgentOutput.lookup`)."""
+        return {**self.configs, **self.lookups}
+
+
+def program_names(exported: TenantExport, names: NameMaker, separator: str) -> ProgramNames:
+    """Configs first, then agents in order of first use: the order the names were always handed out in.
+    `separator` joins an agent's name and environment (`customer-care<separator>live`)."""
+    configs = {c.resource_name: names.make(c.resource_name, fallback="config") for c in exported.configs}
+    lookups = {
+        lookup: names.make(f"{lookup.agent}{separator}{lookup.environment}", fallback="agent")
+        for lookup in exported.lookups
+    }
+    return ProgramNames(configs, lookups)

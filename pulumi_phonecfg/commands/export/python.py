@@ -23,6 +23,7 @@ from pulumi_phonecfg.commands.export.model import (
     SecretKey,
     SecretRead,
     export_project,
+    program_names,
     unique,
 )
 from pulumi_phonecfg.commands.export.stack_config import secret_commands, stack_file
@@ -150,14 +151,8 @@ def render_project(
 ) -> RenderedProject:
     """The Python project for `documents` (API config documents) in a tenant with `agents`."""
     exported = export_project(documents, agents, options, LANGUAGE)
-    identifiers = _Identifiers()
-    # Configs first, then agents in order of first use: the order the names were always handed out in.
-    configs = {c.resource_name: identifiers.make(c.resource_name, fallback="config") for c in exported.configs}
-    lookups = {
-        lookup: identifiers.make(f"{lookup.agent}_{lookup.environment}", fallback="agent")
-        for lookup in exported.lookups
-    }
-    variables: dict[Any, str] = {**configs, **lookups}
+    names = program_names(exported, _Identifiers(), "_")
+    configs, lookups, variables = names.configs, names.lookups, names.references
     blocks: list[list[str]] = []
     exports: list[str] = []
     for config in exported.configs:

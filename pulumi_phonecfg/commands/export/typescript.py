@@ -25,6 +25,7 @@ from pulumi_phonecfg.commands.export.model import (
     SecretRead,
     camel,
     export_project,
+    program_names,
     slug,
     unique,
 )
@@ -135,13 +136,8 @@ def render_project(
     `sdk_requirement`: the version range of `pulumi-phonecfg` in `package.json`.
     """
     exported = export_project(documents, agents, options, LANGUAGE)
-    identifiers = _Identifiers()
-    configs = {c.resource_name: identifiers.make(c.resource_name, fallback="config") for c in exported.configs}
-    lookups = {
-        lookup: identifiers.make(f"{lookup.agent}-{lookup.environment}", fallback="agent")
-        for lookup in exported.lookups
-    }
-    references: dict[Any, str] = {**configs, **lookups}
+    names = program_names(exported, _Identifiers(), "-")
+    configs, lookups, references = names.configs, names.lookups, names.references
     body = [*_header(options, exported.secrets), ""]
     body += ['import * as pulumi from "@pulumi/pulumi";', f"import * as phonecfg from {string(SDK_PACKAGE)};", ""]
     body += ["const config = new pulumi.Config();", ""]

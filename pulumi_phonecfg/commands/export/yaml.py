@@ -23,6 +23,7 @@ from pulumi_phonecfg.commands.export.model import (
     SecretRead,
     camel,
     export_project,
+    program_names,
     slug,
     unique,
 )
@@ -111,12 +112,9 @@ def render_project(
     """The Pulumi YAML project for `documents` (API config documents) in a tenant with `agents`."""
     exported = export_project(documents, agents, options, LANGUAGE)
     names = _Names([s.key for s in exported.secrets])
-    resources = {c.resource_name: names.make(c.resource_name, fallback="config") for c in exported.configs}
-    lookups = {
-        lookup: names.make(f"{lookup.agent}-{lookup.environment}", fallback="agent") for lookup in exported.lookups
-    }
+    program = program_names(exported, names, "-")
+    resources, lookups, references = program.configs, program.lookups, program.references
     numbers = {n.resource_name: names.make(n.resource_name, fallback="number") for n in exported.numbers}
-    references: dict[Any, str] = {**resources, **lookups}
     lines = [*_header(options, exported.secrets), f"name: {yaml_string(options.project)}"]
     description = f"Phone configs exported by `phonecfg export` from {options.url}."
     lines += [f"description: {text(description)}", "runtime: yaml"]
