@@ -32,10 +32,13 @@ writes (DIR/Pulumi.<stack>.yaml always):
   typescript  DIR/Pulumi.yaml, DIR/index.ts, DIR/package.json, DIR/tsconfig.json (npm SDK pulumi-phonecfg)
   Nothing secret: each credential is read from secret stack config; the stack file
   lists the `pulumi config set --secret` commands to run. Errors write nothing.
+  --numbers-as-resources: each trunk's numbers as PhoneNumber resources (adopted, same
+  routing) and no phone_numbers on the trunk, so teams sharing it can each own theirs.
 
 examples:
   phonecfg export --all --out ./phone-configs
   phonecfg export --all --language typescript --out ./phone-configs-ts
+  phonecfg export --name "Shared trunk" --numbers-as-resources --language yaml --out ./shared
   phonecfg export --name "Support SIP trunk" --name "Genesys" --out ./phone --stack prod
   phonecfg export --id <config id> --url https://api.<region>.watson-orchestrate.cloud.ibm.com/instances/<id> -o ./t
 """
@@ -75,6 +78,11 @@ def build_export_parser() -> argparse.ArgumentParser:
         metavar="LANG",
         help="Language of the project: python (default), yaml or typescript",
     )
+    parser.add_argument(
+        "--numbers-as-resources",
+        action="store_true",
+        help="Each SIP trunk's numbers as PhoneNumber resources instead of its phone_numbers list",
+    )
     parser.add_argument("-f", "--force", action="store_true", help="Overwrite the project files in a non-empty DIR")
     return parser
 
@@ -93,6 +101,7 @@ def export_command(argv: Sequence[str]) -> int:
         force=args.force,
         env=os.environ,
         language=args.language,
+        numbers_as_resources=args.numbers_as_resources,
     )
 
 

@@ -1,21 +1,22 @@
-"""`phonecfg migrate`: move a stack's PhoneConfigs between the dynamic provider and the native one, in its state.
+"""`phonecfg migrate`: move a stack's PhoneConfigs and PhoneNumbers between the dynamic provider and the native
+one, in its state.
 
 A dynamic `PhoneConfig` is `pulumi-python:dynamic/phonecfg:PhoneConfig` in the state, a native one
-`phonecfg:index:PhoneConfig`: another type, so no alias bridges them. Deleting each from the state and importing
-it again would leave a window in which a config is managed by nothing (or, the other way round, by both), and the
-import reads no credentials, so the next `up` would have to send them again. Instead the state is rewritten in one
-piece:
+`phonecfg:index:PhoneConfig` (likewise `PhoneNumber`): another type, so no alias bridges them. Deleting each from
+the state and importing it again would leave a window in which a config is managed by nothing (or, the other way
+round, by both), and the import reads no credentials, so the next `up` would have to send them again. Instead the
+state is rewritten in one piece:
 
 1. `pulumi stack export` (secrets encrypted) is kept as a backup file: `pulumi stack import --file` restores it;
 2. `pulumi stack export --show-secrets` is read (through a pipe, never a file) and rewritten by `to_native` /
-   `to_dynamic`, pure functions: each PhoneConfig keeps its resource name, id, inputs and outputs (the credential
-   fingerprints included), only its type, its property names (snake_case <-> camelCase) and its provider change;
-   every reference to its URN (dependencies, parents) follows;
+   `to_dynamic`, pure functions: each PhoneConfig and PhoneNumber keeps its resource name, id, inputs and outputs
+   (the credential fingerprints included), only its type, its property names (snake_case <-> camelCase) and its
+   provider change; every reference to its URN (dependencies, parents, a number's `configId`) follows;
 3. `pulumi stack import` (through a pipe) replaces the state in one write, which Pulumi encrypts again;
 4. `pulumi preview --expect-no-changes` runs the program in the project: unless it plans cleanly on the moved
    state (the program was not switched, a resource name differs), the backup is imported again.
 
-Before that write every config is managed by the old provider, after it by the new one; nothing is sent to the
+Before that write every resource is managed by the old provider, after it by the new one; nothing is sent to the
 phone-config API at all. The program must be switched to the new provider (same resource names) at the same time:
 the next `pulumi preview --expect-no-changes` then shows nothing to do.
 """
@@ -40,12 +41,15 @@ from typing import Any, Final
 from pulumi_phonecfg.native.names import to_camel, to_snake
 
 DYNAMIC_TYPE: Final = "pulumi-python:dynamic/phonecfg:PhoneConfig"
+NUMBER_DYNAMIC_TYPE: Final = "pulumi-python:dynamic/phonecfg:PhoneNumber"
 # What a dynamic resource is called in the state when registered without its own type name.
 GENERIC_DYNAMIC_TYPE: Final = "pulumi-python:dynamic:Resource"
 NATIVE_TYPE: Final = "phonecfg:index:PhoneConfig"
+NUMBER_NATIVE_TYPE: Final = "phonecfg:index:PhoneNumber"
 DYNAMIC_PROVIDER_TYPE: Final = "pulumi:providers:pulumi-python"
 NATIVE_PROVIDER_TYPE: Final = "pulumi:providers:phonecfg"
-PROVIDER_CLASS: Final = ("pulumi_phonecfg.provider", "PhoneConfigProvider")
+# The permanent module every dynamic provider class is pickled under (by reference).
+PROVIDER_MODULE: Final = "pulumi_phonecfg.provider"
 PROVIDER_INPUT: Final = "__provider"
 CONFIG_PREFIX: Final = "phonecfg:"
 # The key that marks a secret value in an exported deployment, and its value.
@@ -59,7 +63,23 @@ class MigrateError(Exception):
 
 
 @dataclass(frozen=True)
+class MovableKind:
+    """A resource that exists on both faces: its type in the state on each, and its dynamic provider's class."""
+
+    name: str
+    dynamic_type: str
+    native_type: str
+    provider_class: str  # the class name under PROVIDER_MODULE
+
+
+PHONE_CONFIG: Final = MovableKind("PhoneConfig", DYNAMIC_TYPE, NATIVE_TYPE, "PhoneConfigProvider")
+PHONE_NUMBER: Final = MovableKind("PhoneNumber", NUMBER_DYNAMIC_TYPE, NUMBER_NATIVE_TYPE, "PhoneNumberProvider")
+KINDS: Final = (PHONE_CONFIG, PHONE_NUMBER)
+
+
+@dataclass(frozen=True)
 class Moved:
+    kind: str
     name: str
     id: str
     old_urn: str
@@ -111,25 +131,33 @@ def _properties(properties: Mapping[str, Any], name: Callable[[str], str]) -> di
     return dict(_renamed({k: v for k, v in properties.items() if k != PROVIDER_INPUT}, name))
 
 
-def _is_ours(resource: Mapping[str, Any]) -> bool:
-    """A dynamic resource whose provider is `pulumi_phonecfg.provider.PhoneConfigProvider`."""
+def _pickled_class(resource: Mapping[str, Any]) -> str | None:
+    """The class name of a dynamic resource's provider when it is one of ours (under PROVIDER_MODULE)."""
     pickled = (resource.get("inputs") or {}).get(PROVIDER_INPUT)
     if not isinstance(pickled, str):
-        return False
+        return None
     try:
         strings = [arg for _, arg, _ in pickletools.genops(base64.b64decode(pickled)) if isinstance(arg, str)]
     except (ValueError, TypeError):
-        return False
-    return strings[:2] == list(PROVIDER_CLASS)
+        return None
+    return strings[1] if len(strings) >= 2 and strings[0] == PROVIDER_MODULE else None
 
 
 def _resource_type(resource: Mapping[str, Any]) -> str:
     return str(resource.get("type", ""))
 
 
-def is_dynamic_phone_config(resource: Mapping[str, Any]) -> bool:
-    kind = _resource_type(resource)
-    return kind == DYNAMIC_TYPE or (kind == GENERIC_DYNAMIC_TYPE and _is_ours(resource))
+def dynamic_kind(resource: Mapping[str, Any]) -> MovableKind | None:
+    """Which of ours a dynamic resource is (by its type, or by its pickled provider when registered generically)."""
+    type_ = _resource_type(resource)
+    if type_ == GENERIC_DYNAMIC_TYPE:
+        provider_class = _pickled_class(resource)
+        return next((kind for kind in KINDS if kind.provider_class == provider_class), None)
+    return next((kind for kind in KINDS if kind.dynamic_type == type_), None)
+
+
+def native_kind(resource: Mapping[str, Any]) -> MovableKind | None:
+    return next((kind for kind in KINDS if kind.native_type == _resource_type(resource)), None)
 
 
 def _rewrite_references(resources: list[dict[str, Any]], renamed: Mapping[str, str]) -> None:
@@ -161,6 +189,21 @@ def _find(resources: Sequence[Mapping[str, Any]], urn: str) -> dict[str, Any] | 
     return next((dict(r) for r in resources if r.get("urn") == urn), None)
 
 
+def _moved_urn(
+    resources: Sequence[Mapping[str, Any]],
+    resource: Mapping[str, Any],
+    new_type: str,
+    kind: MovableKind,
+    moved: list[Moved],
+) -> str:
+    """The resource's URN under `new_type`, recorded in `moved`; refused when that URN is taken already."""
+    new_urn = _retyped(resource["urn"], new_type)
+    if _find(resources, new_urn) is not None:
+        raise MigrateError(f"{new_urn} is already in the state: the stack is half moved; restore a backup first")
+    moved.append(Moved(kind.name, new_urn.rsplit("::", 1)[-1], str(resource.get("id")), resource["urn"], new_urn))
+    return new_urn
+
+
 def _drop_unused_provider(resources: list[dict[str, Any]], provider_urn: str) -> list[dict[str, Any]]:
     """Without the provider when nothing refers to it any more (the engine would delete it: a change)."""
     if any(str(r.get("provider", "")).startswith(provider_urn + "::") for r in resources):
@@ -173,7 +216,7 @@ def _drop_unused_provider(resources: list[dict[str, Any]], provider_urn: str) ->
 
 
 def to_native(deployment: Mapping[str, Any], *, provider_name: str = "default") -> tuple[dict[str, Any], list[Moved]]:
-    """The deployment (secrets in plaintext) with every dynamic PhoneConfig as a native one.
+    """The deployment (secrets in plaintext) with every dynamic PhoneConfig and PhoneNumber as a native one.
 
     The native provider `pulumi:providers:phonecfg::<provider_name>` is added when missing, with the stack's
     `phonecfg:*` settings that the dynamic provider was configured with (what the engine passes it from the stack
@@ -181,7 +224,8 @@ def to_native(deployment: Mapping[str, Any], *, provider_name: str = "default") 
     """
     _check_movable(deployment)
     resources = [dict(r) for r in deployment.get("resources") or []]
-    ours = [r for r in resources if is_dynamic_phone_config(r)]
+    kinds = {r["urn"]: kind for r in resources if (kind := dynamic_kind(r)) is not None}
+    ours = [r for r in resources if r.get("urn") in kinds]
     if not ours:
         return dict(deployment), []
     provider_urn = _provider_urn(ours[0]["urn"], NATIVE_PROVIDER_TYPE, provider_name)
@@ -207,14 +251,12 @@ def to_native(deployment: Mapping[str, Any], *, provider_name: str = "default") 
     renamed: dict[str, str] = {}
     moved: list[Moved] = []
     for resource in ours:
-        new_urn = _retyped(resource["urn"], NATIVE_TYPE)
-        if _find(resources, new_urn) is not None:
-            raise MigrateError(f"{new_urn} is already in the state: the stack is half moved; restore a backup first")
+        kind = kinds[resource["urn"]]
+        new_urn = _moved_urn(resources, resource, kind.native_type, kind, moved)
         renamed[resource["urn"]] = new_urn
-        moved.append(Moved(new_urn.rsplit("::", 1)[-1], str(resource.get("id")), resource["urn"], new_urn))
         resource.update(
             urn=new_urn,
-            type=NATIVE_TYPE,
+            type=kind.native_type,
             provider=_provider_ref(provider),
             inputs=_properties(resource.get("inputs") or {}, to_camel),
             outputs=_properties(resource.get("outputs") or {}, to_camel),
@@ -228,17 +270,19 @@ def to_native(deployment: Mapping[str, Any], *, provider_name: str = "default") 
 
 
 def to_dynamic(
-    deployment: Mapping[str, Any], *, serialized_provider: str, stack_config: Mapping[str, Any]
+    deployment: Mapping[str, Any], *, serialized_providers: Mapping[str, str], stack_config: Mapping[str, Any]
 ) -> tuple[dict[str, Any], list[Moved]]:
-    """The deployment (secrets in plaintext) with every native PhoneConfig as a dynamic one (moving back).
+    """The deployment (secrets in plaintext) with every native PhoneConfig and PhoneNumber as a dynamic one
+    (moving back).
 
-    `serialized_provider` is the `__provider` input the dynamic PhoneConfig writes; `stack_config` the stack's
-    config as the engine passes it to the dynamic provider (every key, secrets as secret values), used when the
-    state has no dynamic provider yet.
+    `serialized_providers`: the `__provider` input each dynamic resource writes, by the name of its kind
+    (`serialized_providers()`); `stack_config` the stack's config as the engine passes it to the dynamic provider
+    (every key, secrets as secret values), used when the state has no dynamic provider yet.
     """
     _check_movable(deployment)
     resources = [dict(r) for r in deployment.get("resources") or []]
-    ours = [r for r in resources if _resource_type(r) == NATIVE_TYPE]
+    kinds = {r["urn"]: kind for r in resources if (kind := native_kind(r)) is not None}
+    ours = [r for r in resources if r.get("urn") in kinds]
     if not ours:
         return dict(deployment), []
     provider_urn = _provider_urn(ours[0]["urn"], DYNAMIC_PROVIDER_TYPE, "default")
@@ -257,19 +301,18 @@ def to_dynamic(
     renamed: dict[str, str] = {}
     moved: list[Moved] = []
     for resource in ours:
-        new_urn = _retyped(resource["urn"], DYNAMIC_TYPE)
-        if _find(resources, new_urn) is not None:
-            raise MigrateError(f"{new_urn} is already in the state: the stack is half moved; restore a backup first")
+        kind = kinds[resource["urn"]]
+        new_urn = _moved_urn(resources, resource, kind.dynamic_type, kind, moved)
         renamed[resource["urn"]] = new_urn
-        moved.append(Moved(new_urn.rsplit("::", 1)[-1], str(resource.get("id")), resource["urn"], new_urn))
         inputs = _properties(resource.get("inputs") or {}, to_snake)
         outputs = _properties(resource.get("outputs") or {}, to_snake)
+        pickled = serialized_providers[kind.name]
         resource.update(
             urn=new_urn,
-            type=DYNAMIC_TYPE,
+            type=kind.dynamic_type,
             provider=_provider_ref(provider),
-            inputs={PROVIDER_INPUT: serialized_provider, **inputs},
-            outputs={PROVIDER_INPUT: serialized_provider, **outputs},
+            inputs={PROVIDER_INPUT: pickled, **inputs},
+            outputs={PROVIDER_INPUT: pickled, **outputs},
         )
         if isinstance(resource.get("propertyDependencies"), Mapping):
             resource["propertyDependencies"] = _properties(resource["propertyDependencies"], to_snake)
@@ -292,15 +335,18 @@ def _pulumi(args: Sequence[str], *, cwd: Path, stdin: str | None = None) -> str:
     return done.stdout
 
 
-def serialized_provider() -> str:
-    """The `__provider` input every dynamic PhoneConfig writes: the provider class, by reference."""
+def serialized_providers() -> dict[str, str]:
+    """The `__provider` input each dynamic kind writes (by kind name): the provider class, by reference."""
     from pulumi.dynamic.dynamic import serialize_provider
 
     from pulumi_phonecfg.dynamic.pickler_guard import isolated_pickler
-    from pulumi_phonecfg.dynamic.providers import PhoneConfigProvider
+    from pulumi_phonecfg.dynamic.providers import PhoneConfigProvider, PhoneNumberProvider
 
     with isolated_pickler():
-        return str(serialize_provider(PhoneConfigProvider()))
+        return {
+            PHONE_CONFIG.name: str(serialize_provider(PhoneConfigProvider())),
+            PHONE_NUMBER.name: str(serialize_provider(PhoneNumberProvider())),
+        }
 
 
 def _secret(value: Any) -> dict[str, str]:
@@ -357,13 +403,15 @@ def run_migrate(*, stack: str, cwd: Path, to: str, backup: Path | None, dry_run:
         else:
             config = json.loads(_pulumi(["config", "--json", "--show-secrets", "--stack", stack], cwd=cwd))
             moved_deployment, moved = to_dynamic(
-                deployment, serialized_provider=serialized_provider(), stack_config=stack_config_as_inputs(config)
+                deployment, serialized_providers=serialized_providers(), stack_config=stack_config_as_inputs(config)
             )
         if not moved:
-            print(f"Nothing to move: stack {stack!r} has no {'dynamic' if to == 'native' else 'native'} PhoneConfig.")
+            other = "dynamic" if to == "native" else "native"
+            print(f"Nothing to move: stack {stack!r} has no {other} PhoneConfig or PhoneNumber.")
             return 0
         for item in moved:
-            print(f"{'would move' if dry_run else 'moving'} {item.name} ({item.id}): {item.old_urn} -> {item.new_urn}")
+            verb = "would move" if dry_run else "moving"
+            print(f"{verb} {item.kind} {item.name} ({item.id}): {item.old_urn} -> {item.new_urn}")
         if dry_run:
             return 0
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -387,7 +435,9 @@ def run_migrate(*, stack: str, cwd: Path, to: str, backup: Path | None, dry_run:
     except MigrateError as error:
         _say(str(error))
         return 1
-    print(f"Moved {len(moved)} PhoneConfig(s) of stack {stack!r} to the {to} provider; state before: {backup}")
+    tally = ((sum(m.kind == k.name for m in moved), k.name) for k in KINDS)
+    counts = ", ".join(f"{count} {name}(s)" for count, name in tally if count)
+    print(f"Moved {counts} of stack {stack!r} to the {to} provider; state before: {backup}")
     if verify:
         print("The program plans cleanly on it: `pulumi preview --expect-no-changes` passed.")
     else:
@@ -409,8 +459,8 @@ back to the dynamic provider: the Python program again, then phonecfg migrate --
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="phonecfg migrate",
-        description="Move a stack's PhoneConfigs between the dynamic provider and the native one, in the state "
-        "only: same names, same ids, nothing sent to the API. Switch the program at the same time.",
+        description="Move a stack's PhoneConfigs and PhoneNumbers between the dynamic provider and the native one, "
+        "in the state only: same names, same ids, nothing sent to the API. Switch the program at the same time.",
         epilog=MIGRATE_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -16,16 +16,20 @@ from pulumi_phonecfg.commands.migrate import (
     DYNAMIC_TYPE,
     GENERIC_DYNAMIC_TYPE,
     NATIVE_TYPE,
+    NUMBER_DYNAMIC_TYPE,
+    NUMBER_NATIVE_TYPE,
     SECRET_SIG,
     SECRET_SIG_VALUE,
     MigrateError,
-    serialized_provider,
+    serialized_providers,
     to_dynamic,
     to_native,
 )
 
 PREFIX = "urn:pulumi:dev::phones::"
-PICKLED = serialized_provider()
+PICKLED_BY_KIND = serialized_providers()
+PICKLED = PICKLED_BY_KIND["PhoneConfig"]
+PICKLED_NUMBER = PICKLED_BY_KIND["PhoneNumber"]
 DYNAMIC_PROVIDER = f"{PREFIX}pulumi:providers:pulumi-python::default"
 NATIVE_PROVIDER = f"{PREFIX}pulumi:providers:phonecfg::default"
 
@@ -60,6 +64,25 @@ def dynamic_trunk(name: str = "support-sip-trunk", config_id: str = "id-1", **ex
         "parent": f"{PREFIX}pulumi:pulumi:Stack::phones-dev",
         "provider": f"{DYNAMIC_PROVIDER}::p-1",
         "propertyDependencies": {"phone_numbers": [], "security": []},
+        **extra,
+    }
+
+
+def dynamic_number(name: str = "overflow-line", trunk: str = "support-sip-trunk", **extra: Any) -> dict[str, Any]:
+    """A dynamic PhoneNumber on `trunk` (its config_id an output of that PhoneConfig), as the state holds it."""
+    trunk_urn = f"{PREFIX}{DYNAMIC_TYPE}::{trunk}"
+    values = {"config_id": "id-1", "phone_number": "+14155550199", "agent_id": "a-1", "environment_id": "e-1"}
+    return {
+        "urn": f"{PREFIX}{NUMBER_DYNAMIC_TYPE}::{name}",
+        "custom": True,
+        "id": "id-1/+14155550199",
+        "type": NUMBER_DYNAMIC_TYPE,
+        "inputs": {"__provider": PICKLED_NUMBER, **values},
+        "outputs": {"__provider": PICKLED_NUMBER, **values},
+        "parent": f"{PREFIX}pulumi:pulumi:Stack::phones-dev",
+        "provider": f"{DYNAMIC_PROVIDER}::p-1",
+        "dependencies": [trunk_urn],
+        "propertyDependencies": {"config_id": [trunk_urn], "phone_number": []},
         **extra,
     }
 
@@ -116,7 +139,7 @@ def test_round_trip_gives_the_dynamic_resources_back() -> None:
     before = deployment(dynamic_trunk(), dynamic_trunk("genesys", "id-2"))
     native, _ = to_native(before)
     config = {"phonecfg:url": "https://api.example.com", "phonecfg:token": secret("tok"), "phones:x": "1"}
-    back, moved = to_dynamic(native, serialized_provider=PICKLED, stack_config=config)
+    back, moved = to_dynamic(native, serialized_providers=PICKLED_BY_KIND, stack_config=config)
 
     assert sorted(m.id for m in moved) == ["id-1", "id-2"]
     original = by_urn(before)
@@ -172,7 +195,7 @@ def test_only_our_dynamic_resources_move() -> None:
 def test_nothing_to_move_is_no_change() -> None:
     before = deployment()
     assert to_native(before) == (before, [])
-    assert to_dynamic(before, serialized_provider=PICKLED, stack_config={}) == (before, [])
+    assert to_dynamic(before, serialized_providers=PICKLED_BY_KIND, stack_config={}) == (before, [])
 
 
 def test_refusals() -> None:
@@ -186,3 +209,52 @@ def test_refusals() -> None:
     half = deployment(dynamic_trunk(), {**dynamic_trunk(), "urn": f"{PREFIX}{NATIVE_TYPE}::support-sip-trunk"})
     with pytest.raises(MigrateError, match="already in the state"):
         to_native(half)
+
+
+def test_phone_numbers_move_to_native_with_their_trunk() -> None:
+    generic = dynamic_number(
+        "generic-line", type=GENERIC_DYNAMIC_TYPE, urn=f"{PREFIX}{GENERIC_DYNAMIC_TYPE}::generic-line", id="id-1/+2"
+    )
+    before = deployment(dynamic_trunk(), dynamic_number(), generic)
+    after, moved = to_native(before)
+
+    assert sorted((m.kind, m.name, m.id) for m in moved) == [
+        ("PhoneConfig", "support-sip-trunk", "id-1"),
+        ("PhoneNumber", "generic-line", "id-1/+2"),
+        ("PhoneNumber", "overflow-line", "id-1/+14155550199"),
+    ]
+    resources = by_urn(after)
+    number = resources[f"{PREFIX}{NUMBER_NATIVE_TYPE}::overflow-line"]
+    assert number["type"] == NUMBER_NATIVE_TYPE and number["id"] == "id-1/+14155550199"
+    expected = {"configId": "id-1", "phoneNumber": "+14155550199", "agentId": "a-1", "environmentId": "e-1"}
+    assert number["inputs"] == expected and number["outputs"] == expected
+    trunk_urn = f"{PREFIX}{NATIVE_TYPE}::support-sip-trunk"
+    assert number["dependencies"] == [trunk_urn]
+    assert number["propertyDependencies"] == {"configId": [trunk_urn], "phoneNumber": []}
+    assert number["provider"] == resources[f"{PREFIX}{NATIVE_TYPE}::support-sip-trunk"]["provider"]
+    assert resources[f"{PREFIX}{NUMBER_NATIVE_TYPE}::generic-line"]["type"] == NUMBER_NATIVE_TYPE
+    assert DYNAMIC_PROVIDER not in resources
+
+
+def test_phone_numbers_alone_move_and_come_back() -> None:
+    """A stack owning numbers of a trunk another stack declares: no PhoneConfig in it at all."""
+    before = deployment(dynamic_number(dependencies=[], propertyDependencies={}))
+    native, moved = to_native(before)
+    assert [(m.kind, m.name) for m in moved] == [("PhoneNumber", "overflow-line")]
+    assert NATIVE_PROVIDER in by_urn(native) and DYNAMIC_PROVIDER not in by_urn(native)
+
+    config = {"phonecfg:url": "https://api.example.com", "phonecfg:token": secret("tok"), "phones:x": "1"}
+    back, moved_back = to_dynamic(native, serialized_providers=PICKLED_BY_KIND, stack_config=config)
+    assert [(m.kind, m.id) for m in moved_back] == [("PhoneNumber", "id-1/+14155550199")]
+    number = by_urn(back)[f"{PREFIX}{NUMBER_DYNAMIC_TYPE}::overflow-line"]
+    original = by_urn(before)[number["urn"]]
+    assert number["inputs"] == original["inputs"] and number["outputs"] == original["outputs"]
+    assert number["inputs"]["__provider"] == PICKLED_NUMBER != PICKLED, "pickled as PhoneNumberProvider"
+    assert number["provider"].startswith(DYNAMIC_PROVIDER + "::")
+    assert NATIVE_PROVIDER not in by_urn(back)
+
+
+def test_a_foreign_generic_dynamic_resource_is_not_taken_for_a_number() -> None:
+    foreign = dynamic_number("foreign", type=GENERIC_DYNAMIC_TYPE, urn=f"{PREFIX}{GENERIC_DYNAMIC_TYPE}::foreign")
+    foreign["inputs"] = {**foreign["inputs"], "__provider": "gASVIAAAAAAAAACMCm90aGVyLm1vZJSMBUNsYXNzlJOUKYGULg=="}
+    assert to_native(deployment(foreign)) == (deployment(foreign), [])

@@ -3,7 +3,8 @@
 Configs made out of band (`make_tenant` of the Python round trip) -> `phonecfg export --language <lang>` ->
 `pulumi stack init` and the secrets set with the exact commands the stack file lists (typed at the prompt) ->
 `pulumi up` adopts every config: no POST, no DELETE, the same ids, every field as it was -> `pulumi preview
---expect-no-changes` is clean. Used by test_export_yaml.py and test_export_typescript.py.
+--expect-no-changes` is clean. Used by test_export_yaml.py, test_export_typescript.py and (with
+`--numbers-as-resources`, in Python and YAML) test_export_numbers.py.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from typing import Any
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator
 
-from .cli_project import CliProject
-from .helpers import PHONE_PATH, get_config, list_configs, read_tree, scan_for_secrets, summarize
+from .cli_project import NATIVE_TYPE, CliProject
+from .helpers import PHONE_PATH, get_config, list_configs, read_tree, scan_for_secrets, summarize, venv
 from .test_export_roundtrip import (
     GENESYS_API_KEY,
     GENESYS_CLIENT_SECRET,
@@ -53,10 +54,11 @@ def project_files(directory: Path) -> str:
 class LanguageTrip:
     """One language's round trip; the test module's steps call these in order."""
 
-    def __init__(self, language: str, emulator: RunningEmulator, base: Path) -> None:
+    def __init__(self, language: str, emulator: RunningEmulator, base: Path, *export_args: str) -> None:
         self.language = language
         self.emulator = emulator
         self.base = base
+        self.export_args = export_args
         self.out = base / f"exported-{language}"
         self.project = CliProject(self.out, base, STACK)
         self.before: dict[str, dict[str, Any]] = {}
@@ -68,7 +70,16 @@ class LanguageTrip:
         self.emulator.clear_requests()
         env = {**os.environ, "PHONECFG_URL": self.emulator.url, "PHONECFG_TOKEN": self.emulator.token}
         env.pop("PHONECFG_API_KEY", None)
-        command = [phonecfg(), "export", "--all", "--language", self.language, "--out", str(self.out)]
+        command = [
+            phonecfg(),
+            "export",
+            "--all",
+            "--language",
+            self.language,
+            *self.export_args,
+            "--out",
+            str(self.out),
+        ]
         done = subprocess.run(
             [*command, "--stack", STACK], env=env, capture_output=True, text=True, timeout=120, check=False
         )
@@ -78,6 +89,8 @@ class LanguageTrip:
         assert [r["method"] for r in self.emulator.requests()] == ["GET"] * 5, summarize(self.emulator.requests())
         warnings = [line for line in done.stderr.splitlines() if "warning:" in line]
         assert len(warnings) == 1 and GONE_AGENT in warnings[0], done.stderr
+        if self.language == "python":
+            (self.out / "venv").symlink_to(venv(), target_is_directory=True)
         return done
 
     def set_secrets(self) -> None:
@@ -100,15 +113,22 @@ class LanguageTrip:
             self.project.lines += [f"$ {command}", done.stdout, done.stderr]
             assert done.returncode == 0, done.stdout + done.stderr
 
-    def up_adopts(self) -> None:
+    def up_adopts(self, config_type: str = NATIVE_TYPE, number_type: str | None = None) -> None:
+        """Every config adopted (and with `number_type`, every number as a PhoneNumber): nothing created, nothing
+        deleted, the same ids, every field as it was."""
         self.emulator.clear_requests()
         self.project.run("up", "--yes", "--skip-preview")
         sent = self.emulator.api_requests()
-        methods = {r["method"] for r in sent}
-        assert "POST" not in methods and "DELETE" not in methods, summarize(sent)
-        resources = self.project.phone_resources()
+        # A PhoneNumber adopts the number its trunk has already once the API refuses its POST: nothing is created.
+        created = [r for r in sent if r["method"] == "POST" and (number_type is None or r["status"] < 400)]
+        assert not created and not [r for r in sent if r["method"] == "DELETE"], summarize(sent)
+        resources = self.project.phone_resources(config_type)
         assert sorted(resources) == ["genesys-audio-connector", "plain-trunk", "support-sip-trunk"]
         assert sorted(r["id"] for r in resources.values()) == sorted(self.before), "same ids: nothing new"
+        if number_type is not None:
+            numbers = {f"{c['id']}/{n['phone_number']}" for c in self.before.values() for n in c["phone_numbers"]}
+            adopted = self.project.phone_resources(number_type)
+            assert len(numbers) == 4 and sorted(r["id"] for r in adopted.values()) == sorted(numbers)
         assert sorted(c["id"] for c in list_configs(self.emulator)) == sorted(self.before), "nothing new, nothing gone"
         for config_id, before in self.before.items():
             now = get_config(self.emulator, config_id)

@@ -1,6 +1,6 @@
 """`phonecfg migrate`: a stack of dynamic PhoneConfigs (a SIP trunk with numbers routed to agents, a plain trunk, a
-Genesys config with attachments) moves to the native provider and back, with the same ids and nothing sent to
-the API, and plans cleanly after each move.
+Genesys config with attachments, a trunk shared with other teams) and a `PhoneNumber` on the shared trunk moves to
+the native provider and back, with the same ids and nothing sent to the API, and plans cleanly after each move.
 
 The dynamic stack is the one `phonecfg export` writes in Python, deployed (adopting the tenant's configs). The
 native program is the same tenant exported in YAML into a directory of the same project name, so its resource
@@ -23,12 +23,12 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
-from pulumi_phonecfg.commands.migrate import DYNAMIC_TYPE, NATIVE_TYPE
+from pulumi_phonecfg.commands.migrate import DYNAMIC_TYPE, NATIVE_TYPE, NUMBER_DYNAMIC_TYPE, NUMBER_NATIVE_TYPE
 from pulumi_phonecfg.emulator.testing import RunningEmulator
 
 from .cli_project import CliProject
 from .export_language_trip import TYPED, project_files
-from .helpers import read_tree, scan_for_secrets, summarize, venv
+from .helpers import PHONE_PATH, read_tree, scan_for_secrets, summarize, venv
 from .test_export_roundtrip import make_tenant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.e2e_sequence]
@@ -36,6 +36,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.e2e_sequence]
 STACK = "moving"
 PROJECT = "phones"
 PYTHON_FILES = ("__main__.py", "requirements.txt")
+MOVED_TYPES = (DYNAMIC_TYPE, NATIVE_TYPE, NUMBER_DYNAMIC_TYPE, NUMBER_NATIVE_TYPE)
+# A trunk exported without numbers, and the one number the programs then declare on it as a PhoneNumber.
+SHARED_TRUNK = "Shared trunk"
+SHARED_LINE = "+14155550177"
 
 
 def phonecfg(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -66,9 +70,9 @@ class Move:
         return done
 
     def resources(self) -> dict[str, dict[str, Any]]:
-        """PhoneConfigs of either kind in the state, by resource name."""
+        """PhoneConfigs and PhoneNumbers of either kind in the state, by resource name."""
         exported = self.project.export()["deployment"].get("resources", [])
-        return {r["urn"].rsplit("::", 1)[-1]: r for r in exported if r["type"] in (DYNAMIC_TYPE, NATIVE_TYPE)}
+        return {r["urn"].rsplit("::", 1)[-1]: r for r in exported if r["type"] in MOVED_TYPES}
 
     def use_program(self, language: str) -> None:
         """Replace the program files in the project directory; the stack file (config, secrets) stays."""
@@ -88,6 +92,32 @@ class Move:
         assert self.emulator.api_requests() == [], summarize(self.emulator.api_requests())
 
 
+def add_shared_line_to_python(program: Path) -> None:
+    """The exported Python program, with a PhoneNumber on the shared trunk (which declares no phone_numbers)."""
+    declaration = f'PhoneNumber("shared-line", config_id=shared_trunk.id, phone_number="{SHARED_LINE}")'
+    program.write_text(
+        program.read_text() + f"\nfrom pulumi_phonecfg import PhoneNumber  # noqa: E402\n\n{declaration}\n"
+    )
+
+
+def add_shared_line_to_yaml(program: Path) -> None:
+    """The exported YAML program with the same PhoneNumber as `phonecfg:index:PhoneNumber`, and the shared trunk
+    without the number the export found on it (the PhoneNumber owns it). Edited as text: the export's quoting is
+    what Pulumi YAML needs, which a YAML dump would not keep."""
+    inline = f'      phoneNumbers:\n        - phoneNumber: "{SHARED_LINE}"\n'
+    resource = (
+        "  sharedLine:\n"
+        f"    type: {NUMBER_NATIVE_TYPE}\n"
+        '    name: "shared-line"\n'
+        "    properties:\n"
+        "      configId: ${sharedTrunk.id}\n"
+        f'      phoneNumber: "{SHARED_LINE}"\n'
+    )
+    text = program.read_text()
+    assert text.count(inline) == 1 and "\noutputs:\n" in text, text
+    program.write_text(text.replace(inline, "").replace("\noutputs:\n", f"{resource}\noutputs:\n", 1))
+
+
 @pytest.fixture(scope="module")
 def move(native_yaml: auto.PulumiCommand, emulator: RunningEmulator, e2e_dir: Path) -> Iterator[Move]:
     yield Move(emulator, e2e_dir)
@@ -105,7 +135,11 @@ def test_an_unknown_stack_is_one_line_and_writes_nothing(move: Move) -> None:
 
 def test_a_dynamic_stack(move: Move) -> None:
     make_tenant(move.emulator)
+    move.emulator.api().post(
+        PHONE_PATH, json={"name": SHARED_TRUNK, "service_provider": "sip_trunk", "security": {}}
+    ).raise_for_status()
     move.export("python", move.project_dir)
+    add_shared_line_to_python(move.project_dir / "__main__.py")
     shutil.copytree(move.project_dir, move.base / "python-program")  # the program, to switch back to later
     move.use_program("python")
     move.project.run("stack", "init", "--secrets-provider", "passphrase", STACK)
@@ -113,8 +147,16 @@ def test_a_dynamic_stack(move: Move) -> None:
         move.project.run("config", "set", "--secret", key, stdin=value)
     move.project.run("up", "--yes", "--skip-preview")
     resources = move.resources()
-    assert sorted(resources) == ["genesys-audio-connector", "plain-trunk", "support-sip-trunk"]
-    assert {r["type"] for r in resources.values()} == {DYNAMIC_TYPE}
+    assert sorted(resources) == [
+        "genesys-audio-connector",
+        "plain-trunk",
+        "shared-line",
+        "shared-trunk",
+        "support-sip-trunk",
+    ]
+    assert resources["shared-line"]["type"] == NUMBER_DYNAMIC_TYPE
+    assert resources["shared-line"]["id"] == f"{resources['shared-trunk']['id']}/{SHARED_LINE}"
+    assert {r["type"] for name, r in resources.items() if name != "shared-line"} == {DYNAMIC_TYPE}
     move.ids = {name: r["id"] for name, r in resources.items()}
     move.preview_is_clean()
 
@@ -123,11 +165,11 @@ def test_migrating_without_switching_the_program_puts_the_state_back(move: Move)
     """The Python program still in place would re-adopt each config and delete it under the native provider."""
     move.emulator.clear_requests()
     done = move.migrate(code=1)
-    assert "does not plan cleanly on the moved state (+ 3 to create, - 3 to delete)" in done.stderr, done.stderr
+    assert "does not plan cleanly on the moved state (+ 5 to create, - 5 to delete)" in done.stderr, done.stderr
     assert "was put back" in done.stderr and done.stderr.count("\n") == 1
     resources = move.resources()
     assert {name: r["id"] for name, r in resources.items()} == move.ids
-    assert {r["type"] for r in resources.values()} == {DYNAMIC_TYPE}
+    assert {r["type"] for r in resources.values()} == {DYNAMIC_TYPE, NUMBER_DYNAMIC_TYPE}
     assert move.emulator.api_requests() == [], summarize(move.emulator.api_requests())
     for backup in move.project_dir.glob(f"{STACK}-state-before-migrate-*.json"):
         backup.unlink()  # the state it holds is the state now
@@ -135,6 +177,7 @@ def test_migrating_without_switching_the_program_puts_the_state_back(move: Move)
 
 def test_migrate_to_native_sends_nothing_and_keeps_the_ids(move: Move) -> None:
     move.export("yaml", move.yaml_dir)
+    add_shared_line_to_yaml(move.yaml_dir / "Pulumi.yaml")
     move.use_program("yaml")
     move.emulator.clear_requests()
 
@@ -145,13 +188,17 @@ def test_migrate_to_native_sends_nothing_and_keeps_the_ids(move: Move) -> None:
     assert "pulumi preview --expect-no-changes` passed" in done.stdout
     resources = move.resources()
     assert {name: r["id"] for name, r in resources.items()} == move.ids
-    assert {r["type"] for r in resources.values()} == {NATIVE_TYPE}
+    assert {r["type"] for r in resources.values()} == {NATIVE_TYPE, NUMBER_NATIVE_TYPE}
+    assert resources["shared-line"]["type"] == NUMBER_NATIVE_TYPE
+    assert resources["shared-line"]["inputs"] == {"configId": move.ids["shared-trunk"], "phoneNumber": SHARED_LINE}
+    assert "moving PhoneNumber shared-line" in done.stdout
     providers = [r["type"] for r in move.project.export()["deployment"]["resources"] if "providers" in r["type"]]
     assert providers == ["pulumi:providers:phonecfg"], "the dynamic provider went with its last resource"
     backups = sorted(move.project_dir.glob(f"{STACK}-state-before-migrate-*.json"))
     assert len(backups) == 1 and backups[0].name in done.stdout
     before = json.loads(backups[0].read_text())["deployment"]["resources"]
-    assert sorted(r["id"] for r in before if r["type"] == DYNAMIC_TYPE) == sorted(move.ids.values())
+    dynamic = (DYNAMIC_TYPE, NUMBER_DYNAMIC_TYPE)
+    assert sorted(r["id"] for r in before if r["type"] in dynamic) == sorted(move.ids.values())
 
 
 def test_native_program_plans_cleanly(move: Move) -> None:
@@ -174,7 +221,7 @@ def test_migrate_back_to_dynamic(move: Move) -> None:
     assert move.emulator.api_requests() == [], summarize(move.emulator.requests())
     resources = move.resources()
     assert {name: r["id"] for name, r in resources.items()} == move.ids
-    assert {r["type"] for r in resources.values()} == {DYNAMIC_TYPE}
+    assert {r["type"] for r in resources.values()} == {DYNAMIC_TYPE, NUMBER_DYNAMIC_TYPE}
     move.preview_is_clean()
 
 

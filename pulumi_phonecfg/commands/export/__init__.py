@@ -27,6 +27,7 @@ from pulumi_phonecfg.commands.export.command import (
 )
 from pulumi_phonecfg.commands.export.model import (
     ExportError,
+    ProjectOptions,
     RenderedProject,
     SecretKey,
     Selection,
@@ -42,6 +43,7 @@ from pulumi_phonecfg.commands.export.python import render_project
 __all__ = [
     "LANGUAGES",
     "ExportError",
+    "ProjectOptions",
     "RenderedProject",
     "SecretKey",
     "Selection",

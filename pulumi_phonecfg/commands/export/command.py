@@ -22,6 +22,7 @@ from pulumi_phonecfg.commands.export import python, typescript, yaml
 from pulumi_phonecfg.commands.export.model import (
     ROUTED_LISTS,
     ExportError,
+    ProjectOptions,
     RenderedProject,
     Selection,
     check_adoptable,
@@ -82,32 +83,15 @@ def _routes_to_agents(document: Mapping[str, Any]) -> bool:
 
 
 def render(
-    language: str,
-    documents: Sequence[Mapping[str, Any]],
-    agents: Sequence[Agent],
-    *,
-    project: str,
-    stack: str,
-    url: str,
-    provider_config: Mapping[str, str],
-    credential_key: str,
-    strict_numbers: bool,
+    language: str, documents: Sequence[Mapping[str, Any]], agents: Sequence[Agent], options: ProjectOptions
 ) -> RenderedProject:
     """The project in `language` (one of `LANGUAGES`)."""
-    common: dict[str, Any] = {
-        "project": project,
-        "stack": stack,
-        "url": url,
-        "provider_config": provider_config,
-        "credential_key": credential_key,
-        "strict_numbers": strict_numbers,
-    }
     if language == "python":
-        return python.render_project(documents, agents, package_requirement=_package_requirement(), **common)
+        return python.render_project(documents, agents, options, package_requirement=_package_requirement())
     if language == "yaml":
-        return yaml.render_project(documents, agents, **common)
+        return yaml.render_project(documents, agents, options)
     if language == "typescript":
-        return typescript.render_project(documents, agents, sdk_requirement=_sdk_requirement(), **common)
+        return typescript.render_project(documents, agents, options, sdk_requirement=_sdk_requirement())
     raise ExportError(f"--language {language!r}: use one of {', '.join(LANGUAGES)}")
 
 
@@ -179,6 +163,7 @@ def run_export(
     force: bool,
     env: Mapping[str, str],
     language: str = "python",
+    numbers_as_resources: bool = False,
 ) -> int:
     """`phonecfg export`: 0 when the project was written; 1 with one line on stderr, and nothing written."""
     try:
@@ -200,17 +185,16 @@ def run_export(
         }
         if settings.strict_phone_numbers:
             provider_config["phonecfg:strictPhoneNumbers"] = "true"
-        rendered = render(
-            language,
-            snapshot.documents,
-            snapshot.agents,
+        options = ProjectOptions(
             project=project_name(out_dir),
             stack=stack,
             url=str(settings.url),
             provider_config=provider_config,
             credential_key="phonecfg:apiKey" if settings.api_key else "phonecfg:token",
             strict_numbers=settings.strict_phone_numbers,
+            numbers_as_resources=numbers_as_resources,
         )
+        rendered = render(language, snapshot.documents, snapshot.agents, options)
         for warning in rendered.warnings:
             _say(f"warning: {warning}")
         write_project(rendered, out_dir)

@@ -5,8 +5,11 @@ resource names, the inputs that declare each one as it is (API names, server def
 is named through a `getAgent` lookup instead of its tenant-specific UUIDs, and which credential is read from which
 secret stack config key. The renderers (`python.py`, `yaml.py`, `typescript.py`) only spell this out.
 
-Values that are not literals are placeholders: `SecretRead` (a secret config read) and `AgentOutput` (an output of
-an agent lookup).
+Values that are not literals are placeholders: `SecretRead` (a secret config read), `AgentOutput` (an output of
+an agent lookup) and `ConfigIdOf` (the id of an exported config, where a `PhoneNumber` names its trunk).
+
+With `numbers_as_resources` (`--numbers-as-resources`, for a trunk shared by teams) a trunk declares no
+`phone_numbers`: each of its numbers is a `PhoneNumber` of its own (`ExportedNumber`), which any program can own.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from pulumi_phonecfg.core.lifecycle.agents import Agent
 from pulumi_phonecfg.core.schema.api_documents import config_kind, config_name, configs_named, outputs_from_api
@@ -53,6 +56,23 @@ class Selection:
 
 
 @dataclass(frozen=True)
+class ProjectOptions:
+    """What is asked of the project, whatever its language: every renderer takes these as one."""
+
+    project: str
+    stack: str
+    url: str
+    # Further plain `phonecfg:*` settings for the stack file (e.g. `phonecfg:authType`).
+    provider_config: Mapping[str, str] = field(default_factory=dict)
+    # The secret provider setting the user must set: `phonecfg:token` or `phonecfg:apiKey`.
+    credential_key: str = "phonecfg:token"
+    # `phonecfg:strictPhoneNumbers`: warn of numbers the phone-number metadata calls invalid.
+    strict_numbers: bool = False
+    # Each trunk's numbers as `PhoneNumber` resources instead of its `phone_numbers` list.
+    numbers_as_resources: bool = False
+
+
+@dataclass(frozen=True)
 class SecretKey:
     """A stack config key the program reads as a secret."""
 
@@ -85,6 +105,13 @@ class AgentOutput:
 
 
 @dataclass(frozen=True)
+class ConfigIdOf:
+    """Placeholder: the `id` output of the exported config with this resource name."""
+
+    resource_name: str
+
+
+@dataclass(frozen=True)
 class Language:
     """How the warnings name things in the project a renderer writes."""
 
@@ -105,11 +132,25 @@ class ExportedConfig:
 
 
 @dataclass(frozen=True)
+class ExportedNumber:
+    """One number of a trunk as its own `PhoneNumber` resource (`numbers_as_resources`)."""
+
+    resource_name: str
+    config_resource_name: str  # the trunk's: the number follows it in the program
+    inputs: dict[str, Any]  # config_id (a ConfigIdOf), phone_number, description, agent_id, environment_id
+
+
+@dataclass(frozen=True)
 class TenantExport:
     configs: tuple[ExportedConfig, ...]  # in resource-name order
+    numbers: tuple[ExportedNumber, ...]  # in the order of their trunks, then of the numbers
     lookups: tuple[AgentLookup, ...]  # in order of first use
     secrets: tuple[SecretKey, ...]
     warnings: tuple[str, ...]
+
+    def numbers_of(self, config: ExportedConfig) -> list[ExportedNumber]:
+        """The PhoneNumbers on `config`, which the program declares right after it."""
+        return [n for n in self.numbers if n.config_resource_name == config.resource_name]
 
 
 @dataclass(frozen=True)
@@ -314,12 +355,16 @@ def export_model(
     *,
     language: Language,
     strict_numbers: bool = False,
+    numbers_as_resources: bool = False,
 ) -> TenantExport:
     """What the program declares for `documents` (API config documents) in a tenant with `agents`.
 
-    `strict_numbers` (`phonecfg:strictPhoneNumbers`) warns of numbers the phone-number metadata calls invalid.
+    `strict_numbers` (`phonecfg:strictPhoneNumbers`) warns of numbers the phone-number metadata calls invalid;
+    `numbers_as_resources` declares each trunk's numbers as `PhoneNumber`s instead of its `phone_numbers`.
     """
     names = resource_names(documents)
+    used_names = set(names.values())
+    numbers: list[ExportedNumber] = []
     refs = _AgentRefs(agents, language)
     ordered = sorted(documents, key=lambda d: names[str(d.get("id"))])
     secret_keys: list[SecretKey] = []
@@ -349,6 +394,65 @@ def export_model(
             items = inputs.get(list_name)
             if items:
                 inputs[list_name] = [refs.route(item, list_name, label) for item in items]
+        if numbers_as_resources and kind == SIP_TRUNK:
+            # Left out of the trunk (never written by it), so the PhoneNumbers are their only owners.
+            for item in inputs.pop("phone_numbers", []):
+                number_name = unique(f"{resource}-{slug(item['phone_number'])}", used_names, separator="-")
+                number_inputs = {"config_id": ConfigIdOf(resource), **item}
+                numbers.append(ExportedNumber(number_name, resource, number_inputs))
         outputs = ("id", *INTEGRATION_FIELDS[kind])
         configs.append(ExportedConfig(config_id, resource, config_name(document), kind, inputs, outputs))
-    return TenantExport(tuple(configs), tuple(refs.lookups), tuple(secret_keys), tuple(refs.warnings + warnings))
+    return TenantExport(
+        tuple(configs),
+        tuple(numbers),
+        tuple(refs.lookups),
+        tuple(secret_keys),
+        tuple(refs.warnings + warnings),
+    )
+
+
+def export_project(
+    documents: Sequence[Mapping[str, Any]], agents: Sequence[Agent], options: ProjectOptions, language: Language
+) -> TenantExport:
+    """`export_model` with what `options` asks of it."""
+    return export_model(
+        documents,
+        agents,
+        language=language,
+        strict_numbers=options.strict_numbers,
+        numbers_as_resources=options.numbers_as_resources,
+    )
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Names in the program
+
+
+class NameMaker(Protocol):
+    """A renderer's maker of unique names in its language."""
+
+    def make(self, text: str, *, fallback: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class ProgramNames:
+    """What the program calls each config (by resource name) and each agent lookup."""
+
+    configs: dict[str, str]
+    lookups: dict[AgentLookup, str]
+
+    @property
+    def references(self) -> dict[Any, str]:
+        """Both, by what a placeholder names (`ConfigIdOf.resource_name`, `AgentOutput.lookup`)."""
+        return {**self.configs, **self.lookups}
+
+
+def program_names(exported: TenantExport, names: NameMaker, separator: str) -> ProgramNames:
+    """Configs first, then agents in order of first use: the order the names were always handed out in.
+    `separator` joins an agent's name and environment (`customer-care<separator>live`)."""
+    configs = {c.resource_name: names.make(c.resource_name, fallback="config") for c in exported.configs}
+    lookups = {
+        lookup: names.make(f"{lookup.agent}{separator}{lookup.environment}", fallback="agent")
+        for lookup in exported.lookups
+    }
+    return ProgramNames(configs, lookups)

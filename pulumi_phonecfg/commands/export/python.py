@@ -1,4 +1,5 @@
-"""The exported project in Python, on the dynamic `pulumi_phonecfg.PhoneConfig`: `__main__.py` and its files.
+"""The exported project in Python, on the dynamic `pulumi_phonecfg.PhoneConfig` (and `PhoneNumber`): `__main__.py`
+and its files.
 
 The source is printed the way ruff format lays it out (a test runs ruff on it), so the user can keep formatting
 it. Agents are `get_agent(...)` variables, credentials `config.require_secret(...)` reads.
@@ -14,13 +15,15 @@ from importlib import metadata
 from typing import Any, Final
 
 from pulumi_phonecfg.commands.export.model import (
-    AgentLookup,
     AgentOutput,
+    ConfigIdOf,
     Language,
+    ProjectOptions,
     RenderedProject,
     SecretKey,
     SecretRead,
-    export_model,
+    export_project,
+    program_names,
     unique,
 )
 from pulumi_phonecfg.commands.export.stack_config import secret_commands, stack_file
@@ -29,7 +32,7 @@ from pulumi_phonecfg.core.lifecycle.agents import Agent
 
 LANGUAGE: Final = Language(program_file="__main__.py", agent_function="get_agent")
 # Names the generated module defines or imports itself; no resource or agent variable may take them.
-RESERVED_NAMES: Final = frozenset({"pulumi", "config", "PhoneConfig", "get_agent"})
+RESERVED_NAMES: Final = frozenset({"pulumi", "config", "PhoneConfig", "PhoneNumber", "get_agent"})
 LINE_LENGTH: Final = 88  # ruff/black default: the generated project carries no formatter config
 INDENT: Final = "    "
 
@@ -119,16 +122,19 @@ def call(function: str, args: Sequence[tuple[str | None, Any]], indent: int = 0,
     return [*lines, pad + ")"]
 
 
-def _code(value: Any, agents: Mapping[AgentLookup, str]) -> Any:
-    """The model's value with its placeholders as Python expressions."""
+def _code(value: Any, variables: Mapping[Any, str]) -> Any:
+    """The model's value with its placeholders as Python expressions (`variables`: of each agent lookup and each
+    config resource name)."""
     if isinstance(value, SecretRead):
         return Code(f"config.require_secret({_string(value.key)})")
     if isinstance(value, AgentOutput):
-        return Code(f"{agents[value.lookup]}.{value.attribute}")
+        return Code(f"{variables[value.lookup]}.{value.attribute}")
+    if isinstance(value, ConfigIdOf):
+        return Code(f"{variables[value.resource_name]}.id")
     if isinstance(value, Mapping):
-        return {k: _code(v, agents) for k, v in value.items()}
+        return {k: _code(v, variables) for k, v in value.items()}
     if isinstance(value, list):
-        return [_code(v, agents) for v in value]
+        return [_code(v, variables) for v in value]
     return value
 
 
@@ -139,69 +145,67 @@ def _code(value: Any, agents: Mapping[AgentLookup, str]) -> Any:
 def render_project(
     documents: Sequence[Mapping[str, Any]],
     agents: Sequence[Agent],
+    options: ProjectOptions,
     *,
-    project: str,
-    stack: str,
-    url: str,
-    provider_config: Mapping[str, str] | None = None,
-    credential_key: str = "phonecfg:token",
     package_requirement: str = "pulumi_phonecfg",
-    strict_numbers: bool = False,
 ) -> RenderedProject:
-    """The Python project for `documents` (API config documents) in a tenant with `agents`.
-
-    `provider_config` holds further plain `phonecfg:*` settings for the stack file (e.g. `phonecfg:authType`);
-    `credential_key` is the secret provider setting the user must set (`phonecfg:token` or `phonecfg:apiKey`).
-    `strict_numbers` (`phonecfg:strictPhoneNumbers`) warns of numbers the phone-number metadata calls invalid.
-    """
-    exported = export_model(documents, agents, language=LANGUAGE, strict_numbers=strict_numbers)
-    identifiers = _Identifiers()
-    # Configs first, then agents in order of first use: the order the names were always handed out in.
-    variables = [identifiers.make(c.resource_name, fallback="config") for c in exported.configs]
-    lookups = {
-        lookup: identifiers.make(f"{lookup.agent}_{lookup.environment}", fallback="agent")
-        for lookup in exported.lookups
-    }
+    """The Python project for `documents` (API config documents) in a tenant with `agents`."""
+    exported = export_project(documents, agents, options, LANGUAGE)
+    names = program_names(exported, _Identifiers(), "_")
+    configs, lookups, variables = names.configs, names.lookups, names.references
     blocks: list[list[str]] = []
     exports: list[str] = []
-    for config, variable in zip(exported.configs, variables, strict=True):
+    for config in exported.configs:
+        variable = configs[config.resource_name]
         args: list[tuple[str | None, Any]] = [(None, config.resource_name)]
-        args += [(k, _code(v, lookups)) for k, v in config.inputs.items()]
+        args += [(k, _code(v, variables)) for k, v in config.inputs.items()]
         args.append(("adopt_existing", True))
         blocks.append(call("PhoneConfig", args, target=variable))
+        for number in exported.numbers_of(config):
+            number_args = [(None, number.resource_name), *((k, _code(v, variables)) for k, v in number.inputs.items())]
+            blocks.append(call("PhoneNumber", number_args))
         for output in config.outputs:
             exports += call("pulumi.export", [(None, f"{variable}_{output}"), (None, Code(f"{variable}.{output}"))])
     agent_lines: list[str] = []
     for lookup, variable in sorted(lookups.items(), key=lambda item: item[1]):
         agent_lines += call("get_agent", [(None, lookup.agent), ("environment", lookup.environment)], target=variable)
-    program = _program(url, stack, credential_key, exported.secrets, agent_lines, blocks, exports)
+    resource_classes = ["PhoneConfig", *(["PhoneNumber"] if exported.numbers else [])]
+    program = _program(options, exported.secrets, resource_classes, agent_lines, blocks, exports)
     files = {
-        "Pulumi.yaml": _project_file(project, url),
+        "Pulumi.yaml": _project_file(options.project, options.url),
         "__main__.py": program,
-        f"Pulumi.{stack}.yaml": stack_file(stack, url, provider_config or {}, credential_key, exported.secrets),
+        **stack_file(options, exported.secrets),
         "requirements.txt": _requirements(package_requirement),
     }
     return RenderedProject(files, exported.secrets, exported.warnings)
 
 
 def _program(
-    url: str,
-    stack: str,
-    credential_key: str,
+    options: ProjectOptions,
     secret_keys: Sequence[SecretKey],
+    resource_classes: Sequence[str],
     agent_lines: list[str],
     blocks: list[list[str]],
     exports: list[str],
 ) -> str:
-    commands = secret_commands(stack, credential_key, secret_keys)
+    commands = secret_commands(options, secret_keys)
     doc = [
         '"""Phone configs exported by `phonecfg export` from',
-        f"{_docstring_safe(url)}",
+        f"{_docstring_safe(options.url)}",
         "",
         "Every config is adopted on the first `pulumi up` (adopt_existing=True): the",
         "provider takes over the existing config of the same name and kind instead of",
         "creating another. Agents are looked up by name in the stack's tenant, so the",
         "same program works in every tenant that has them.",
+        *(
+            [
+                "",
+                "Numbers are PhoneNumber resources, adopted when the trunk has them already",
+                "with the same routing; each can move to the program of the team that owns it.",
+            ]
+            if "PhoneNumber" in resource_classes
+            else []
+        ),
         "",
         "The API never returns credentials. Set them once per stack (each command",
         "prompts for the value):",
@@ -209,7 +213,8 @@ def _program(
         *(f"    {command}" for command, _ in commands),
         '"""',
     ]
-    imports = ["import pulumi", f"from pulumi_phonecfg import PhoneConfig{', get_agent' if agent_lines else ''}"]
+    names = [*resource_classes, *(["get_agent"] if agent_lines else [])]
+    imports = ["import pulumi", f"from pulumi_phonecfg import {', '.join(names)}"]
     body = [*doc, "", *imports, "", "config = pulumi.Config()", ""]
     if agent_lines:
         body += ["# Agents by name: their ids differ in every tenant.", *agent_lines, ""]

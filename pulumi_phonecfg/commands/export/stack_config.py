@@ -6,15 +6,18 @@ Credentials are never written: the file's comments list the `pulumi config set -
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
-from pulumi_phonecfg.commands.export.model import SecretKey
+from pulumi_phonecfg.commands.export.model import ProjectOptions, SecretKey
 from pulumi_phonecfg.commands.export.strings import yaml_string
 
 
-def secret_commands(stack: str, credential_key: str, secret_keys: Sequence[SecretKey]) -> list[tuple[str, str]]:
+def secret_commands(options: ProjectOptions, secret_keys: Sequence[SecretKey]) -> list[tuple[str, str]]:
     """(command, what it sets); without a value `pulumi config set` prompts, so nothing lands in shell history."""
-    commands = [(f"pulumi config set --stack {stack} --secret {credential_key}", "API credential of the tenant")]
+    stack = options.stack
+    commands = [
+        (f"pulumi config set --stack {stack} --secret {options.credential_key}", "API credential of the tenant")
+    ]
     for secret in secret_keys:
         commands.append(
             (f"pulumi config set --stack {stack} --secret {secret.key}", f"{secret.field} of {secret.config_name!r}")
@@ -22,18 +25,17 @@ def secret_commands(stack: str, credential_key: str, secret_keys: Sequence[Secre
     return commands
 
 
-def stack_file(
-    stack: str, url: str, provider_config: Mapping[str, str], credential_key: str, secret_keys: Sequence[SecretKey]
-) -> str:
-    """`Pulumi.<stack>.yaml`: the instance URL and further plain `phonecfg:*` settings; the secrets as comments."""
+def stack_file(options: ProjectOptions, secret_keys: Sequence[SecretKey]) -> dict[str, str]:
+    """`Pulumi.<stack>.yaml` (name -> text): the instance URL and further plain `phonecfg:*` settings; the secrets
+    as comments."""
     lines = [
-        f"# Stack {stack!r}. Plain settings only: the API credential and every phone-config credential are",
+        f"# Stack {options.stack!r}. Plain settings only: the API credential and every phone-config credential are",
         "# secrets, set with the commands below (each prompts for its value and stores it encrypted here):",
         "#",
     ]
-    for command, what in secret_commands(stack, credential_key, secret_keys):
+    for command, what in secret_commands(options, secret_keys):
         lines.append(f"#   {command}    # {what}")
-    lines += ["config:", f"  phonecfg:url: {yaml_string(url)}"]
-    for key, value in sorted(provider_config.items()):
+    lines += ["config:", f"  phonecfg:url: {yaml_string(options.url)}"]
+    for key, value in sorted(options.provider_config.items()):
         lines.append(f"  {key}: {yaml_string(value)}")
-    return "\n".join(lines) + "\n"
+    return {f"Pulumi.{options.stack}.yaml": "\n".join(lines) + "\n"}

@@ -1,10 +1,11 @@
 """The exported project in TypeScript, on the generated npm SDK `pulumi-phonecfg` of the native provider.
 
-`index.ts` declares `new phonecfg.PhoneConfig(...)` with the schema's camelCase property names and the same
-resource names as the Python export, agents through `phonecfg.getAgentOutput(...)`, credentials through
-`config.requireSecret(...)`. The program uses no TypeScript-only syntax, so it also runs as a JavaScript module
-(the unit tests run it so). `package.json` pins `@pulumi/pulumi` to 3.270.0: it runs the generated SDK on node 20
-(npm warns that it declares node >= 22), whereas `^3` resolves to 3.248.0 there, which lacks what the SDK calls.
+`index.ts` declares `new phonecfg.PhoneConfig(...)` (and `new phonecfg.PhoneNumber(...)`) with the schema's camelCase
+property names and the same resource names as the Python export, agents through `phonecfg.getAgentOutput(...)`,
+credentials through `config.requireSecret(...)`. The program uses no TypeScript-only syntax, so it also runs as a
+JavaScript module (the unit tests run it so). `package.json` pins `@pulumi/pulumi` to 3.270.0: it runs the generated
+SDK on node 20 (npm warns that it declares node >= 22), whereas `^3` resolves to 3.248.0 there, which lacks what the
+SDK calls.
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ from typing import Any, Final
 
 from pulumi_phonecfg.commands.export.model import (
     AgentOutput,
+    ConfigIdOf,
     Language,
+    ProjectOptions,
     RenderedProject,
     SecretKey,
     SecretRead,
     camel,
-    export_model,
+    export_project,
+    program_names,
     slug,
     unique,
 )
@@ -81,11 +85,13 @@ def string(value: str) -> str:
     return '"' + "".join(escaped) + '"'
 
 
-def _flat(value: Any, agents: Mapping[Any, str]) -> str:
+def _flat(value: Any, references: Mapping[Any, str]) -> str:
     if isinstance(value, SecretRead):
         return f"config.requireSecret({string(value.key)})"
     if isinstance(value, AgentOutput):
-        return f"{agents[value.lookup]}.{to_camel(value.attribute)}"
+        return f"{references[value.lookup]}.{to_camel(value.attribute)}"
+    if isinstance(value, ConfigIdOf):
+        return f"{references[value.resource_name]}.id"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
@@ -95,53 +101,44 @@ def _flat(value: Any, agents: Mapping[Any, str]) -> str:
     if isinstance(value, Mapping):
         if not value:
             return "{}"
-        return "{ " + ", ".join(f"{to_camel(str(k))}: {_flat(v, agents)}" for k, v in value.items()) + " }"
+        return "{ " + ", ".join(f"{to_camel(str(k))}: {_flat(v, references)}" for k, v in value.items()) + " }"
     if isinstance(value, list):
-        return "[" + ", ".join(_flat(v, agents) for v in value) + "]"
+        return "[" + ", ".join(_flat(v, references) for v in value) + "]"
     raise TypeError(f"cannot render {type(value).__name__}")
 
 
-def expression(value: Any, indent: int, agents: Mapping[Any, str], prefix: str = "", suffix: str = "") -> list[str]:
+def expression(value: Any, indent: int, references: Mapping[Any, str], prefix: str = "", suffix: str = "") -> list[str]:
     """`prefix + value + suffix` at `indent`: one line if it fits, else one property or item per line."""
     pad = INDENT * indent
-    flat = pad + prefix + _flat(value, agents) + suffix
+    flat = pad + prefix + _flat(value, references) + suffix
     if not isinstance(value, Mapping | list) or not value or len(flat) <= LINE_LENGTH:
         return [flat]
     if isinstance(value, Mapping):
         lines = [pad + prefix + "{"]
         for key, item in value.items():
-            lines += expression(item, indent + 1, agents, f"{to_camel(str(key))}: ", ",")
+            lines += expression(item, indent + 1, references, f"{to_camel(str(key))}: ", ",")
         return [*lines, pad + "}" + suffix]
     lines = [pad + prefix + "["]
     for item in value:
-        lines += expression(item, indent + 1, agents, "", ",")
+        lines += expression(item, indent + 1, references, "", ",")
     return [*lines, pad + "]" + suffix]
 
 
 def render_project(
     documents: Sequence[Mapping[str, Any]],
     agents: Sequence[Agent],
+    options: ProjectOptions,
     *,
-    project: str,
-    stack: str,
-    url: str,
-    provider_config: Mapping[str, str] | None = None,
-    credential_key: str = "phonecfg:token",
     sdk_requirement: str = "*",
-    strict_numbers: bool = False,
 ) -> RenderedProject:
     """The TypeScript project for `documents` (API config documents) in a tenant with `agents`.
 
     `sdk_requirement`: the version range of `pulumi-phonecfg` in `package.json`.
     """
-    exported = export_model(documents, agents, language=LANGUAGE, strict_numbers=strict_numbers)
-    identifiers = _Identifiers()
-    variables = [identifiers.make(c.resource_name, fallback="config") for c in exported.configs]
-    lookups = {
-        lookup: identifiers.make(f"{lookup.agent}-{lookup.environment}", fallback="agent")
-        for lookup in exported.lookups
-    }
-    body = [*_header(url, stack, credential_key, exported.secrets), ""]
+    exported = export_project(documents, agents, options, LANGUAGE)
+    names = program_names(exported, _Identifiers(), "-")
+    configs, lookups, references = names.configs, names.lookups, names.references
+    body = [*_header(options, exported.secrets), ""]
     body += ['import * as pulumi from "@pulumi/pulumi";', f"import * as phonecfg from {string(SDK_PACKAGE)};", ""]
     body += ["const config = new pulumi.Config();", ""]
     if lookups:
@@ -151,28 +148,32 @@ def render_project(
             body += expression(arguments, 0, lookups, f"const {variable} = phonecfg.getAgentOutput(", ");")
         body.append("")
     exports: list[str] = []
-    for config, variable in zip(exported.configs, variables, strict=True):
+    for config in exported.configs:
+        variable = configs[config.resource_name]
         head = f"const {variable} = new phonecfg.PhoneConfig({string(config.resource_name)}, "
-        body += expression({**config.inputs, "adopt_existing": True}, 0, lookups, head, ");")
+        body += expression({**config.inputs, "adopt_existing": True}, 0, references, head, ");")
         body.append("")
+        for number in exported.numbers_of(config):
+            head = f"new phonecfg.PhoneNumber({string(number.resource_name)}, "
+            body += [*expression(number.inputs, 0, references, head, ");"), ""]
         for output in config.outputs:
             name = to_camel(output)
             exports.append(f"export const {variable}{name[:1].upper()}{name[1:]} = {variable}.{name};")
     body += exports
     files = {
-        "Pulumi.yaml": _project_file(project, url),
+        "Pulumi.yaml": _project_file(options.project, options.url),
         "index.ts": "\n".join(body) + "\n",
-        "package.json": _package_json(project, sdk_requirement),
+        "package.json": _package_json(options.project, sdk_requirement),
         "tsconfig.json": TSCONFIG,
-        f"Pulumi.{stack}.yaml": stack_file(stack, url, provider_config or {}, credential_key, exported.secrets),
+        **stack_file(options, exported.secrets),
     }
     return RenderedProject(files, exported.secrets, exported.warnings)
 
 
-def _header(url: str, stack: str, credential_key: str, secret_keys: Sequence[SecretKey]) -> list[str]:
-    commands = secret_commands(stack, credential_key, secret_keys)
+def _header(options: ProjectOptions, secret_keys: Sequence[SecretKey]) -> list[str]:
+    commands = secret_commands(options, secret_keys)
     return [
-        f"// Phone configs exported by `phonecfg export` from {_comment_safe(url)}",
+        f"// Phone configs exported by `phonecfg export` from {_comment_safe(options.url)}",
         "//",
         "// Every config is adopted on the first `pulumi up` (adoptExisting: true): the provider takes over the",
         "// existing config of the same name and kind instead of creating another. Agents are looked up by name",

@@ -1,10 +1,10 @@
 """The exported project in Pulumi YAML, on the native provider `phonecfg`: one `Pulumi.yaml` and the stack file.
 
-Resources are `phonecfg:index:PhoneConfig` with the schema's camelCase property names and the same resource names
-as the Python export (`name:`), agents are `fn::invoke` of `phonecfg:index:getAgent` in `variables`, credentials
-are secret `config` entries read as `${key}`. Every string is double-quoted: a bare `+14155550100`, `true` or
-`123` would be read as a number or a boolean (pulumi-yaml#577), and every `$` is doubled so that no text from the
-tenant can become an interpolation.
+Resources are `phonecfg:index:PhoneConfig` (and `phonecfg:index:PhoneNumber`) with the schema's camelCase property
+names and the same resource names as the Python export (`name:`), agents are `fn::invoke` of
+`phonecfg:index:getAgent` in `variables`, credentials are secret `config` entries read as `${key}`. Every string is
+double-quoted: a bare `+14155550100`, `true` or `123` would be read as a number or a boolean (pulumi-yaml#577), and
+every `$` is doubled so that no text from the tenant can become an interpolation.
 """
 
 from __future__ import annotations
@@ -15,12 +15,15 @@ from typing import Any, Final
 
 from pulumi_phonecfg.commands.export.model import (
     AgentOutput,
+    ConfigIdOf,
     Language,
+    ProjectOptions,
     RenderedProject,
     SecretKey,
     SecretRead,
     camel,
-    export_model,
+    export_project,
+    program_names,
     slug,
     unique,
 )
@@ -31,6 +34,7 @@ from pulumi_phonecfg.native.names import to_camel
 
 LANGUAGE: Final = Language(program_file="Pulumi.yaml", agent_function="phonecfg:index:getAgent")
 RESOURCE_TYPE: Final = "phonecfg:index:PhoneConfig"
+NUMBER_TYPE: Final = "phonecfg:index:PhoneNumber"
 GET_AGENT: Final = "phonecfg:index:getAgent"
 # Names Pulumi YAML gives a meaning itself (`${pulumi.stack}`); no resource, variable or config key may take them.
 RESERVED_NAMES: Final = frozenset({"pulumi"})
@@ -60,6 +64,8 @@ def _scalar(value: Any, names: Mapping[Any, str]) -> str:
         return f"${{{value.key}}}"
     if isinstance(value, AgentOutput):
         return f"${{{names[value.lookup]}.{to_camel(value.attribute)}}}"
+    if isinstance(value, ConfigIdOf):
+        return f"${{{names[value.resource_name]}.id}}"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
@@ -101,25 +107,17 @@ def _list_item(item: Any, indent: int, names: Mapping[Any, str]) -> list[str]:
 
 
 def render_project(
-    documents: Sequence[Mapping[str, Any]],
-    agents: Sequence[Agent],
-    *,
-    project: str,
-    stack: str,
-    url: str,
-    provider_config: Mapping[str, str] | None = None,
-    credential_key: str = "phonecfg:token",
-    strict_numbers: bool = False,
+    documents: Sequence[Mapping[str, Any]], agents: Sequence[Agent], options: ProjectOptions
 ) -> RenderedProject:
     """The Pulumi YAML project for `documents` (API config documents) in a tenant with `agents`."""
-    exported = export_model(documents, agents, language=LANGUAGE, strict_numbers=strict_numbers)
+    exported = export_project(documents, agents, options, LANGUAGE)
     names = _Names([s.key for s in exported.secrets])
-    resources = [names.make(c.resource_name, fallback="config") for c in exported.configs]
-    lookups = {
-        lookup: names.make(f"{lookup.agent}-{lookup.environment}", fallback="agent") for lookup in exported.lookups
-    }
-    lines = [*_header(url, stack, credential_key, exported.secrets), f"name: {yaml_string(project)}"]
-    lines += [f"description: {text(f'Phone configs exported by `phonecfg export` from {url}.')}", "runtime: yaml"]
+    program = program_names(exported, names, "-")
+    resources, lookups, references = program.configs, program.lookups, program.references
+    numbers = {n.resource_name: names.make(n.resource_name, fallback="number") for n in exported.numbers}
+    lines = [*_header(options, exported.secrets), f"name: {yaml_string(options.project)}"]
+    description = f"Phone configs exported by `phonecfg export` from {options.url}."
+    lines += [f"description: {text(description)}", "runtime: yaml"]
     if exported.secrets:
         lines += ["", "config:"]
         for secret in exported.secrets:
@@ -131,24 +129,28 @@ def render_project(
             lines += [f"        name: {text(lookup.agent)}", f"        environment: {text(lookup.environment)}"]
     lines += ["", "resources:"]
     outputs: list[str] = []
-    for config, resource in zip(exported.configs, resources, strict=True):
+    for config in exported.configs:
+        resource = resources[config.resource_name]
         lines += [f"  {resource}:", f"    type: {RESOURCE_TYPE}", f"    name: {text(config.resource_name)}"]
-        lines += block("properties", {**config.inputs, "adopt_existing": True}, 2, lookups)
+        lines += block("properties", {**config.inputs, "adopt_existing": True}, 2, references)
+        for number in exported.numbers_of(config):
+            lines += [f"  {numbers[number.resource_name]}:", f"    type: {NUMBER_TYPE}"]
+            lines += [f"    name: {text(number.resource_name)}", *block("properties", number.inputs, 2, references)]
         for output in config.outputs:
             name = to_camel(output)
             outputs.append(f"  {resource}{name[:1].upper()}{name[1:]}: ${{{resource}.{name}}}")
     lines += ["", "outputs:", *outputs]
     files = {
         "Pulumi.yaml": "\n".join(lines) + "\n",
-        f"Pulumi.{stack}.yaml": stack_file(stack, url, provider_config or {}, credential_key, exported.secrets),
+        **stack_file(options, exported.secrets),
     }
     return RenderedProject(files, exported.secrets, exported.warnings)
 
 
-def _header(url: str, stack: str, credential_key: str, secret_keys: Sequence[SecretKey]) -> list[str]:
-    commands = secret_commands(stack, credential_key, secret_keys)
+def _header(options: ProjectOptions, secret_keys: Sequence[SecretKey]) -> list[str]:
+    commands = secret_commands(options, secret_keys)
     return [
-        f"# Phone configs exported by `phonecfg export` from {_comment_safe(url)}",
+        f"# Phone configs exported by `phonecfg export` from {_comment_safe(options.url)}",
         "#",
         "# Every config is adopted on the first `pulumi up` (adoptExisting: true): the provider takes over the",
         "# existing config of the same name and kind instead of creating another. Agents are looked up by name in",

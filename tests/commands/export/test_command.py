@@ -9,6 +9,7 @@ import base64
 from pathlib import Path
 
 import pytest
+import yaml
 from support import free_port
 
 from pulumi_phonecfg.commands.cli import main
@@ -287,3 +288,14 @@ def test_unknown_language_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -
         export("--all", "--language", "cobol", "--out", "x")
     assert exited.value.code == 2
     assert "invalid choice: 'cobol'" in capsys.readouterr().err
+
+
+def test_numbers_as_resources_flag(tenant: RunningEmulator, tmp_path: Path) -> None:
+    make_configs(tenant)
+    out = tmp_path / "phones"
+    assert export("--all", "--language", "yaml", "--numbers-as-resources", "--out", str(out)) == 0
+    resources = yaml.safe_load((out / "Pulumi.yaml").read_text())["resources"]
+    numbers = [r for r in resources.values() if r["type"] == "phonecfg:index:PhoneNumber"]
+    trunk = next(name for name, r in resources.items() if r["name"] == "support-sip-trunk")
+    assert numbers and all(n["properties"]["configId"] == f"${{{trunk}.id}}" for n in numbers)
+    assert "phoneNumbers" not in resources[trunk]["properties"]

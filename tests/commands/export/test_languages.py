@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 
 from pulumi_phonecfg.commands.export import python, typescript
 from pulumi_phonecfg.commands.export import yaml as yaml_export
-from pulumi_phonecfg.commands.export.model import resource_names
+from pulumi_phonecfg.commands.export.model import ProjectOptions, resource_names
 from pulumi_phonecfg.core.lifecycle.agents import Agent
 from pulumi_phonecfg.core.schema.models import validate_inputs
 from pulumi_phonecfg.native.names import keys_to_api
@@ -42,6 +42,8 @@ from .test_render import (
     documents,
     env_id,
     genesys_document,
+    render,
+    run_program,
     sip_document,
 )
 
@@ -111,6 +113,8 @@ def run_yaml(program_text: str, agents: Sequence[Agent]) -> Declared:
         root, _, attribute = reference.partition(".")
         if root in variables:
             return variables[root][attribute]
+        if root in program["resources"] and attribute == "id":
+            return f"id-of-{program['resources'][root]['name']}"
         assert root in config and not attribute, reference
         declared.secret_keys.append(root)
         return fake_secret(root)
@@ -125,18 +129,24 @@ def run_yaml(program_text: str, agents: Sequence[Agent]) -> Declared:
         return value
 
     for resource in program["resources"].values():
-        assert resource["type"] == "phonecfg:index:PhoneConfig"
+        assert resource["type"] in ("phonecfg:index:PhoneConfig", "phonecfg:index:PhoneNumber")
         declared.resources[resource["name"]] = keys_to_api(evaluate(resource["properties"]))
     declared.outputs = program.get("outputs") or {}
     return declared
 
 
+def options(**kwargs: Any) -> ProjectOptions:
+    return ProjectOptions(**({"project": "phones", "stack": "dev", "url": URL} | kwargs))
+
+
 def render_yaml(docs: Sequence[Mapping[str, Any]], agents: Sequence[Agent] = AGENTS, **kwargs: Any) -> Any:
-    return yaml_export.render_project(docs, agents, **({"project": "phones", "stack": "dev", "url": URL} | kwargs))
+    return yaml_export.render_project(docs, agents, options(**kwargs))
 
 
-def render_ts(docs: Sequence[Mapping[str, Any]], agents: Sequence[Agent] = AGENTS, **kwargs: Any) -> Any:
-    return typescript.render_project(docs, agents, **({"project": "phones", "stack": "dev", "url": URL} | kwargs))
+def render_ts(
+    docs: Sequence[Mapping[str, Any]], agents: Sequence[Agent] = AGENTS, *, sdk_requirement: str = "*", **kwargs: Any
+) -> Any:
+    return typescript.render_project(docs, agents, options(**kwargs), sdk_requirement=sdk_requirement)
 
 
 def assert_declares(declared: Declared, docs: Sequence[Mapping[str, Any]]) -> None:
@@ -227,6 +237,7 @@ export class PhoneConfig {
         this.sipUri = this.audioConnectUri = this.connectors = `output-of-${name}`;
     }
 }
+export class PhoneNumber extends PhoneConfig {}
 export function getAgentOutput(args) {
     globalThis.recorded.lookups.push([args.name, args.environment]);
     return globalThis.agents[`${args.name}/${args.environment}`];
@@ -340,17 +351,17 @@ PROGRAM_FILES = {"python": "__main__.py", "yaml": "Pulumi.yaml", "typescript": "
 def test_same_tenant_same_files_whatever_the_listing_order(language: str) -> None:
     docs = [sip_document(), genesys_document(), sip_document("c-2", "Support SIP trunk!", phone_numbers=[])]
     render = LANGUAGES[language]
-    first = render(docs, AGENTS, project="p", stack="dev", url=URL).files
+    first = render(docs, AGENTS, options(project="p")).files
     for seed in range(5):
         shuffled = list(docs)
         random.Random(seed).shuffle(shuffled)
-        assert render(shuffled, AGENTS, project="p", stack="dev", url=URL).files == first
+        assert render(shuffled, AGENTS, options(project="p")).files == first
 
 
 def test_every_language_reads_the_same_secrets_and_writes_the_same_stack_file() -> None:
     docs = [sip_document(), genesys_document()]
     rendered = {
-        name: render(docs, AGENTS, project="p", stack="prod", url=URL, credential_key="phonecfg:apiKey")
+        name: render(docs, AGENTS, options(project="p", stack="prod", credential_key="phonecfg:apiKey"))
         for name, render in LANGUAGES.items()
     }
     assert len({r.secrets for r in rendered.values()}) == 1
@@ -364,7 +375,7 @@ def test_credentials_are_not_missing_values(language: str) -> None:
     """Validated without credentials: a missing username is reported, a password read from config is not."""
     security = {"authentication": True, "password_is_set": True}
     docs = [sip_document(security=security), genesys_document()]
-    rendered = LANGUAGES[language](docs, AGENTS, project="p", stack="dev", url=URL)
+    rendered = LANGUAGES[language](docs, AGENTS, options(project="p"))
     assert len(rendered.warnings) == 1, rendered.warnings
     assert "security.username: is required when authentication is true" in rendered.warnings[0]
     assert rendered.warnings[0].endswith(f"(fix it in {PROGRAM_FILES[language]} before `pulumi up`)")
@@ -379,7 +390,7 @@ def test_agent_the_tenant_cannot_name_keeps_its_id(language: str) -> None:
             {"agent_id": AFTER_HOURS.id, "environment_id": env_id(AFTER_HOURS, "draft")},
         ]
     )
-    rendered = LANGUAGES[language]([document], AGENTS, project="p", stack="dev", url=URL)
+    rendered = LANGUAGES[language]([document], AGENTS, options(project="p"))
     assert len(rendered.warnings) == 1 and gone in rendered.warnings[0]
     program = rendered.files[PROGRAM_FILES[language]]
     assert gone in program and AFTER_HOURS.id not in program
@@ -396,3 +407,62 @@ def test_validation_can_leave_the_credentials_to_config() -> None:
     assert [v.path for v in later] == ["security.username"]
     bad_secret = {**genesys, "security": {"client_secret": "not base64!"}}
     assert [v.path for v in validate_inputs(bad_secret, credentials_later=True)[1]] == ["security.client_secret"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# --numbers-as-resources
+
+
+def declared_resources(language: str, docs: Sequence[Mapping[str, Any]], work: Path, **kwargs: Any) -> Any:
+    """What the program in `language` declares: resource name -> inputs (API names)."""
+    if language == "python":
+        run = run_program(render(docs, **kwargs).files["__main__.py"], AGENTS)
+        return {r.resource_name: {**r.inputs, "kind": r.kind} for r in run.resources}
+    if language == "yaml":
+        program = render_yaml(docs, **kwargs).files["Pulumi.yaml"]
+        kinds = {r["name"]: r["type"].rpartition(":")[2] for r in yaml.safe_load(program)["resources"].values()}
+        declared = run_yaml(program, AGENTS).resources
+    else:
+        program = render_ts(docs, **kwargs).files["index.ts"]
+        kinds = {name: kind for kind, name in re.findall(r'new phonecfg\.(\w+)\("([^"]+)"', program)}
+        declared = run_typescript(program, AGENTS, work).resources
+    return {name: {**inputs, "kind": kinds[name]} for name, inputs in declared.items()}
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_numbers_as_resources_declares_each_number_of_a_trunk_as_a_phone_number(language: str, tmp_path: Path) -> None:
+    docs = [sip_document(), genesys_document()]
+    default = declared_resources(language, docs, tmp_path / "default")
+    declared = declared_resources(language, docs, tmp_path / "numbers", numbers_as_resources=True)
+
+    trunk_id = "id-of-support-sip-trunk"
+    assert {name: inputs for name, inputs in declared.items() if inputs["kind"] == "PhoneNumber"} == {
+        "support-sip-trunk-14155550101": {
+            "kind": "PhoneNumber",
+            "config_id": trunk_id,
+            "phone_number": "+14155550101",
+            "description": "hotline",
+            "agent_id": CARE.id,
+            "environment_id": env_id(CARE, "live"),
+        },
+        "support-sip-trunk-14155550102": {"kind": "PhoneNumber", "config_id": trunk_id, "phone_number": "+14155550102"},
+    }
+    # The trunk declares no phone_numbers (never written by it: the PhoneNumbers own them); nothing else differs.
+    assert "phone_numbers" not in declared["support-sip-trunk"]
+    assert declared["support-sip-trunk"] == {
+        k: v for k, v in default["support-sip-trunk"].items() if k != "phone_numbers"
+    }
+    assert declared["genesys-audio-connector"] == default["genesys-audio-connector"]
+
+
+def test_numbers_as_resources_names_never_clash_with_a_config() -> None:
+    docs = [
+        sip_document("c-1", "Support SIP trunk"),
+        sip_document("c-2", "Support SIP trunk 14155550101", phone_numbers=[]),
+    ]
+    names = [
+        r.resource_name
+        for r in run_program(render(docs, numbers_as_resources=True).files["__main__.py"], AGENTS).resources
+    ]
+    assert len(names) == len(set(names)) == 4
+    assert "support-sip-trunk-14155550101-2" in names

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from pulumi_phonecfg.commands.export import (
     ExportError,
+    ProjectOptions,
     Selection,
     check_adoptable,
     render_project,
@@ -133,6 +134,7 @@ def genesys_document(config_id: str = "c-gen", name: str = "Genesys Audio Connec
 class Declared:
     resource_name: str
     inputs: dict[str, Any]
+    kind: str = "PhoneConfig"
 
 
 class Recorder:
@@ -153,11 +155,14 @@ class Recorder:
                 recorder.secret_keys.append(key)
                 return "ZmFrZS1zZWNyZXQ=" if key.endswith("ClientSecret") else f"fake-secret-{key}"
 
-        class Resource:
+        class PhoneConfig:
             def __init__(self, resource_name: str, **inputs: Any) -> None:
-                recorder.resources.append(Declared(resource_name, inputs))
+                recorder.resources.append(Declared(resource_name, inputs, type(self).__name__))
                 self.id = f"id-of-{resource_name}"
                 self.sip_uri = self.audio_connect_uri = self.connectors = f"output-of-{resource_name}"
+
+        class PhoneNumber(PhoneConfig):
+            pass
 
         def get_agent(name: str, environment: str = "live") -> types.SimpleNamespace:
             recorder.lookups.append((name, environment))
@@ -171,7 +176,8 @@ class Recorder:
         pulumi.Config = Config  # type: ignore[attr-defined]
         pulumi.export = recorder.exports.__setitem__  # type: ignore[attr-defined]
         phonecfg = types.ModuleType("pulumi_phonecfg")
-        phonecfg.PhoneConfig = Resource  # type: ignore[attr-defined]
+        phonecfg.PhoneConfig = PhoneConfig  # type: ignore[attr-defined]
+        phonecfg.PhoneNumber = PhoneNumber  # type: ignore[attr-defined]
         phonecfg.get_agent = get_agent  # type: ignore[attr-defined]
         return {"pulumi": pulumi, "pulumi_phonecfg": phonecfg}
 
@@ -210,9 +216,15 @@ def canonical_declared(inputs: Mapping[str, Any]) -> dict[str, Any]:
     return canonical_document(model.model_dump(mode="json", exclude_none=True))
 
 
-def render(documents: Sequence[Mapping[str, Any]], agents: Sequence[Agent] = AGENTS, **kwargs: Any) -> Any:
-    options: dict[str, Any] = {"project": "phone-configs", "stack": "dev", "url": URL} | kwargs
-    return render_project(documents, agents, **options)
+def render(
+    documents: Sequence[Mapping[str, Any]],
+    agents: Sequence[Agent] = AGENTS,
+    *,
+    package_requirement: str = "pulumi_phonecfg",
+    **options: Any,
+) -> Any:
+    project = ProjectOptions(**({"project": "phone-configs", "stack": "dev", "url": URL} | options))
+    return render_project(documents, agents, project, package_requirement=package_requirement)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -352,8 +364,10 @@ def test_same_tenant_same_files_whatever_the_listing_order() -> None:
         assert render(shuffled).files == first
 
 
-def test_generated_program_is_formatted_and_lint_clean(tmp_path: Path) -> None:
-    (tmp_path / "__main__.py").write_text(render([sip_document(), genesys_document()]).files["__main__.py"])
+@pytest.mark.parametrize("numbers_as_resources", [False, True])
+def test_generated_program_is_formatted_and_lint_clean(tmp_path: Path, numbers_as_resources: bool) -> None:
+    rendered = render([sip_document(), genesys_document()], numbers_as_resources=numbers_as_resources)
+    (tmp_path / "__main__.py").write_text(rendered.files["__main__.py"])
     ruff = [sys.executable, "-m", "ruff"]
     formatted = subprocess.run(
         [*ruff, "format", "--isolated", "--diff", "__main__.py"], cwd=tmp_path, text=True, capture_output=True
