@@ -49,6 +49,12 @@ def _non_negative(text: str) -> int:
     return value
 
 
+def _boolean(text: str) -> bool:
+    if text.lower() not in ("true", "false"):
+        raise argparse.ArgumentTypeError("must be true or false")
+    return text.lower() == "true"
+
+
 def _instance_id(text: str) -> str:
     if not text or "/" in text or "?" in text or "#" in text:
         raise argparse.ArgumentTypeError("must be a non-empty path segment")
@@ -78,6 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         default=None,
         help="JSON list of agents to serve at /v1/orchestrate/agents (default: a demo set derived from --instance-id)",
+    )
+    parser.add_argument(
+        "--null-clears",
+        type=_boolean,
+        default=True,
+        metavar="true|false",
+        help="whether null in a number PATCH clears its description or routing (default true; false: ignored)",
     )
     parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     return parser
@@ -156,6 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         instance_id=args.instance_id,
         subscription_id=args.subscription_id,
         agents=agents,
+        null_clears=args.null_clears,
     )
     app = create_app(settings)
     if threading.current_thread() is threading.main_thread():

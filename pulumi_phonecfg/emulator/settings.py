@@ -31,6 +31,9 @@ class EmulatorSettings:
     instance_id: str = DEFAULT_INSTANCE_ID
     subscription_id: str = DEFAULT_SUBSCRIPTION_ID
     clock: Callable[[], float] = field(default=time.time)
+    # E8 (``PATCH .../numbers/{number}``): does JSON ``null`` clear a description or routing? True (default): yes,
+    # as on E4. False: the strict reading of the ADK, which clears with ``""`` and never sends ``null``: ignored.
+    null_clears: bool = True
     # Served by ``GET /v1/orchestrate/agents``; None: the demo set, ids derived from ``instance_id``.
     agents: Sequence[EmulatedAgent] | None = None
 

@@ -208,6 +208,21 @@ def test_up_adopts_every_config_and_changes_only_credentials(trip: RoundTrip) ->
     sent = trip.emulator.requests()
     methods = sorted({r["method"] for r in sent})
     assert "POST" not in methods and "DELETE" not in methods, summarize(sent)
+    # Each adoption PATCH carries the credentials of its own config, each from the key the export named for it.
+    names = {config_id: before["name"] for config_id, before in trip.before.items()}
+    written = {names[r["path"].rsplit("/", 1)[1]]: r["body"] for r in sent if r["method"] == "PATCH"}
+    assert sorted(written) == ["Genesys Audio Connector", "Support SIP trunk"], summarize(sent)
+    assert all(sorted(body) == ["security"] for body in written.values()), "only the credentials change"
+    assert written["Support SIP trunk"]["security"] == {
+        "secure_trunking": True,
+        "authentication": True,
+        "username": "carrier",
+        "password": trip.typed["supportSipTrunkPassword"],
+    }
+    assert written["Genesys Audio Connector"]["security"] == {
+        "api_key": trip.typed["genesysAudioConnectorApiKey"],
+        "client_secret": trip.typed["genesysAudioConnectorClientSecret"],
+    }
 
     after = {c["id"]: c for c in list_configs(trip.emulator)}
     assert sorted(after) == sorted(trip.before), "same configs, same ids: nothing new, nothing gone"

@@ -16,7 +16,17 @@ from pulumi import automation as auto
 from pulumi_phonecfg import PhoneConfig
 from pulumi_phonecfg.emulator.testing import RunningEmulator
 
-from .helpers import Transcript, changes, get_config, inline_stack, provider_config, run_operation, summarize
+from .helpers import (
+    PHONE_PATH,
+    Transcript,
+    changes,
+    get_config,
+    inline_stack,
+    list_configs,
+    provider_config,
+    run_operation,
+    summarize,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.e2e_sequence]
 
@@ -69,5 +79,10 @@ def test_strict_numbers_refuse_it_naming_the_field_and_the_setting(
 
 
 def test_destroy(stack: auto.Stack, emulator: RunningEmulator, transcript: Transcript) -> None:
-    run_operation(stack, emulator, transcript, "destroy")
+    trunk_id = str(stack.outputs()["trunk_id"].value)
+    destroy = run_operation(stack, emulator, transcript, "destroy")
+    assert changes(destroy.summary.resource_changes) == {"delete": 2}  # the trunk + the stack
+    sent = emulator.api_requests()
+    assert [(r["method"], r["path"]) for r in sent] == [("DELETE", f"{PHONE_PATH}/{trunk_id}")], summarize(sent)
+    assert list_configs(emulator) == []
     stack.workspace.remove_stack(stack.name)

@@ -98,19 +98,30 @@ def test_up_then_preview_shows_no_changes(project: Project) -> None:
     up = project.run("up")
     assert changes(up.summary.resource_changes) == {"create": 3}
     outputs = {k: v.value for k, v in up.outputs.items()}
-    assert sorted(outputs["sip_trunk_numbers"]) == ["+12025550103", "+14155550101", "+14155550102"]
-    assert sorted(c["id"] for c in list_configs(project.emulator)) == sorted(
-        [outputs["sip_trunk_id"], outputs["genesys_id"]]
-    )
+    stored = {c["id"]: c for c in list_configs(project.emulator)}
+    assert sorted(stored) == sorted([outputs["sip_trunk_id"], outputs["genesys_id"]])
     assert outputs["tenant_id"]
     # Agents by name: the ids are the emulator's own (derived from its instance id), never in the program.
+    # What the emulator stores is checked, not what the provider says it wrote.
     agents = {a["name"]: a for a in project.emulator.api().get("/v1/orchestrate/agents").json()}
     env = {(a["name"], e["name"]): e["id"] for a in agents.values() for e in a["environments"]}
-    attached = {(a["agent_id"], a["environment_id"]) for a in outputs["genesys_attached_environments"]}
+    numbers = {n["phone_number"]: n for n in stored[outputs["sip_trunk_id"]]["phone_numbers"]}
+    assert sorted(numbers) == ["+12025550103", "+14155550101", "+14155550102"]
+    routes = {number: (n["agent_id"], n["environment_id"]) for number, n in numbers.items()}
+    assert routes == {
+        "+14155550101": (agents["customer-care"]["id"], env["customer-care", "live"]),
+        "+14155550102": (agents["after-hours"]["id"], env["after-hours", "draft"]),
+        "+12025550103": (None, None),
+    }
+    assert numbers["+12025550103"]["description"] == "East-coast support"
+    assert sorted(outputs["sip_trunk_numbers"]) == sorted(numbers)
+    stored_attachments = stored[outputs["genesys_id"]]["attached_environments"]
+    attached = {(a["agent_id"], a["environment_id"]) for a in stored_attachments}
     assert attached == {
         (agents["customer-care"]["id"], env["customer-care", "live"]),
         (agents["billing"]["id"], env["billing", "draft"]),
     }
+    assert {(a["agent_id"], a["environment_id"]) for a in outputs["genesys_attached_environments"]} == attached
     assert outputs["sip_uri"] == f"sips:127.0.0.1?x-tenant-id={outputs['tenant_id']}"
     assert [c["agent_id"] for c in outputs["genesys_connectors"]] == sorted(a for a, _ in attached)
     assert outputs["genesys_audio_connect_uri"].endswith(f"/tenants/{outputs['tenant_id']}/")

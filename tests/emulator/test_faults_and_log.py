@@ -5,11 +5,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from pulumi_phonecfg.emulator.faults import FaultEngine
 from pulumi_phonecfg.emulator.schemas import FaultRule
+from pulumi_phonecfg.emulator.testing import start_emulator
 
 from .conftest import API_KEY, PHONE, MakeClient, create, log, sip_body
 
@@ -134,23 +136,26 @@ def test_invalid_fault_rules_are_rejected(client: TestClient, rules: Any) -> Non
     assert len(client.get("/_emulator/faults").json()) == 1
 
 
-def test_random_faults_are_deterministic_per_seed(make_client: MakeClient) -> None:
+def test_random_faults_are_deterministic_per_seed() -> None:
+    # The real process: only over a socket does a dropped response reach the client as a broken connection.
     def run(seed: int) -> list[tuple[int, str | None]]:
-        c = make_client(fault_rate=0.5, fault_seed=seed)
-        out = []
-        for _ in range(40):
-            try:
-                status = c.get(PHONE).status_code
-            except Exception:  # TestClient surfaces a dropped response as an exception
-                status = -1
-            out.append(status)
-        return [(s, e["fault"]) for s, e in zip(out, log(c), strict=True)]
+        with start_emulator(extra_args=["--fault-rate", "0.5", "--fault-seed", str(seed)]) as emulator:
+            out = []
+            for _ in range(40):
+                try:
+                    status = emulator.api().get(PHONE).status_code
+                except httpx.RemoteProtocolError:  # the connection closed before the announced body ended
+                    status = -1
+                out.append(status)
+            return [(s, e["fault"]) for s, e in zip(out, emulator.requests(), strict=True)]
 
     first = run(7)
+    # A drop, and only a drop, breaks the connection.
+    assert [s == -1 for s, _ in first] == [f == "drop" for _, f in first]
     assert run(7) == first
     assert run(8) != first
     faults = {f for _, f in first if f is not None}
-    assert faults <= {"status", "drop", "commit_then_fail"}
+    assert "drop" in faults and faults <= {"status", "drop", "commit_then_fail"}
     assert 0 < sum(1 for _, f in first if f is not None) < 40
     statuses = {s for s, f in first if f == "status"} | {s for s, f in first if f == "commit_then_fail"}
     assert statuses <= {429, 502, 503, 504, 500}

@@ -163,6 +163,10 @@ def test_cli_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsy
     with pytest.raises(SystemExit) as exc:
         server.main(["--token", "t", "--fault-rate", "2"])
     assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:
+        server.main(["--token", "t", "--null-clears", "maybe"])
+    assert exc.value.code == 2
+    assert "--null-clears: must be true or false" in capsys.readouterr().err
 
 
 def test_harness_startup_failure_includes_stderr(tmp_path: Path) -> None:

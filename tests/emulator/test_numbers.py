@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import PHONE, create, genesys_body, sip_body
+from .conftest import PHONE, MakeClient, create, genesys_body, sip_body
 
 AGENT = "11111111-1111-4111-8111-111111111111"
 ENV = "22222222-2222-4222-8222-222222222222"
@@ -74,6 +74,24 @@ def test_rename_and_partial_update(client: TestClient, sip: dict[str, Any]) -> N
     # the old number is free, in this config and elsewhere
     other = create(client, sip_body(name="other"))
     assert client.post(numbers_url(other), json={"phone_number": "+14155550100"}).status_code == 201
+
+
+@pytest.mark.parametrize("null_clears", [True, False])
+def test_null_in_a_number_patch_clears_only_when_set_to(make_client: MakeClient, null_clears: bool) -> None:
+    client = make_client(null_clears=null_clears)
+    url = numbers_url(create(client, sip_body()))
+    routed = {"phone_number": "+14155550100", "description": "d", "agent_id": AGENT, "environment_id": ENV}
+    client.post(url, json=routed).raise_for_status()
+
+    nulls = {"phone_number": "+14155550100", "description": None, "agent_id": None, "environment_id": None}
+    r = client.patch(f"{url}/+14155550100", json=nulls)
+
+    assert r.status_code == 200
+    assert r.json() == (nulls if null_clears else routed)
+    assert client.get(url).json() == {"phone_numbers": [r.json()]}
+    # The ADK's way to clear a description works either way.
+    cleared = client.patch(f"{url}/+14155550100", json={"phone_number": "+14155550100", "description": ""})
+    assert cleared.json()["description"] == ""
 
 
 def test_patch_number_requires_phone_number(client: TestClient, sip: dict[str, Any]) -> None:

@@ -63,9 +63,10 @@ def update_phone_number(
             conflict(new_number)
         entry["phone_number"] = new_number
         for key in ("description", "agent_id", "environment_id"):
-            if key in fields:
-                value = getattr(body, key)
-                entry[key] = None if value is None else str(value)
+            value = getattr(body, key)
+            if key not in fields or (value is None and not state.settings.null_clears):
+                continue
+            entry[key] = None if value is None else str(value)
         p = Problems()
         check_number_pair(p, entry, [])
         p.raise_if_any()

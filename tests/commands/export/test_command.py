@@ -6,7 +6,12 @@ Every failure must be one line on stderr, exit 1, and leave nothing behind (no d
 from __future__ import annotations
 
 import base64
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -119,8 +124,8 @@ def test_export_all(tenant: RunningEmulator, tmp_path: Path, capsys: pytest.Capt
         "GET /v1/orchestrate/agents",
     ]
     everything = captured.out + captured.err + "".join(p.read_text() for p in out.iterdir())
-    for secret in (tenant.token, SIP_PASSWORD, GENESYS_API_KEY, GENESYS_CLIENT_SECRET):
-        assert secret not in everything
+    # Only the token: the emulator never answers credentials (test_plaintext_credentials_... feeds it some).
+    assert tenant.token not in everything
 
 
 def test_export_by_name_and_id(tenant: RunningEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -278,9 +283,85 @@ def test_export_in_another_language(
     captured = capsys.readouterr()
     assert "getAgent" in "".join(p.read_text() for p in out.iterdir())
     everything = captured.out + captured.err + "".join(p.read_text() for p in out.iterdir())
-    for secret in (tenant.token, SIP_PASSWORD, GENESYS_API_KEY, GENESYS_CLIENT_SECRET):
-        assert secret not in everything
+    assert tenant.token not in everything
     assert ("`npm install`" in captured.out) == (language == "typescript")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# An API that answers credentials in plaintext (the emulator never does): the export must still never write them
+
+PLAINTEXT_PASSWORD = "fake-plaintext-sip-password-export"
+PLAINTEXT_API_KEY = "fake-plaintext-genesys-api-key-export"
+PLAINTEXT_CLIENT_SECRET = base64.b64encode(b"fake-plaintext-genesys-client-secret-export").decode()
+PLAINTEXT_CONFIGS = [
+    {
+        "id": "5f1d7a52-3c1e-4b8e-9a47-0c2d9e1f6a01",
+        "name": "Leaky SIP trunk",
+        "service_provider": "sip_trunk",
+        "security": {"authentication": True, "username": "trunk-user", "password": PLAINTEXT_PASSWORD,
+                     "password_is_set": True, "api_key": PLAINTEXT_API_KEY, "client_secret": PLAINTEXT_CLIENT_SECRET},
+        "phone_numbers": [{"phone_number": "+14155550101", "description": "hotline"}],
+    },
+    {
+        "id": "5f1d7a52-3c1e-4b8e-9a47-0c2d9e1f6a02",
+        "name": "Leaky Genesys",
+        "service_provider": "genesys_audio_connector",
+        "security": {"api_key": PLAINTEXT_API_KEY, "client_secret": PLAINTEXT_CLIENT_SECRET,
+                     "password": PLAINTEXT_PASSWORD, "password_is_set": True},
+    },
+]  # fmt: skip
+
+
+class _PlaintextHandler(BaseHTTPRequestHandler):
+    """GET of the config list and of each config, answered with the documents above, credentials and all."""
+
+    def do_GET(self) -> None:
+        documents = {f"{PHONE}/{c['id']}": c for c in PLAINTEXT_CONFIGS}
+        body: Any = {"phones": PLAINTEXT_CONFIGS} if self.path == PHONE else documents.get(self.path)
+        payload = json.dumps(body).encode()
+        self.send_response(200 if body is not None else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: pytest shows stderr of failing tests, and these lines say nothing."""
+
+
+@pytest.fixture
+def plaintext_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A real local HTTP server answering plaintext credentials; the export's environment points at it."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _PlaintextHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    monkeypatch.setenv("PHONECFG_URL", url)
+    monkeypatch.setenv("PHONECFG_TOKEN", "fake-token-plaintext-api")
+    monkeypatch.setenv("PHONECFG_MAX_RETRIES", "1")
+    for name in ("PHONECFG_API_KEY", "PHONECFG_AUTH_TYPE", "PHONECFG_AUTH_URL"):
+        monkeypatch.delenv(name, raising=False)
+    yield url
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.mark.parametrize("language", ["python", "yaml", "typescript"])
+def test_plaintext_credentials_in_the_answer_are_never_written(
+    plaintext_api: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], language: str
+) -> None:
+    out = tmp_path / "phones"
+    assert export("--all", "--language", language, "--out", str(out)) == 0
+
+    captured = capsys.readouterr()
+    files = {p.name: p.read_text() for p in out.iterdir()}
+    assert len(files) >= 2 and "Leaky SIP trunk" in "".join(files.values())
+    # The credentials are declared as secret config reads instead, one key per credential.
+    assert "leakySipTrunkPassword" in files["Pulumi.dev.yaml"]
+    everything = captured.out + captured.err + "".join(files.values())
+    for secret in (PLAINTEXT_PASSWORD, PLAINTEXT_API_KEY, PLAINTEXT_CLIENT_SECRET, "fake-token-plaintext-api"):
+        assert secret not in everything
 
 
 def test_unknown_language_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,7 +10,6 @@ validate and equal the exported document in canonical form, as for the Python pr
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 import shutil
@@ -24,6 +23,7 @@ from typing import Any
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
+from support import in_ci
 
 from pulumi_phonecfg.commands.export import python, typescript
 from pulumi_phonecfg.commands.export import yaml as yaml_export
@@ -255,8 +255,8 @@ console.log(JSON.stringify({ ...globalThis.recorded, outputs: { ...program } }))
 def node() -> str:
     found = shutil.which("node")
     if found is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("node is not installed: the TypeScript export is checked by running its program")
+        if in_ci():
+            pytest.fail("CI is set and node is not installed: the TypeScript export is checked by running its program")
         pytest.skip("node is not installed")
     return found
 

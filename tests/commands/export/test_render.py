@@ -7,6 +7,7 @@ program declares; what it declares must be the exported document, field for fiel
 from __future__ import annotations
 
 import ast
+import base64
 import random
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from hypothesis import strategies as st
 from pulumi_phonecfg.commands.export import (
     ExportError,
     ProjectOptions,
+    SecretKey,
     Selection,
     check_adoptable,
     render_project,
@@ -137,6 +139,12 @@ class Declared:
     kind: str = "PhoneConfig"
 
 
+def secret_value(key: str) -> str:
+    """A fake secret of its own per stack config key (base64 for a client secret), so a crossed wire shows."""
+    value = f"fake-secret-{key}"
+    return base64.b64encode(value.encode()).decode() if key.endswith("ClientSecret") else value
+
+
 class Recorder:
     """What a generated program did: resources declared, secrets read, agents looked up, outputs exported."""
 
@@ -153,7 +161,7 @@ class Recorder:
         class Config:
             def require_secret(self, key: str) -> str:
                 recorder.secret_keys.append(key)
-                return "ZmFrZS1zZWNyZXQ=" if key.endswith("ClientSecret") else f"fake-secret-{key}"
+                return secret_value(key)
 
         class PhoneConfig:
             def __init__(self, resource_name: str, **inputs: Any) -> None:
@@ -293,6 +301,23 @@ def test_one_secret_key_per_credential_read_with_require_secret() -> None:
     for key in [*keys, "phonecfg:token"]:
         assert f"#   pulumi config set --stack dev --secret {key} " in stack_file
     assert "config:\n  phonecfg:url: " + f'"{URL}"' in stack_file
+
+
+def test_each_credential_reads_its_own_config_and_field_key() -> None:
+    """Which secret feeds which credential: the SIP password, the Genesys api_key and client_secret, never crossed."""
+    rendered = render([sip_document(), genesys_document()])
+    assert rendered.secrets == (
+        SecretKey("genesysAudioConnectorApiKey", "Genesys Audio Connector", "api_key"),
+        SecretKey("genesysAudioConnectorClientSecret", "Genesys Audio Connector", "client_secret"),
+        SecretKey("supportSipTrunkPassword", "Support SIP trunk", "password"),
+    )
+    run = run_program(rendered.files["__main__.py"], AGENTS)
+    security = {r.resource_name: r.inputs["security"] for r in run.resources}
+    assert security["support-sip-trunk"]["password"] == secret_value("supportSipTrunkPassword")
+    assert security["genesys-audio-connector"] == {
+        "api_key": secret_value("genesysAudioConnectorApiKey"),
+        "client_secret": secret_value("genesysAudioConnectorClientSecret"),
+    }
 
 
 def test_sip_trunk_without_authentication_needs_no_password() -> None:
