@@ -24,10 +24,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, Final
-from uuid import UUID
 
 from pulumi.output import contains_unknowns
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ValidationError
 
 from pulumi_phonecfg.core.http.client import PhoneApiClient
 from pulumi_phonecfg.core.http.errors import ConfigConflictError, PhoneApiError
@@ -41,46 +40,13 @@ from pulumi_phonecfg.core.lifecycle.results import (
 )
 from pulumi_phonecfg.core.schema.api_documents import config_kind, config_name
 from pulumi_phonecfg.core.schema.canonical import canonical_item
-from pulumi_phonecfg.core.schema.models import (
-    SIP_TRUNK,
-    NonEmptyStr,
-    normalize_e164,
-    strict_phone_numbers,
-    validation_context,
-)
+from pulumi_phonecfg.core.schema.models import SIP_TRUNK, PhoneNumberInputs, validation_context
 
 PROVIDER_KEY: Final = "__provider"
 NUMBER_FIELDS: Final = ("config_id", "phone_number", "description", "agent_id", "environment_id")
 ROUTING_FIELDS: Final = ("agent_id", "environment_id")
 # A change of the trunk moves the number: a replace (delete from the old trunk first, see resource.PhoneNumber).
 NUMBER_REPLACE_FIELDS: Final = frozenset({"config_id"})
-
-
-class PhoneNumberInputs(BaseModel):
-    """Everything a user may declare on one PhoneNumber."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    config_id: NonEmptyStr
-    phone_number: NonEmptyStr
-    description: str | None = None
-    agent_id: UUID | None = None
-    environment_id: UUID | None = None
-
-    @field_validator("config_id")
-    @classmethod
-    def _config_id_is_a_uuid(cls, value: str) -> str:
-        # The API's config ids are UUIDs (reference §1); kept as given, so the id stays the trunk's own output.
-        try:
-            UUID(value)
-        except ValueError:
-            raise ValueError("must be a phone config id (a UUID), e.g. the id output of a PhoneConfig") from None
-        return value
-
-    @field_validator("phone_number")
-    @classmethod
-    def _e164(cls, value: str, info: ValidationInfo) -> str:
-        return normalize_e164(value, strict=strict_phone_numbers(info.context))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -91,7 +57,7 @@ def number_id(config_id: str, phone_number: str) -> str:
     return f"{config_id}/{phone_number}"
 
 
-def _canonical(model: PhoneNumberInputs) -> dict[str, Any]:
+def _canonical(model: BaseModel) -> dict[str, Any]:
     values = model.model_dump(mode="json", exclude_none=True)
     return {k: v for k, v in values.items() if v != ""}
 
@@ -107,7 +73,7 @@ def _messages(error: ValidationError) -> list[CheckFailure]:
     return failures
 
 
-def _validated(name: str, value: Any, *, strict_numbers: bool = False) -> PhoneNumberInputs:
+def _validated(name: str, value: Any, *, strict_numbers: bool = False) -> BaseModel:
     """One field validated on its own (the others stand in with valid placeholders)."""
     placeholders = {"config_id": "00000000-0000-4000-8000-000000000000", "phone_number": "+14155550100"}
     context = validation_context(strict_numbers=strict_numbers)
