@@ -35,6 +35,7 @@ from pulumi_phonecfg.native.names import (
     keys_to_api,
     keys_to_program,
     program_path,
+    program_text,
     to_camel,
 )
 
@@ -74,7 +75,7 @@ def check(news: Mapping[str, Any], *, strict_numbers: bool) -> Checked:
     translated = inputs_to_api({k: v for k, v in news.items() if not k.startswith("__")}, input_shape())
     result = check_inputs(translated.value, strict_numbers=strict_numbers)
     failures = translated.unknown + [
-        (program_path(f.property), _with_hint(f.property, f.reason)) for f in result.failures or []
+        (program_path(f.property), _with_hint(f.property, program_text(f.reason))) for f in result.failures or []
     ]
     if failures:
         return Checked(dict(news), failures)

@@ -312,7 +312,19 @@ def test_api_errors_are_one_line_without_a_stack(plugin: NativePlugin, phone_api
     plugin.create(sip_trunk(name="Taken"))
     with pytest.raises(grpc.RpcError) as taken:
         plugin.create(sip_trunk(name="Taken"))
-    assert "already exists" in taken.value.details() and "adopt_existing" in taken.value.details()
+    assert "already exists" in taken.value.details()
+    # The core's message names the field as a native program writes it, not as a Python one (`adopt_existing=True`).
+    assert taken.value.details().endswith(
+        "to take it over instead of creating a duplicate, set adoptExisting: true on the PhoneConfig "
+        "(or `pulumi config set phonecfg:adoptExisting true` for the whole stack)"
+    )
+
+
+def test_check_reasons_name_fields_as_the_program_does(plugin: NativePlugin, phone_api: RunningEmulator) -> None:
+    response = plugin.check(sip_trunk(phoneNumbers=[{"phoneNumber": "+14155550100", "agentId": AGENT}]))
+    reasons = {f.property: f.reason for f in response.failures}
+    assert reasons == {"phoneNumbers[0]": "agentId and environmentId must be given together"}
+    assert phone_api.api_requests() == []
 
 
 def test_configure_keeps_the_https_only_rule(phone_api: RunningEmulator) -> None:

@@ -216,6 +216,7 @@ def test_a_number_routed_elsewhere_and_a_genesys_config_are_one_line_each(
     message = one_line(raised.value)
     assert f"+14155550176 is already on phone config 'Shared trunk' ({trunk})" in message
     assert f"routed to agent {OTHER_AGENT}" in message
+    assert message.endswith("(another stack, an inline phoneNumbers list, or the console)")
     assert sent(phone_api) == [f"POST {PHONES}/{trunk}/numbers", f"GET {PHONES}/{trunk}"]
 
     body = {

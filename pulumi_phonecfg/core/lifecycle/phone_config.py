@@ -19,6 +19,7 @@ from pulumi.output import contains_unknowns
 
 from pulumi_phonecfg.core.http.client import PhoneApiClient
 from pulumi_phonecfg.core.http.errors import ConfigConflictError, PhoneApiError
+from pulumi_phonecfg.core.http.field_text import FieldSetting, FieldText
 from pulumi_phonecfg.core.lifecycle.known_configs import (
     ConfigKey,
     KnownConfigs,
@@ -205,9 +206,12 @@ def _create_or_adopt(
     ids = ", ".join(existing)
     if not adopt:
         raise ConfigConflictError(
-            f"{operation} failed: a {kind} config named {name!r} already exists ({ids}); to take it over "
-            "instead of creating a duplicate, set adopt_existing=True on the PhoneConfig "
-            "(or `pulumi config set phonecfg:adoptExisting true` for the whole stack)"
+            FieldText(
+                f"{operation} failed: a {kind} config named {name!r} already exists ({ids}); to take it over "
+                "instead of creating a duplicate, set ",
+                FieldSetting(ADOPT_KEY, True),
+                " on the PhoneConfig (or `pulumi config set phonecfg:adoptExisting true` for the whole stack)",
+            )
         )
     if len(existing) > 1:
         raise ConfigConflictError(

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ValidationError
 
 from pulumi_phonecfg.core.http.client import PhoneApiClient
 from pulumi_phonecfg.core.http.errors import ConfigConflictError, PhoneApiError
+from pulumi_phonecfg.core.http.field_text import FieldName, FieldText
 from pulumi_phonecfg.core.lifecycle.results import (
     CheckFailure,
     CheckResult,
@@ -40,7 +41,7 @@ from pulumi_phonecfg.core.lifecycle.results import (
 )
 from pulumi_phonecfg.core.schema.api_documents import config_kind, config_name
 from pulumi_phonecfg.core.schema.canonical import canonical_item
-from pulumi_phonecfg.core.schema.models import SIP_TRUNK, PhoneNumberInputs, validation_context
+from pulumi_phonecfg.core.schema.models import ROUTING_TOGETHER, SIP_TRUNK, PhoneNumberInputs, validation_context
 
 PROVIDER_KEY: Final = "__provider"
 NUMBER_FIELDS: Final = ("config_id", "phone_number", "description", "agent_id", "environment_id")
@@ -62,13 +63,18 @@ def _canonical(model: BaseModel) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v != ""}
 
 
+def _unknown_field(advice: str = "") -> FieldText:
+    names = [part for name in NUMBER_FIELDS for part in (", ", FieldName(name))][1:]
+    return FieldText(f"unknown field ({advice}PhoneNumber takes ", *names, ")")
+
+
 def _messages(error: ValidationError) -> list[CheckFailure]:
     failures = []
     for item in error.errors(include_input=False, include_url=False):
         path = ".".join(str(part) for part in item["loc"]) or "phone_number"
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
-            message = "unknown field (check the spelling; PhoneNumber takes " + ", ".join(NUMBER_FIELDS) + ")"
+            message = _unknown_field("check the spelling; ")
         failures.append(CheckFailure(path, message))
     return failures
 
@@ -90,7 +96,7 @@ def check_number(news: Mapping[str, Any], *, strict_numbers: bool = False) -> Ch
     known = {k: v for k, v in raw.items() if not contains_unknowns(v)}
     for name, value in known.items():
         if name not in PhoneNumberInputs.model_fields:
-            failures.append(CheckFailure(name, f"unknown field (PhoneNumber takes {', '.join(NUMBER_FIELDS)})"))
+            failures.append(CheckFailure(name, _unknown_field()))
             continue
         try:
             field_model = _validated(name, value, strict_numbers=strict_numbers)
@@ -103,7 +109,7 @@ def check_number(news: Mapping[str, Any], *, strict_numbers: bool = False) -> Ch
         if name not in raw:
             failures.append(CheckFailure(name, "is required"))
     if ("agent_id" in raw) != ("environment_id" in raw):
-        failures.append(CheckFailure("agent_id", "agent_id and environment_id must be given together"))
+        failures.append(CheckFailure("agent_id", ROUTING_TOGETHER))
     inputs = {k: v for k, v in checked.items() if v is not None}
     inputs.update({k: v for k, v in raw.items() if k not in known})
     return CheckResult(inputs, failures)
@@ -232,10 +238,14 @@ def _adopt_or_explain(
     existing = _item(found)
     if _routing(existing) != _routing(inputs):
         raise ConfigConflictError(
-            f"{operation} failed: {number} is already on phone config {config_name(trunk)!r} ({config_id}), "
-            f"{_describe_routing(existing)}; the program routes it "
-            f"{_describe_routing(inputs).removeprefix('routed ')}. Whoever owns it there must remove or reroute it "
-            "first (another stack, an inline phone_numbers list, or the console)"
+            FieldText(
+                f"{operation} failed: {number} is already on phone config {config_name(trunk)!r} ({config_id}), "
+                f"{_describe_routing(existing)}; the program routes it "
+                f"{_describe_routing(inputs).removeprefix('routed ')}. Whoever owns it there must remove or reroute "
+                "it first (another stack, an inline ",
+                FieldName("phone_numbers"),
+                " list, or the console)",
+            )
         )
     if existing.get("description") != inputs.get("description"):
         body = {"phone_number": number, "description": inputs.get("description")}

@@ -32,6 +32,7 @@ from pydantic import (
     create_model,
 )
 
+from pulumi_phonecfg.core.http.field_text import FieldName, FieldText
 from pulumi_phonecfg.core.schema import fields
 from pulumi_phonecfg.core.schema.fingerprints import SECRET_FIELDS
 
@@ -70,6 +71,10 @@ GENESYS_SECURITY_FIELDS: Final = tuple(
 )
 
 NonEmptyStr = Annotated[str, Field(min_length=1)]
+# A number routed to an agent names its environment too (inline in a config, or a PhoneNumber resource).
+ROUTING_TOGETHER: Final = FieldText(
+    FieldName("agent_id"), " and ", FieldName("environment_id"), " must be given together"
+)
 
 
 # The provider setting that makes `normalize_e164` refuse numbers the installed metadata calls invalid.
@@ -362,7 +367,7 @@ def cross_field_violations(model: BaseModel, *, credentials_later: bool = False)
     )
     for index, number in enumerate(_items(model, "phone_numbers")):
         if (number.agent_id is None) != (number.environment_id is None):
-            found.append(Violation(f"phone_numbers[{index}]", "agent_id and environment_id must be given together"))
+            found.append(Violation(f"phone_numbers[{index}]", ROUTING_TOGETHER))
     return found
 
 
