@@ -27,7 +27,7 @@ from pulumi_phonecfg.core.http.logs import debug_from_environment
 from pulumi_phonecfg.core.http.settings import ProviderSettings
 from pulumi_phonecfg.core.lifecycle.agents import AgentLookupError
 from pulumi_phonecfg.native import phone_config, phone_number
-from pulumi_phonecfg.native.config import config_failures, from_variables
+from pulumi_phonecfg.native.config import config_failures, config_lookup, from_variables
 from pulumi_phonecfg.native.diff import Change
 from pulumi_phonecfg.native.names import PROGRAM_SPELLING
 from pulumi_phonecfg.native.provider import GET_AGENT_TOKEN, NativeProvider
@@ -120,7 +120,7 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
     @_handled
     def Configure(self, request: provider_pb2.ConfigureRequest, context: grpc.ServicerContext) -> Any:
         values = {**from_variables(request.variables), **decode(request.args).values}
-        settings = _one_line("configure", lambda: self.provider.configure_from(values), set())
+        settings = _one_line("configure", lambda: self.provider.configure_from(config_lookup(values)), set())
         self._widen(settings.provider_threads)
         return provider_pb2.ConfigureResponse(acceptSecrets=True, supportsPreview=False)
 
