@@ -14,13 +14,13 @@ from typing import Any
 import grpc
 import pytest
 from google.protobuf import json_format
+from grpc_plugin import SECRET_SIG, SECRET_VALUE, UNKNOWN, plain, secret, struct
 from pulumi.runtime.proto import provider_pb2
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator
 from pulumi_phonecfg.native.schema import package_version, schema_json
-from tests.dynamic.harness import SECRET_SIG, SECRET_VALUE, UNKNOWN, secret
 
-from .harness import NativePlugin, native_config, native_plugin, plain, struct, unwrap
+from .harness import NativePlugin, native_config, native_plugin, unwrap
 
 AGENT = "11111111-2222-4333-8444-555555555555"
 ENV = "66666666-7777-4888-8999-000000000000"

@@ -15,13 +15,13 @@ from typing import Any
 
 import grpc
 import pytest
+from grpc_plugin import UNKNOWN, plain, secret
 from pulumi.runtime.proto import provider_pb2
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator
-from tests.dynamic.harness import UNKNOWN, secret
 from tests.dynamic.test_numbers_grpc import AGENT, ENV, OTHER_AGENT, PHONES, make_trunk, sent, stored_numbers
 
-from .harness import NUMBER_TYPE, NativePlugin, native_config, native_plugin, plain
+from .harness import NUMBER_TYPE, NativePlugin, native_config, native_plugin
 
 PropertyDiff = provider_pb2.PropertyDiff
 
