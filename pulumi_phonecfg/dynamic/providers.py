@@ -90,9 +90,8 @@ class _ApiProvider(ResourceProvider):
 
     @_short_errors
     def configure(self, req: ConfigureRequest) -> None:
-        settings = ProviderSettings.from_sources(req.config.get)
+        settings = self.session().configure_from(req.config.get)
         widen_provider_server(settings.provider_threads)  # the server runs only 4 calls at once: see provider_server
-        self.session().configure(settings)
 
     def session(self) -> ProviderSession:
         """This process's settings, client and name index (session.py), made on first use; never pickled."""

@@ -8,7 +8,7 @@ inherits the CLI's environment) and the https-only rule are the dynamic provider
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -65,19 +65,19 @@ def from_variables(variables: Mapping[str, str]) -> dict[str, Any]:
     return {key.removeprefix(VARIABLE_PREFIX): value for key, value in variables.items()}
 
 
-def settings_from(values: Mapping[str, Any]) -> ProviderSettings:
-    """Settings from configuration keyed without prefix; raises ConfigurationError (one line) when invalid."""
+def config_lookup(values: Mapping[str, Any]) -> Callable[[str], str | None]:
+    """The configuration keyed without prefix, as the lookup of `phonecfg:*` keys the settings read."""
 
     def lookup(key: str) -> str | None:
         return config_text(values.get(key.removeprefix(CONFIG_PREFIX)))
 
-    return ProviderSettings.from_sources(lookup)
+    return lookup
 
 
 def config_failures(values: Mapping[str, Any]) -> list[str]:
     """What is wrong with the configuration, as one-line reasons (empty when it is usable)."""
     try:
-        settings_from(values)
+        ProviderSettings.from_sources(config_lookup(values))
     except ConfigurationError as error:
         return [str(error)]
     return []

@@ -9,12 +9,15 @@ every key in it is ours.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from pulumi.output import Unknown
+
+from pulumi_phonecfg.core.http.field_text import Spelling, spelled
 
 _CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])([A-Z])")
 
@@ -34,6 +37,17 @@ def program_path(api_path: str) -> str:
     """`phone_numbers[1].agent_id` -> `phoneNumbers[1].agentId`; anything in parentheses is kept as it is."""
     head, sep, note = api_path.partition(" (")
     return re.sub(r"[a-z][a-z0-9_]*", lambda match: to_camel(match.group(0)), head) + sep + note
+
+
+# How a native program writes what a core message names (`field_text.py`): `adoptExisting: true` (TypeScript, YAML).
+PROGRAM_SPELLING: Final = Spelling(
+    path=program_path, setting=lambda path, value: f"{program_path(path)}: {json.dumps(value)}"
+)
+
+
+def program_text(text: str) -> str:
+    """A core message with the fields it names as a native program spells them."""
+    return spelled(text, PROGRAM_SPELLING)
 
 
 def keys_to_program(value: Any) -> Any:

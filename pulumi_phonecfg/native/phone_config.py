@@ -9,7 +9,7 @@ has are added: the detailed diff, the inputs of an import, and secrecy marked on
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -24,6 +24,7 @@ from pulumi_phonecfg.core.lifecycle.phone_config import (
     read_config,
     update_config,
 )
+from pulumi_phonecfg.core.lifecycle.results import CheckResult
 from pulumi_phonecfg.core.schema.canonical import canonical_values
 from pulumi_phonecfg.core.schema.fields import PHONE_CONFIG, Field, object_type
 from pulumi_phonecfg.core.schema.fingerprints import SECRET_FIELDS
@@ -35,10 +36,12 @@ from pulumi_phonecfg.native.names import (
     keys_to_api,
     keys_to_program,
     program_path,
+    program_text,
     to_camel,
 )
 
 TOKEN: Final = "phonecfg:index:PhoneConfig"
+LifecycleCheck = Callable[..., CheckResult]  # check_inputs, check_number: (inputs in API names, **options)
 # Always secret, in inputs and outputs (`security`: the credentials; in outputs, their fingerprints).
 SECRET_PROPERTIES: Final = frozenset(to_camel(f.name) for f in PHONE_CONFIG.inputs if f.secret)
 CREDENTIAL_HINT: Final = (
@@ -71,10 +74,17 @@ class Checked:
 
 
 def check(news: Mapping[str, Any], *, strict_numbers: bool) -> Checked:
-    translated = inputs_to_api({k: v for k, v in news.items() if not k.startswith("__")}, input_shape())
-    result = check_inputs(translated.value, strict_numbers=strict_numbers)
+    return checked_by(check_inputs, news, input_shape(), strict_numbers=strict_numbers)
+
+
+def checked_by(lifecycle_check: LifecycleCheck, news: Mapping[str, Any], shape: InputShape, **options: Any) -> Checked:
+    """Program inputs checked by a lifecycle's check (PhoneConfig's, PhoneNumber's): translated to API names by
+    `shape`; unknown properties and the lifecycle's failures reported as the program spells them; the checked
+    inputs back in camelCase."""
+    translated = inputs_to_api({k: v for k, v in news.items() if not k.startswith("__")}, shape)
+    result = lifecycle_check(translated.value, **options)
     failures = translated.unknown + [
-        (program_path(f.property), _with_hint(f.property, f.reason)) for f in result.failures or []
+        (program_path(f.property), _with_hint(f.property, program_text(f.reason))) for f in result.failures or []
     ]
     if failures:
         return Checked(dict(news), failures)

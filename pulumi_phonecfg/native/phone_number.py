@@ -11,7 +11,6 @@ and the inputs of an import, whose id (`<configId>/<phoneNumber>`) is checked an
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -29,13 +28,11 @@ from pulumi_phonecfg.core.lifecycle.phone_number import (
 )
 from pulumi_phonecfg.core.schema.fields import PHONE_NUMBER
 from pulumi_phonecfg.native.diff import Change
-from pulumi_phonecfg.native.names import InputShape, inputs_to_api, keys_to_api, keys_to_program, to_camel
-from pulumi_phonecfg.native.phone_config import Checked, Diff, Read
+from pulumi_phonecfg.native.names import InputShape, keys_to_api, keys_to_program, program_path, program_text
+from pulumi_phonecfg.native.phone_config import Checked, Diff, Read, checked_by
 
 TOKEN: Final = "phonecfg:index:PhoneNumber"
 IMPORT_ID_FORM: Final = "<configId>/<phoneNumber>, e.g. 0b6f.../+14155550100"
-# The API names of the resource's fields, as whole words: how a lifecycle message names a field.
-_FIELD_NAMES: Final = re.compile(r"\b(" + "|".join(re.escape(f.name) for f in PHONE_NUMBER.inputs) + r")\b")
 
 
 class ImportIdError(PhoneConfigError):
@@ -48,20 +45,8 @@ def input_shape() -> InputShape:
     return InputShape({f.name: None for f in PHONE_NUMBER.inputs})
 
 
-def _program_text(text: str) -> str:
-    """A lifecycle message with its field names in the program's spelling (`agent_id` -> `agentId`)."""
-    return _FIELD_NAMES.sub(lambda match: to_camel(match.group(0)), text)
-
-
 def check(news: Mapping[str, Any], *, strict_numbers: bool) -> Checked:
-    translated = inputs_to_api({k: v for k, v in news.items() if not k.startswith("__")}, input_shape())
-    result = check_number(translated.value, strict_numbers=strict_numbers)
-    failures = translated.unknown + [
-        (_program_text(f.property), _program_text(f.reason)) for f in result.failures or []
-    ]
-    if failures:
-        return Checked(dict(news), failures)
-    return Checked(keys_to_program(result.inputs or {}), [])
+    return checked_by(check_number, news, input_shape(), strict_numbers=strict_numbers)
 
 
 def diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
@@ -73,9 +58,9 @@ def diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
     for name in changed:
         old, new = old_values.get(name), new_values.get(name)
         kind = Change.ADD if old is None else Change.DELETE if new is None else Change.UPDATE
-        detailed[to_camel(name)] = (kind, name in NUMBER_REPLACE_FIELDS)
-    replaces = [to_camel(name) for name in changed if name in NUMBER_REPLACE_FIELDS]
-    return Diff(changes=bool(changed), replaces=replaces, changed=[to_camel(n) for n in changed], detailed=detailed)
+        detailed[program_path(name)] = (kind, name in NUMBER_REPLACE_FIELDS)
+    replaces = [program_path(name) for name in changed if name in NUMBER_REPLACE_FIELDS]
+    return Diff(changes=bool(changed), replaces=replaces, changed=[program_path(n) for n in changed], detailed=detailed)
 
 
 def create(api: PhoneApiClient, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -106,7 +91,7 @@ def import_address(id_: str) -> tuple[str, dict[str, Any]]:
         raise ImportIdError(f"import of a PhoneNumber: the id {id_!r} must be {IMPORT_ID_FORM}")
     result = check_number({"config_id": config_id, "phone_number": number})
     if result.failures:
-        reasons = "; ".join(f"{_program_text(f.property)} {f.reason}" for f in result.failures)
+        reasons = "; ".join(f"{program_path(f.property)} {program_text(f.reason)}" for f in result.failures)
         raise ImportIdError(f"import of a PhoneNumber: the id {id_!r} must be {IMPORT_ID_FORM}: {reasons}")
     address = dict(result.inputs or {})
     return number_id(address["config_id"], address["phone_number"]), address

@@ -27,8 +27,9 @@ from pulumi_phonecfg.core.http.logs import debug_from_environment
 from pulumi_phonecfg.core.http.settings import ProviderSettings
 from pulumi_phonecfg.core.lifecycle.agents import AgentLookupError
 from pulumi_phonecfg.native import phone_config, phone_number
-from pulumi_phonecfg.native.config import config_failures, from_variables
+from pulumi_phonecfg.native.config import config_failures, config_lookup, from_variables
 from pulumi_phonecfg.native.diff import Change
+from pulumi_phonecfg.native.names import PROGRAM_SPELLING
 from pulumi_phonecfg.native.provider import GET_AGENT_TOKEN, NativeProvider
 from pulumi_phonecfg.native.schema import package_version, schema_json
 from pulumi_phonecfg.native.wire import decode, encode
@@ -53,7 +54,9 @@ class RequestFailed(Exception):
 def _one_line(operation: str, call: Callable[[], R], secrets: set[str]) -> R:
     try:
         return call()
-    except (PhoneConfigError, AgentLookupError) as error:
+    except PhoneConfigError as error:
+        message = error.spelled(PROGRAM_SPELLING)  # the fields it names as the program spells them
+    except AgentLookupError as error:
         message = str(error)
     except Exception as error:  # a bug of ours: say what, without a stack or a credential
         message = f"{operation}: unexpected {type(error).__name__}: {error}"
@@ -117,7 +120,7 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
     @_handled
     def Configure(self, request: provider_pb2.ConfigureRequest, context: grpc.ServicerContext) -> Any:
         values = {**from_variables(request.variables), **decode(request.args).values}
-        settings = _one_line("configure", lambda: self.provider.configure_from(values), set())
+        settings = _one_line("configure", lambda: self.provider.configure_from(config_lookup(values)), set())
         self._widen(settings.provider_threads)
         return provider_pb2.ConfigureResponse(acceptSecrets=True, supportsPreview=False)
 

@@ -16,34 +16,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import grpc
-from google.protobuf import json_format, struct_pb2
+from grpc_plugin import GrpcPlugin, launch, plain, secret, struct
 from pulumi.dynamic import ResourceProvider
 from pulumi.dynamic.dynamic import serialize_provider
-from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+from pulumi.runtime.proto import provider_pb2
 
 from pulumi_phonecfg import PhoneConfigProvider
 from pulumi_phonecfg.emulator.testing import RunningEmulator
 
-SECRET_SIG = "4dabf18193072939515e22adb298388d"
-SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270"
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 URN = "urn:pulumi:dev::contract::pulumi-python:dynamic/phonecfg:PhoneConfig::{name}"
 NUMBER_URN = "urn:pulumi:dev::contract::pulumi-python:dynamic/phonecfg:PhoneNumber::{name}"
-
-
-def struct(value: Mapping[str, Any]) -> struct_pb2.Struct:
-    result = struct_pb2.Struct()
-    result.update(dict(value))
-    return result
-
-
-def plain(value: struct_pb2.Struct) -> dict[str, Any]:
-    return json_format.MessageToDict(value)
-
-
-def secret(value: Any) -> dict[str, Any]:
-    return {SECRET_SIG: SECRET_VALUE, "value": value}
 
 
 def emulator_config(api: RunningEmulator) -> dict[str, Any]:
@@ -58,15 +40,13 @@ class Created:
     inputs: dict[str, Any]
 
 
-class DynamicProviderServer:
+class DynamicProviderServer(GrpcPlugin):
     """A running `pulumi.dynamic` server and a stub speaking the engine's side of the protocol."""
 
     def __init__(
         self, process: subprocess.Popen[str], port: int, provider: ResourceProvider | None = None, urn: str = URN
     ) -> None:
-        self.process = process
-        self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-        self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
+        super().__init__(process, port)
         self.provider = serialize_provider(provider or PhoneConfigProvider())
         self.urn = urn
 
@@ -120,38 +100,15 @@ class DynamicProviderServer:
             provider_pb2.DeleteRequest(id=config_id, urn=self.urn.format(name=name), properties=struct(outputs))
         )
 
-    def close(self) -> str:
-        """Stop the server; return what it printed on stderr (the engine shows this to the user)."""
-        self.channel.close()
-        self.process.terminate()
-        try:
-            _, stderr = self.process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            _, stderr = self.process.communicate()
-        return stderr or ""
-
 
 @contextmanager
 def dynamic_provider_server(
     env: Mapping[str, str] | None = None, provider: ResourceProvider | None = None, urn: str = URN
 ) -> Iterator[DynamicProviderServer]:
     """The server, speaking for `provider` (default PhoneConfigProvider) on resources of `urn`'s type."""
-    process = subprocess.Popen(
-        [sys.executable, "-u", "-m", "pulumi.dynamic"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PULUMI_PROJECT": "contract", **(env or {})},
-    )
-    assert process.stdout is not None
-    port_line = process.stdout.readline()  # the server prints its port once it listens
-    if not port_line.strip().isdigit():
-        process.kill()
-        raise RuntimeError(
-            f"pulumi.dynamic did not start: {port_line!r} {process.stderr.read() if process.stderr else ''}"
-        )
-    server = DynamicProviderServer(process, int(port_line), provider, urn)
+    command = [sys.executable, "-u", "-m", "pulumi.dynamic"]
+    process, port = launch(command, {**os.environ, "PULUMI_PROJECT": "contract", **(env or {})})
+    server = DynamicProviderServer(process, port, provider, urn)
     try:
         yield server
     finally:

@@ -7,10 +7,11 @@ from typing import Any
 
 import grpc
 import pytest
+from grpc_plugin import UNKNOWN
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator
 
-from .harness import UNKNOWN, DynamicProviderServer, dynamic_provider_server
+from .harness import DynamicProviderServer, dynamic_provider_server
 
 AGENT = "11111111-2222-4333-8444-555555555555"
 ENV = "66666666-7777-4888-8999-000000000000"

@@ -10,10 +10,11 @@ from typing import Any
 
 import grpc
 import pytest
+from grpc_plugin import secret
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator
 
-from .harness import dynamic_provider_server, secret
+from .harness import dynamic_provider_server
 
 SIP_TRUNK = {"name": "TLS-only trunk", "service_provider": "sip_trunk"}
 

@@ -9,11 +9,12 @@ from typing import Any
 import grpc
 import httpx
 import pytest
+from grpc_plugin import secret
 
 from pulumi_phonecfg.core.http.auth import ApiKeyToken
 from pulumi_phonecfg.emulator.testing import RunningEmulator
 
-from .harness import DynamicProviderServer, dynamic_provider_server, emulator_config, secret
+from .harness import DynamicProviderServer, dynamic_provider_server, emulator_config
 
 IAM_PATH = "/identity/token"
 MCSP_PATH = "/siusermgr/api/1.0/apikeys/token"

@@ -166,6 +166,7 @@ def test_a_targeted_replacement_is_refused_safely_unless_delete_before_replace_i
     with pytest.raises(auto.CommandError) as refused:
         run_operation(stack, emulator, transcript, "up", replace=[urn])
     assert "already exists" in str(refused.value)
+    assert "set adoptExisting: true on the PhoneConfig" in str(refused.value)  # the program's spelling
     assert "POST" not in [r["method"] for r in emulator.api_requests()]
     DESIRED.update(delete_before_replace=True)
     replaced = run_operation(stack, emulator, transcript, "up", replace=[urn])

@@ -17,22 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import grpc
-from google.protobuf import empty_pb2, json_format, struct_pb2
-from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+from google.protobuf import empty_pb2
+from grpc_plugin import SECRET_SIG, SECRET_VALUE, GrpcPlugin, launch, plain, secret, struct
+from pulumi.runtime.proto import provider_pb2
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator
-from tests.dynamic.harness import SECRET_SIG, SECRET_VALUE, secret
 
 PLUGIN = Path(sys.executable).parent / "pulumi-resource-phonecfg"
 TYPE = "phonecfg:index:PhoneConfig"
 NUMBER_TYPE = "phonecfg:index:PhoneNumber"
-
-
-def struct(value: Mapping[str, Any]) -> struct_pb2.Struct:
-    result = struct_pb2.Struct()
-    result.update(dict(value))
-    return result
 
 
 def unwrap(value: Any) -> Any:
@@ -44,10 +37,6 @@ def unwrap(value: Any) -> Any:
     if isinstance(value, list):
         return [unwrap(v) for v in value]
     return value
-
-
-def plain(value: struct_pb2.Struct) -> dict[str, Any]:
-    return json_format.MessageToDict(value)
 
 
 def native_config(api: RunningEmulator) -> dict[str, Any]:
@@ -65,13 +54,11 @@ def urn(name: str, resource_type: str = TYPE) -> str:
     return f"urn:pulumi:dev::native::{resource_type}::{name}"
 
 
-class NativePlugin:
+class NativePlugin(GrpcPlugin):
     """The running plugin, its resource calls made for `type` (PhoneConfig unless made by `of_type`)."""
 
     def __init__(self, process: subprocess.Popen[str], port: int) -> None:
-        self.process = process
-        self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-        self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
+        super().__init__(process, port)
         self.type = TYPE
 
     def of_type(self, resource_type: str) -> NativePlugin:
@@ -151,17 +138,6 @@ class NativePlugin:
     def plugin_info(self) -> Any:
         return self.stub.GetPluginInfo(empty_pb2.Empty())
 
-    def close(self) -> str:
-        """Stop the plugin; return its stderr (what the engine shows the user)."""
-        self.channel.close()
-        self.process.terminate()
-        try:
-            _, stderr = self.process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            _, stderr = self.process.communicate()
-        return stderr or ""
-
 
 @contextmanager
 def native_plugin(env: Mapping[str, str] | None = None) -> Iterator[NativePlugin]:
@@ -174,19 +150,9 @@ def native_plugin(env: Mapping[str, str] | None = None) -> Iterator[NativePlugin
 
 def start_native_plugin(env: Mapping[str, str] | None = None) -> NativePlugin:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("PHONECFG_")}
-    process = subprocess.Popen(
-        [str(PLUGIN), "127.0.0.1:1"],  # the engine passes its address; the plugin must not need it
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**environ, **(env or {})},
-    )
-    assert process.stdout is not None
-    port_line = process.stdout.readline()
-    if not port_line.strip().isdigit():
-        process.kill()
-        raise RuntimeError(f"plugin did not start: {port_line!r} {process.stderr.read() if process.stderr else ''}")
-    return NativePlugin(process, int(port_line))
+    # The engine passes its address as an argument; the plugin must not need it.
+    process, port = launch([str(PLUGIN), "127.0.0.1:1"], {**environ, **(env or {})})
+    return NativePlugin(process, port)
 
 
 def start_up_seconds() -> float:

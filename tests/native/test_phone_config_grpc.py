@@ -14,13 +14,13 @@ from typing import Any
 import grpc
 import pytest
 from google.protobuf import json_format
+from grpc_plugin import SECRET_SIG, SECRET_VALUE, UNKNOWN, plain, secret, struct
 from pulumi.runtime.proto import provider_pb2
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator
 from pulumi_phonecfg.native.schema import package_version, schema_json
-from tests.dynamic.harness import SECRET_SIG, SECRET_VALUE, UNKNOWN, secret
 
-from .harness import NativePlugin, native_config, native_plugin, plain, struct, unwrap
+from .harness import NativePlugin, native_config, native_plugin, unwrap
 
 AGENT = "11111111-2222-4333-8444-555555555555"
 ENV = "66666666-7777-4888-8999-000000000000"
@@ -312,7 +312,19 @@ def test_api_errors_are_one_line_without_a_stack(plugin: NativePlugin, phone_api
     plugin.create(sip_trunk(name="Taken"))
     with pytest.raises(grpc.RpcError) as taken:
         plugin.create(sip_trunk(name="Taken"))
-    assert "already exists" in taken.value.details() and "adopt_existing" in taken.value.details()
+    assert "already exists" in taken.value.details()
+    # The core's message names the field as a native program writes it, not as a Python one (`adopt_existing=True`).
+    assert taken.value.details().endswith(
+        "to take it over instead of creating a duplicate, set adoptExisting: true on the PhoneConfig "
+        "(or `pulumi config set phonecfg:adoptExisting true` for the whole stack)"
+    )
+
+
+def test_check_reasons_name_fields_as_the_program_does(plugin: NativePlugin, phone_api: RunningEmulator) -> None:
+    response = plugin.check(sip_trunk(phoneNumbers=[{"phoneNumber": "+14155550100", "agentId": AGENT}]))
+    reasons = {f.property: f.reason for f in response.failures}
+    assert reasons == {"phoneNumbers[0]": "agentId and environmentId must be given together"}
+    assert phone_api.api_requests() == []
 
 
 def test_configure_keeps_the_https_only_rule(phone_api: RunningEmulator) -> None:

@@ -15,13 +15,13 @@ from typing import Any
 
 import grpc
 import pytest
+from grpc_plugin import UNKNOWN, plain, secret
 from pulumi.runtime.proto import provider_pb2
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator
-from tests.dynamic.harness import UNKNOWN, secret
 from tests.dynamic.test_numbers_grpc import AGENT, ENV, OTHER_AGENT, PHONES, make_trunk, sent, stored_numbers
 
-from .harness import NUMBER_TYPE, NativePlugin, native_config, native_plugin, plain
+from .harness import NUMBER_TYPE, NativePlugin, native_config, native_plugin
 
 PropertyDiff = provider_pb2.PropertyDiff
 
@@ -216,6 +216,7 @@ def test_a_number_routed_elsewhere_and_a_genesys_config_are_one_line_each(
     message = one_line(raised.value)
     assert f"+14155550176 is already on phone config 'Shared trunk' ({trunk})" in message
     assert f"routed to agent {OTHER_AGENT}" in message
+    assert message.endswith("(another stack, an inline phoneNumbers list, or the console)")
     assert sent(phone_api) == [f"POST {PHONES}/{trunk}/numbers", f"GET {PHONES}/{trunk}"]
 
     body = {

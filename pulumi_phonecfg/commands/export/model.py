@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Protocol
 
 from pulumi_phonecfg.core.lifecycle.agents import Agent
-from pulumi_phonecfg.core.schema.api_documents import config_kind, config_name, configs_named, outputs_from_api
+from pulumi_phonecfg.core.lifecycle.known_configs import same_configs
+from pulumi_phonecfg.core.schema.api_documents import config_kind, config_name, outputs_from_api
 from pulumi_phonecfg.core.schema.canonical import fields_for
 from pulumi_phonecfg.core.schema.integration import INTEGRATION_FIELDS
 from pulumi_phonecfg.core.schema.models import (
@@ -196,7 +197,7 @@ def _known(shown: Sequence[str], limit: int = 10) -> str:
 def check_adoptable(listing: Sequence[Mapping[str, Any]], selected: Sequence[Mapping[str, Any]]) -> None:
     """Adoption goes by name and kind: a selected config whose name another config shares cannot be adopted."""
     for document in selected:
-        twins = [str(c.get("id")) for c in configs_named(listing, config_name(document), config_kind(document))]
+        twins = [str(c.get("id")) for c in same_configs(listing, document)]
         if len(twins) > 1:
             raise ExportError(
                 f"configs {', '.join(twins)} share the name {config_name(document)!r} ({config_kind(document)}): "

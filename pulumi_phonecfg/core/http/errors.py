@@ -10,9 +10,19 @@ sees as a `pulumi.RunError`, so it stops with its one line and no traceback) and
 
 from __future__ import annotations
 
+from pulumi_phonecfg.core.http.field_text import Spelling, spelled
+
 
 class PhoneConfigError(Exception):
-    """Base of this module's errors: its message is one line meant for the user, free of credentials."""
+    """Base of this module's errors: its message is one line meant for the user, free of credentials.
+
+    A message that names fields is a `FieldText` (field_text.py): str() gives the Python spelling, `spelled` a face's.
+    """
+
+    def spelled(self, spelling: Spelling) -> str:
+        """The message, the fields it names written as `spelling` writes them."""
+        message = self.args[0] if len(self.args) == 1 else None
+        return spelled(message, spelling) if isinstance(message, str) else str(self)
 
 
 class AuthenticationError(PhoneConfigError):

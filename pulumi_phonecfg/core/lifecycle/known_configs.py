@@ -1,5 +1,6 @@
 """Which existing config is ours: the duplicate-name check of a create (at one list per process), and the config
-an ambiguous create POST may have created. The one place for that policy; `client.py` only sends requests.
+an ambiguous create POST may have created. The one place for that policy, and for what "the same config" is
+(`config_key`: same name and kind); `client.py` only sends requests.
 
 Names are not unique server-side, so before a POST the provider must know whether a config of the declared name
 and kind already exists (a re-run after an interrupted `up` would otherwise create a duplicate). Listing every
@@ -17,17 +18,34 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from pulumi_phonecfg.core.http.client import PhoneApiClient
 from pulumi_phonecfg.core.http.errors import AmbiguousCreateError, PhoneApiError
 from pulumi_phonecfg.core.http.retry import Attempts, Failed
-from pulumi_phonecfg.core.schema.api_documents import config_kind, config_name, configs_named
+from pulumi_phonecfg.core.schema.api_documents import config_kind, config_name
 
 # How far before our own clock a config's created_on may lie and still be the one our failed POST created.
 CREATED_ON_SKEW: Final = timedelta(minutes=2)
 
 ConfigKey = tuple[str, str]  # (name as the API stores it, kind)
+DocumentT = TypeVar(
+    "DocumentT", bound=Mapping[str, Any]
+)  # an API document (or declared inputs), as the caller holds it
+
+
+def config_key(document: Mapping[str, Any]) -> ConfigKey:
+    """What makes two configs "the same config": the name as the API stores it (stripped) and the kind (the
+    server's default when absent). The one definition for every name lookup: the duplicate-name check and adoption
+    of a create (and the lock that serializes creates of one name), the recovery after an ambiguous POST, and
+    `phonecfg export`'s adoptability check. `document`: a config as the API returns it, or declared inputs."""
+    return config_name(document), config_kind(document)
+
+
+def same_configs(configs: Iterable[DocumentT], document: Mapping[str, Any]) -> list[DocumentT]:
+    """The configs that are the same config as `document` (`config_key`), in the API's order."""
+    key = config_key(document)
+    return [c for c in configs if config_key(c) == key]
 
 
 class KnownConfigs:
@@ -43,8 +61,8 @@ class KnownConfigs:
         self._ids: dict[ConfigKey, list[str]] = {}
         self._keys: dict[str, ConfigKey] = {}
 
-    def ids(self, name: str, kind: str) -> list[str]:
-        """Ids of the configs named `name` (compared stripped) of `kind`, in the API's order.
+    def ids(self, declared: Mapping[str, Any]) -> list[str]:
+        """Ids of the configs that are the same config as `declared` (`config_key`), in the API's order.
 
         The first call lists the tenant; an error of that list propagates and the next call lists again.
         """
@@ -53,18 +71,18 @@ class KnownConfigs:
                 for document in self._list_configs():
                     config_id = document.get("id")
                     if config_id:  # a config without an id cannot be adopted or refused by id
-                        self._add(str(config_id), (config_name(document), config_kind(document)))
+                        self._add(str(config_id), config_key(document))
                 self._loaded = True
-            return list(self._ids.get((name.strip(), kind), []))
+            return list(self._ids.get(config_key(declared), []))
 
     # Before the first list there is nothing to keep true: the list will show what the server holds.
 
-    def added(self, config_id: str, name: str, kind: str) -> None:
-        """A config this process created, adopted or renamed now has that name."""
+    def added(self, config_id: str, document: Mapping[str, Any]) -> None:
+        """A config this process created, adopted or renamed now has `document`'s name (and kind)."""
         with self._lock:
             if self._loaded:
                 self._remove(config_id)
-                self._add(config_id, (name.strip(), kind))
+                self._add(config_id, config_key(document))
 
     def removed(self, config_id: str) -> None:
         """A config this process deleted (or found gone)."""
@@ -127,9 +145,8 @@ def _created_by_post(
     error: AmbiguousCreateError,
 ) -> dict[str, Any] | None:
     """The config a failed POST may have created: same name and kind, created since the POST began."""
-    name, kind = config_name(body), config_kind(body)
     since = started - CREATED_ON_SKEW
-    candidates = [c for c in configs_named(configs, name, kind) if _created_since(c.get("created_on"), since)]
+    candidates = [c for c in same_configs(configs, body) if _created_since(c.get("created_on"), since)]
     if len(candidates) > 1:
         ids = ", ".join(str(c.get("id")) for c in candidates)
         detail = f"the create may have gone through more than once: configs {ids} appeared; delete the extra"

@@ -19,7 +19,13 @@ from pulumi.output import contains_unknowns
 
 from pulumi_phonecfg.core.http.client import PhoneApiClient
 from pulumi_phonecfg.core.http.errors import ConfigConflictError, PhoneApiError
-from pulumi_phonecfg.core.lifecycle.known_configs import KnownConfigs, post_without_duplicates
+from pulumi_phonecfg.core.http.field_text import FieldSetting, FieldText
+from pulumi_phonecfg.core.lifecycle.known_configs import (
+    ConfigKey,
+    KnownConfigs,
+    config_key,
+    post_without_duplicates,
+)
 from pulumi_phonecfg.core.lifecycle.results import (
     CheckFailure,
     CheckResult,
@@ -28,7 +34,7 @@ from pulumi_phonecfg.core.lifecycle.results import (
     ReadResult,
     UpdateResult,
 )
-from pulumi_phonecfg.core.schema.api_documents import api_value, config_kind, config_name, outputs_from_api
+from pulumi_phonecfg.core.schema.api_documents import api_value, outputs_from_api
 from pulumi_phonecfg.core.schema.canonical import canonical_field, canonical_inputs, canonical_values, declared_fields
 from pulumi_phonecfg.core.schema.fingerprints import security_matches
 from pulumi_phonecfg.core.schema.integration import integration_outputs
@@ -171,18 +177,17 @@ def create_config(
     declaring it cannot both POST. `adopt_default` is `phonecfg:adoptExisting`, for a resource that says nothing.
     """
     inputs = {k: props[k] for k in INPUT_FIELDS if k in props}
-    name, kind = str(inputs.get("name", "")), str(inputs.get("service_provider") or SIP_TRUNK)
     operation = f"create phone config {_label(inputs)}"
     adopt = props.get(ADOPT_KEY)
     if not isinstance(adopt, bool):
         adopt = adopt_default
-    with _creating(name, kind):
+    with _creating(config_key(inputs)):
         try:
-            existing = known.ids(name, kind)
+            existing = known.ids(inputs)
         except PhoneApiError as error:
             raise PhoneApiError(operation, error.status, f"could not list the configs: {error.detail}") from None
         result = _create_or_adopt(api, inputs, existing, adopt=adopt, known=known, operation=operation)
-        known.added(str(result.id), name, kind)
+        known.added(str(result.id), inputs)
         return result
 
 
@@ -195,15 +200,18 @@ def _create_or_adopt(
     known: KnownConfigs,
     operation: str,
 ) -> CreateResult:
-    name, kind = str(inputs.get("name", "")), str(inputs.get("service_provider") or SIP_TRUNK)
+    name, kind = config_key(inputs)
     if not existing:
         return _post_config(api, inputs, operation)
     ids = ", ".join(existing)
     if not adopt:
         raise ConfigConflictError(
-            f"{operation} failed: a {kind} config named {name!r} already exists ({ids}); to take it over "
-            "instead of creating a duplicate, set adopt_existing=True on the PhoneConfig "
-            "(or `pulumi config set phonecfg:adoptExisting true` for the whole stack)"
+            FieldText(
+                f"{operation} failed: a {kind} config named {name!r} already exists ({ids}); to take it over "
+                "instead of creating a duplicate, set ",
+                FieldSetting(ADOPT_KEY, True),
+                " on the PhoneConfig (or `pulumi config set phonecfg:adoptExisting true` for the whole stack)",
+            )
         )
     if len(existing) > 1:
         raise ConfigConflictError(
@@ -222,13 +230,13 @@ def _create_or_adopt(
 
 
 _creating_guard = threading.Lock()
-_creating_locks: dict[tuple[str, str], threading.Lock] = {}
+_creating_locks: dict[ConfigKey, threading.Lock] = {}
 
 
 @contextmanager
-def _creating(name: str, kind: str) -> Iterator[None]:
+def _creating(key: ConfigKey) -> Iterator[None]:
     with _creating_guard:
-        lock = _creating_locks.setdefault((name, kind), threading.Lock())
+        lock = _creating_locks.setdefault(key, threading.Lock())
     with lock:
         yield
 
@@ -309,7 +317,7 @@ def update_config(
     if body:
         document = api.update_config(config_id, body, append=False, label=_label(news))
         if "name" in body:  # a rename: a later create of the old name in this process must not be refused
-            known.added(config_id, config_name(document), config_kind(document))
+            known.added(config_id, document)
     else:
         found = api.get_config(config_id)
         if found is None:

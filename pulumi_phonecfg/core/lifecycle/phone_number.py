@@ -24,13 +24,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, Final
-from uuid import UUID
 
 from pulumi.output import contains_unknowns
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ValidationError
 
 from pulumi_phonecfg.core.http.client import PhoneApiClient
 from pulumi_phonecfg.core.http.errors import ConfigConflictError, PhoneApiError
+from pulumi_phonecfg.core.http.field_text import FieldName, FieldText
 from pulumi_phonecfg.core.lifecycle.results import (
     CheckFailure,
     CheckResult,
@@ -41,46 +41,13 @@ from pulumi_phonecfg.core.lifecycle.results import (
 )
 from pulumi_phonecfg.core.schema.api_documents import config_kind, config_name
 from pulumi_phonecfg.core.schema.canonical import canonical_item
-from pulumi_phonecfg.core.schema.models import (
-    SIP_TRUNK,
-    NonEmptyStr,
-    normalize_e164,
-    strict_phone_numbers,
-    validation_context,
-)
+from pulumi_phonecfg.core.schema.models import ROUTING_TOGETHER, SIP_TRUNK, PhoneNumberInputs, validation_context
 
 PROVIDER_KEY: Final = "__provider"
 NUMBER_FIELDS: Final = ("config_id", "phone_number", "description", "agent_id", "environment_id")
 ROUTING_FIELDS: Final = ("agent_id", "environment_id")
 # A change of the trunk moves the number: a replace (delete from the old trunk first, see resource.PhoneNumber).
 NUMBER_REPLACE_FIELDS: Final = frozenset({"config_id"})
-
-
-class PhoneNumberInputs(BaseModel):
-    """Everything a user may declare on one PhoneNumber."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    config_id: NonEmptyStr
-    phone_number: NonEmptyStr
-    description: str | None = None
-    agent_id: UUID | None = None
-    environment_id: UUID | None = None
-
-    @field_validator("config_id")
-    @classmethod
-    def _config_id_is_a_uuid(cls, value: str) -> str:
-        # The API's config ids are UUIDs (reference §1); kept as given, so the id stays the trunk's own output.
-        try:
-            UUID(value)
-        except ValueError:
-            raise ValueError("must be a phone config id (a UUID), e.g. the id output of a PhoneConfig") from None
-        return value
-
-    @field_validator("phone_number")
-    @classmethod
-    def _e164(cls, value: str, info: ValidationInfo) -> str:
-        return normalize_e164(value, strict=strict_phone_numbers(info.context))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -91,9 +58,14 @@ def number_id(config_id: str, phone_number: str) -> str:
     return f"{config_id}/{phone_number}"
 
 
-def _canonical(model: PhoneNumberInputs) -> dict[str, Any]:
+def _canonical(model: BaseModel) -> dict[str, Any]:
     values = model.model_dump(mode="json", exclude_none=True)
     return {k: v for k, v in values.items() if v != ""}
+
+
+def _unknown_field(advice: str = "") -> FieldText:
+    names = [part for name in NUMBER_FIELDS for part in (", ", FieldName(name))][1:]
+    return FieldText(f"unknown field ({advice}PhoneNumber takes ", *names, ")")
 
 
 def _messages(error: ValidationError) -> list[CheckFailure]:
@@ -102,12 +74,12 @@ def _messages(error: ValidationError) -> list[CheckFailure]:
         path = ".".join(str(part) for part in item["loc"]) or "phone_number"
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
-            message = "unknown field (check the spelling; PhoneNumber takes " + ", ".join(NUMBER_FIELDS) + ")"
+            message = _unknown_field("check the spelling; ")
         failures.append(CheckFailure(path, message))
     return failures
 
 
-def _validated(name: str, value: Any, *, strict_numbers: bool = False) -> PhoneNumberInputs:
+def _validated(name: str, value: Any, *, strict_numbers: bool = False) -> BaseModel:
     """One field validated on its own (the others stand in with valid placeholders)."""
     placeholders = {"config_id": "00000000-0000-4000-8000-000000000000", "phone_number": "+14155550100"}
     context = validation_context(strict_numbers=strict_numbers)
@@ -124,7 +96,7 @@ def check_number(news: Mapping[str, Any], *, strict_numbers: bool = False) -> Ch
     known = {k: v for k, v in raw.items() if not contains_unknowns(v)}
     for name, value in known.items():
         if name not in PhoneNumberInputs.model_fields:
-            failures.append(CheckFailure(name, f"unknown field (PhoneNumber takes {', '.join(NUMBER_FIELDS)})"))
+            failures.append(CheckFailure(name, _unknown_field()))
             continue
         try:
             field_model = _validated(name, value, strict_numbers=strict_numbers)
@@ -137,7 +109,7 @@ def check_number(news: Mapping[str, Any], *, strict_numbers: bool = False) -> Ch
         if name not in raw:
             failures.append(CheckFailure(name, "is required"))
     if ("agent_id" in raw) != ("environment_id" in raw):
-        failures.append(CheckFailure("agent_id", "agent_id and environment_id must be given together"))
+        failures.append(CheckFailure("agent_id", ROUTING_TOGETHER))
     inputs = {k: v for k, v in checked.items() if v is not None}
     inputs.update({k: v for k, v in raw.items() if k not in known})
     return CheckResult(inputs, failures)
@@ -266,10 +238,14 @@ def _adopt_or_explain(
     existing = _item(found)
     if _routing(existing) != _routing(inputs):
         raise ConfigConflictError(
-            f"{operation} failed: {number} is already on phone config {config_name(trunk)!r} ({config_id}), "
-            f"{_describe_routing(existing)}; the program routes it "
-            f"{_describe_routing(inputs).removeprefix('routed ')}. Whoever owns it there must remove or reroute it "
-            "first (another stack, an inline phone_numbers list, or the console)"
+            FieldText(
+                f"{operation} failed: {number} is already on phone config {config_name(trunk)!r} ({config_id}), "
+                f"{_describe_routing(existing)}; the program routes it "
+                f"{_describe_routing(inputs).removeprefix('routed ')}. Whoever owns it there must remove or reroute "
+                "it first (another stack, an inline ",
+                FieldName("phone_numbers"),
+                " list, or the console)",
+            )
         )
     if existing.get("description") != inputs.get("description"):
         body = {"phone_number": number, "description": inputs.get("description")}

@@ -1,8 +1,10 @@
 """What one provider process holds, for the dynamic providers and the native plugin alike.
 
-The settings from the engine's configure call, one API client made on first use (shared by every thread of the
-provider server, replaced when the configuration changes), one index of the tenant's config names (the
-duplicate-name check of creates, `known_configs.py`) and one retry deadline (`phonecfg:timeout`) per engine call.
+The settings from the engine's configure call (each face passes its configuration as a lookup of `phonecfg:*`
+keys; `ProviderSettings.from_sources` resolves them, with their `PHONECFG_*` fallbacks), one API client made on
+first use (shared by every thread of the provider server, replaced when the configuration changes), one index of
+the tenant's config names (the duplicate-name check of creates, `known_configs.py`) and one retry deadline
+(`phonecfg:timeout`) per engine call.
 """
 
 from __future__ import annotations
@@ -24,12 +26,18 @@ def environment_settings() -> ProviderSettings:
 class ProviderSession:
     """Thread-safe: the provider server runs several engine calls at once."""
 
-    def __init__(self, unconfigured: Callable[[], ProviderSettings] = environment_settings) -> None:
-        self._unconfigured = unconfigured
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._settings: ProviderSettings | None = None
         self._client: PhoneApiClient | None = None
         self._known: KnownConfigs | None = None
+
+    def configure_from(self, config: Callable[[str], str | None]) -> ProviderSettings:
+        """Settings from the engine's configuration, `config("phonecfg:url")` -> the value as text or None (the
+        `PHONECFG_*` variables fill what it lacks); raises ConfigurationError, one line, when they are invalid."""
+        settings = ProviderSettings.from_sources(config)
+        self.configure(settings)
+        return settings
 
     def configure(self, settings: ProviderSettings) -> None:
         """New settings: the next call makes a new client and lists the tenant again."""
@@ -43,7 +51,7 @@ class ProviderSession:
     def settings(self) -> ProviderSettings:
         with self._lock:
             if self._settings is None:
-                self._settings = self._unconfigured()
+                self._settings = environment_settings()  # not configured: PHONECFG_* only
             return self._settings
 
     def api(self) -> PhoneApiClient:

@@ -8,14 +8,12 @@ them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
 from pulumi_phonecfg.core.schema.canonical import canonical_field, fields_for
 from pulumi_phonecfg.core.schema.fingerprints import SECRET_FIELDS, security_output
 from pulumi_phonecfg.core.schema.models import SERVER_FIELDS, SIP_TRUNK
-
-DocumentT = TypeVar("DocumentT", bound=Mapping[str, Any])  # an API document, as the caller holds it
 
 
 def config_kind(document: Mapping[str, Any]) -> str:
@@ -25,15 +23,6 @@ def config_kind(document: Mapping[str, Any]) -> str:
 
 def config_name(document: Mapping[str, Any]) -> str:
     return str(document.get("name") or "").strip()
-
-
-def configs_named(configs: Iterable[DocumentT], name: str, kind: str) -> list[DocumentT]:
-    """The configs of that name (compared stripped, as the API stores it) and kind, in the API's order.
-
-    "The same config" for every name lookup: the duplicate-name check and adoption of a create, the recovery
-    after an ambiguous POST, and `phonecfg export`'s adoptability check.
-    """
-    return [c for c in configs if config_name(c) == name.strip() and config_kind(c) == kind]
 
 
 def outputs_from_api(

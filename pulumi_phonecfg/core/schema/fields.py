@@ -52,7 +52,8 @@ class Field:
     enum: tuple[str, ...] = ()
     output_type: str = ""  # the type of its output when it differs from the input's (credentials -> fingerprints)
     derived: bool = False  # an output the provider derives (integration.py), not one the API returns
-    # Validation: a rule that is code, by name (`models.RULES`: non_empty, e164, base64, uuid), and a length limit.
+    # Validation: a rule that is code, by name (`models.RULES`: non_empty, e164, base64, uuid, config_id), and a
+    # length limit.
     rule: str = ""
     max_length: int | None = None
 
@@ -293,12 +294,14 @@ PHONE_NUMBER: Final = ResourceTable(
             "it from the old trunk first).",
             required=True,
             replaces=True,
+            rule="config_id",
         ),
         Field(
             "phone_number",
             "string",
             "E.164 number, e.g. +14155550100 (normalised); a change renames it in place (one PATCH).",
             required=True,
+            rule="e164",
         ),
         _NUMBER_ITEM["description"],
         _NUMBER_ITEM["agent_id"],

@@ -1,5 +1,6 @@
-"""The PhoneConfig schema and its validation: the field groups, the pydantic input models, the rules that are code
-(E.164 numbers and their strictness, base64, UUIDs) and those that span fields, each failure naming its field.
+"""The PhoneConfig and PhoneNumber schemas and their validation: the field groups, the pydantic input models, the
+rules that are code (E.164 numbers and their strictness, base64, UUIDs, config ids) and those that span fields,
+each failure naming its field.
 
 The canonical form is `canonical.py`'s; API documents -> outputs and the values to send are `api_documents.py`'s.
 
@@ -31,6 +32,7 @@ from pydantic import (
     create_model,
 )
 
+from pulumi_phonecfg.core.http.field_text import FieldName, FieldText
 from pulumi_phonecfg.core.schema import fields
 from pulumi_phonecfg.core.schema.fingerprints import SECRET_FIELDS
 
@@ -69,6 +71,10 @@ GENESYS_SECURITY_FIELDS: Final = tuple(
 )
 
 NonEmptyStr = Annotated[str, Field(min_length=1)]
+# A number routed to an agent names its environment too (inline in a config, or a PhoneNumber resource).
+ROUTING_TOGETHER: Final = FieldText(
+    FieldName("agent_id"), " and ", FieldName("environment_id"), " must be given together"
+)
 
 
 # The provider setting that makes `normalize_e164` refuse numbers the installed metadata calls invalid.
@@ -129,12 +135,22 @@ def _base64(value: str) -> str:
     return value
 
 
+def _config_id(value: str) -> str:
+    # The API's config ids are UUIDs (reference §1); kept as given, so the id stays the trunk's own output.
+    try:
+        UUID(value)
+    except ValueError:
+        raise ValueError("must be a phone config id (a UUID), e.g. the id output of a PhoneConfig") from None
+    return value
+
+
 # The rules that are code, by the name a field of the table gives (`fields.Field.rule`).
 RULES: Final[dict[str, Any]] = {
     "non_empty": NonEmptyStr,
     "e164": Annotated[NonEmptyStr, AfterValidator(_e164)],
     "base64": Annotated[str, AfterValidator(_base64)],
     "uuid": UUID,
+    "config_id": Annotated[NonEmptyStr, AfterValidator(_config_id)],  # a PhoneConfig's id, as its output gives it
 }
 _PRIMITIVES: Final[dict[str, Any]] = {"string": str, "boolean": StrictBool, "integer": int, "number": float}
 # Unknown or misspelled fields are errors, as in the ADK's own spec models.
@@ -195,6 +211,7 @@ ErrorHandling: Final[type[BaseModel]] = _INPUT_MODELS["ErrorHandling"]
 PhoneNumber: Final[type[BaseModel]] = _INPUT_MODELS["PhoneNumber"]
 AttachedEnvironment: Final[type[BaseModel]] = _INPUT_MODELS["AttachedEnvironment"]
 PhoneConfigInputs: Final[type[BaseModel]] = _INPUT_MODELS["PhoneConfigInputs"]
+PhoneNumberInputs: Final[type[BaseModel]] = input_models(fields.PHONE_NUMBER)["PhoneNumberInputs"]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -350,7 +367,7 @@ def cross_field_violations(model: BaseModel, *, credentials_later: bool = False)
     )
     for index, number in enumerate(_items(model, "phone_numbers")):
         if (number.agent_id is None) != (number.environment_id is None):
-            found.append(Violation(f"phone_numbers[{index}]", "agent_id and environment_id must be given together"))
+            found.append(Violation(f"phone_numbers[{index}]", ROUTING_TOGETHER))
     return found
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pulumi_phonecfg.core.lifecycle.known_configs import KnownConfigs
+from pulumi_phonecfg.core.lifecycle.known_configs import KnownConfigs, config_key, same_configs
 from pulumi_phonecfg.core.lifecycle.phone_config import check_inputs
 
 
@@ -17,9 +17,25 @@ def test_the_name_matches_stripped_and_only_for_the_same_kind() -> None:
         {"name": "Support"},  # no id: nothing that could be adopted
     ]
     known = KnownConfigs(lambda: configs)
-    assert known.ids("Support", "sip_trunk") == ["1", "3"]
-    assert known.ids(" Support", "genesys_audio_connector") == ["2"]
-    assert known.ids("Sales", "sip_trunk") == []
+    assert known.ids({"name": "Support", "service_provider": "sip_trunk"}) == ["1", "3"]
+    assert known.ids({"name": " Support", "service_provider": "genesys_audio_connector"}) == ["2"]
+    assert known.ids({"name": "Sales", "service_provider": "sip_trunk"}) == []
+
+
+def test_the_same_config_is_one_definition_for_the_index_and_a_listing() -> None:
+    """Declared inputs (unchecked: name unstripped, kind left to the server) and listed documents, by `config_key`."""
+    declared = {"name": " Support ", "security": {}}
+    assert config_key(declared) == ("Support", "sip_trunk")
+    listing = [
+        {"id": "1", "name": "Support", "service_provider": "sip_trunk"},
+        {"id": "2", "name": "Support", "service_provider": "genesys_audio_connector"},
+        {"id": "3", "name": "Support "},
+    ]
+    assert [c["id"] for c in same_configs(listing, declared)] == ["1", "3"]
+    known = KnownConfigs(lambda: listing)
+    assert known.ids(declared) == ["1", "3"]
+    known.added("4", declared)
+    assert known.ids({"name": "Support"}) == ["1", "3", "4"]
 
 
 def test_the_tenant_is_listed_once_and_the_index_follows_what_the_process_does() -> None:
@@ -30,15 +46,17 @@ def test_the_tenant_is_listed_once_and_the_index_follows_what_the_process_does()
         return [{"id": "1", "name": "Support"}, {"id": "2", "name": "Sales"}]
 
     known = KnownConfigs(list_configs)
-    known.added("0", "Before", "sip_trunk")  # before the first list: the list will show what the server holds
-    assert known.ids("Before", "sip_trunk") == []
-    assert known.ids("Support", "sip_trunk") == ["1"]
-    known.added("3", "Support", "sip_trunk")  # created by this process
+    known.added(
+        "0", {"name": "Before", "service_provider": "sip_trunk"}
+    )  # before the first list: the list will show what the server holds
+    assert known.ids({"name": "Before", "service_provider": "sip_trunk"}) == []
+    assert known.ids({"name": "Support", "service_provider": "sip_trunk"}) == ["1"]
+    known.added("3", {"name": "Support", "service_provider": "sip_trunk"})  # created by this process
     known.removed("1")  # deleted by this process (a replacement of the same name comes next)
-    known.added("2", "Renamed", "sip_trunk")  # an update renamed it
-    assert known.ids("Support", "sip_trunk") == ["3"]
-    assert known.ids("Sales", "sip_trunk") == []
-    assert known.ids("Renamed", "sip_trunk") == ["2"]
+    known.added("2", {"name": "Renamed", "service_provider": "sip_trunk"})  # an update renamed it
+    assert known.ids({"name": "Support", "service_provider": "sip_trunk"}) == ["3"]
+    assert known.ids({"name": "Sales", "service_provider": "sip_trunk"}) == []
+    assert known.ids({"name": "Renamed", "service_provider": "sip_trunk"}) == ["2"]
     assert len(lists) == 1
 
 
@@ -53,8 +71,8 @@ def test_a_failed_list_is_not_remembered() -> None:
 
     known = KnownConfigs(list_configs)
     with pytest.raises(RuntimeError):
-        known.ids("Support", "sip_trunk")
-    assert known.ids("Support", "sip_trunk") == ["1"]
+        known.ids({"name": "Support", "service_provider": "sip_trunk"})
+    assert known.ids({"name": "Support", "service_provider": "sip_trunk"}) == ["1"]
 
 
 def test_check_keeps_adopt_existing_beside_the_config_fields() -> None:

@@ -23,6 +23,7 @@ from pulumi_phonecfg.core.http.settings import ProviderSettings
 from pulumi_phonecfg.core.schema import canonical, models
 from pulumi_phonecfg.core.schema.fields import (
     PHONE_CONFIG,
+    PHONE_NUMBER,
     TYPES,
     Field,
     ObjectType,
@@ -202,3 +203,19 @@ def test_a_second_resource_is_one_more_table() -> None:
     assert sorted(spec["inputProperties"]) == ["agentId", "configId", "description", "environmentId", "phoneNumber"]
     assert spec["requiredInputs"] == ["configId", "phoneNumber"]
     assert spec["inputProperties"]["configId"]["willReplaceOnChanges"] is True
+
+
+def test_phone_number_inputs_are_built_from_the_table() -> None:
+    """The PhoneNumber's model is the table's, as PhoneConfig's is: its fields, their rules and a new one's limit."""
+    model = models.PhoneNumberInputs
+    assert list(model.model_fields) == names(PHONE_NUMBER.api_inputs())
+    assert {n for n, info in model.model_fields.items() if info.is_required()} == {"config_id", "phone_number"}
+    valid = {"config_id": "0B6F0000-0000-4000-8000-000000000001", "phone_number": " +1 415 555 0100 "}
+    assert model.model_validate(valid).model_dump(exclude_none=True) == {**valid, "phone_number": "+14155550100"}
+    with pytest.raises(ValueError, match="must be a phone config id"):
+        model.model_validate({**valid, "config_id": "support-trunk"})
+    edited = dataclasses.replace(
+        PHONE_NUMBER, inputs=(*PHONE_NUMBER.inputs, Field("label", "string", "A label.", max_length=3))
+    )
+    with pytest.raises(ValueError, match="at most 3 characters"):
+        models.input_models(edited)["PhoneNumberInputs"].model_validate({**valid, "label": "long"})
