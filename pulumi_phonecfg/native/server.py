@@ -18,17 +18,19 @@ from concurrent import futures
 from typing import Any, Final, TypeVar
 
 import grpc
-from google.protobuf import empty_pb2
+from google.protobuf import any_pb2, empty_pb2
+from google.rpc import status_pb2
 from pulumi.runtime.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
 
 from pulumi_phonecfg.core.http.error_text import collect_secrets, redact
-from pulumi_phonecfg.core.http.errors import PhoneConfigError
+from pulumi_phonecfg.core.http.errors import PartialCreateError, PhoneConfigError
 from pulumi_phonecfg.core.http.logs import debug_from_environment
 from pulumi_phonecfg.core.http.settings import ProviderSettings
 from pulumi_phonecfg.core.lifecycle.agents import AgentLookupError
 from pulumi_phonecfg.native import phone_config, phone_number
 from pulumi_phonecfg.native.config import config_failures, from_variables
 from pulumi_phonecfg.native.diff import Change
+from pulumi_phonecfg.native.names import keys_to_program
 from pulumi_phonecfg.native.provider import GET_AGENT_TOKEN, NativeProvider
 from pulumi_phonecfg.native.schema import package_version, schema_json
 from pulumi_phonecfg.native.wire import decode, encode
@@ -50,9 +52,23 @@ class RequestFailed(Exception):
     """A failure to report as the call's one-line error."""
 
 
+class InitFailed(RequestFailed):
+    """A create that made the resource but could not finish it: the engine keeps it (`ErrorResourceInitFailed`),
+    so the next `up` finishes it as an update instead of failing on the taken name."""
+
+    def __init__(self, message: str, resource_id: str, outputs: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.resource_id = resource_id
+        self.outputs = outputs
+        self.details: provider_pb2.ErrorResourceInitFailed | None = None
+
+
 def _one_line(operation: str, call: Callable[[], R], secrets: set[str]) -> R:
     try:
         return call()
+    except PartialCreateError as error:
+        reason = f"{error.cause}; the config {error.config_id} was created but not completed"
+        raise InitFailed(redact(" ".join(reason.split()), secrets), error.config_id, error.outputs) from None
     except (PhoneConfigError, AgentLookupError) as error:
         message = str(error)
     except Exception as error:  # a bug of ours: say what, without a stack or a credential
@@ -66,10 +82,20 @@ def _handled(method: Callable[[PhonecfgServicer, Any, grpc.ServicerContext], R])
         try:
             return method(self, request, context)
         except RequestFailed as failure:
+            if isinstance(failure, InitFailed) and failure.details is not None:
+                context.set_trailing_metadata(_status_details(str(failure), failure.details))
             context.abort(grpc.StatusCode.UNKNOWN, str(failure))
             raise  # abort raises; this line is never reached
 
     return wrapper
+
+
+def _status_details(message: str, detail: provider_pb2.ErrorResourceInitFailed) -> tuple[tuple[str, bytes]]:
+    """The trailer a gRPC status with details travels in (what `grpcio-status` would send; not a dependency)."""
+    packed = any_pb2.Any()
+    packed.Pack(detail)
+    status = status_pb2.Status(code=grpc.StatusCode.UNKNOWN.value[0], message=message, details=[packed])
+    return (("grpc-status-details-bin", status.SerializeToString()),)
 
 
 def _resource_type(request: Any) -> str:
@@ -179,7 +205,16 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
                 known, adopt = self.provider.known_configs(), self.provider.settings.adopt_existing
                 return phone_config.create(api, inputs.values, known=known, adopt_default=adopt)
 
-        resource_id, outputs = _one_line("create", create, collect_secrets(inputs.values))
+        try:
+            resource_id, outputs = _one_line("create", create, collect_secrets(inputs.values))
+        except InitFailed as partial:
+            partial.details = provider_pb2.ErrorResourceInitFailed(
+                id=partial.resource_id,
+                properties=_outputs(kind, keys_to_program(partial.outputs), inputs.secret),
+                inputs=request.properties,
+                reasons=[str(partial)],
+            )
+            raise
         return provider_pb2.CreateResponse(id=resource_id, properties=_outputs(kind, outputs, inputs.secret))
 
     @_handled
