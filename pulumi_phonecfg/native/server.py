@@ -30,7 +30,9 @@ from pulumi_phonecfg.core.lifecycle.agents import AgentLookupError
 from pulumi_phonecfg.native import phone_config, phone_number
 from pulumi_phonecfg.native.config import config_failures, from_variables
 from pulumi_phonecfg.native.diff import Change
+from pulumi_phonecfg.native.ignore_changes import ElementKey, keep_ignored
 from pulumi_phonecfg.native.names import keys_to_program
+from pulumi_phonecfg.native.preview import planned_config_create, planned_config_update
 from pulumi_phonecfg.native.provider import GET_AGENT_TOKEN, NativeProvider
 from pulumi_phonecfg.native.schema import package_version, schema_json
 from pulumi_phonecfg.native.wire import decode, encode
@@ -105,6 +107,11 @@ def _resource_type(request: Any) -> str:
     return kind
 
 
+def _set_keys(kind: str) -> Mapping[str, ElementKey]:
+    """The set-like lists of the resource (whose `ignoreChanges` indexes address elements by key)."""
+    return phone_config.SET_KEYS if kind == phone_config.TOKEN else {}
+
+
 def _secret_properties(kind: str) -> frozenset[str]:
     """The properties always secret on the wire (a PhoneNumber has none of its own)."""
     return phone_config.SECRET_PROPERTIES if kind == phone_config.TOKEN else frozenset()
@@ -145,7 +152,7 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
         values = {**from_variables(request.variables), **decode(request.args).values}
         settings = _one_line("configure", lambda: self.provider.configure_from(values), set())
         self._widen(settings.provider_threads)
-        return provider_pb2.ConfigureResponse(acceptSecrets=True, supportsPreview=False)
+        return provider_pb2.ConfigureResponse(acceptSecrets=True, supportsPreview=True)
 
     def _widen(self, threads: int) -> None:
         """Serve up to `phonecfg:providerThreads` calls at once (the pool only grows; threads start lazily)."""
@@ -178,7 +185,11 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
         kind = _resource_type(request)
         olds, news = decode(request.olds).values, decode(request.news).values
         differ = phone_number.diff if kind == phone_number.TOKEN else phone_config.diff
-        result = _one_line("diff", lambda: differ(olds, news), collect_secrets(news))
+
+        def diff() -> phone_config.Diff:
+            return differ(olds, keep_ignored(news, olds, request.ignoreChanges, _set_keys(kind)))
+
+        result = _one_line("diff", diff, collect_secrets(news))
         return provider_pb2.DiffResponse(
             changes=provider_pb2.DiffResponse.DIFF_SOME if result.changes else provider_pb2.DiffResponse.DIFF_NONE,
             replaces=result.replaces,
@@ -197,6 +208,9 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
     def Create(self, request: provider_pb2.CreateRequest, context: grpc.ServicerContext) -> Any:
         kind = _resource_type(request)
         inputs = decode(request.properties)
+        if request.preview:  # what the create will return, so the engine need not mark every output unknown
+            planned = inputs.values if kind == phone_number.TOKEN else planned_config_create(inputs.values)
+            return provider_pb2.CreateResponse(id="", properties=_outputs(kind, planned, inputs.secret))
 
         def create() -> tuple[str, dict[str, Any]]:
             with self.provider.operation() as api:
@@ -242,14 +256,22 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
     def Update(self, request: provider_pb2.UpdateRequest, context: grpc.ServicerContext) -> Any:
         kind = _resource_type(request)
         olds, news = decode(request.olds), decode(request.news)
+        ignoring = _one_line(
+            "update",
+            lambda: keep_ignored(news.values, olds.values, request.ignoreChanges, _set_keys(kind)),
+            collect_secrets(news.values),
+        )
+        if request.preview:  # what the update will return, without a request
+            planned = (
+                ignoring if kind == phone_number.TOKEN else planned_config_update(request.id, olds.values, ignoring)
+            )
+            return provider_pb2.UpdateResponse(properties=_outputs(kind, planned, news.secret))
 
         def update() -> dict[str, Any]:
             with self.provider.operation() as api:
                 if kind == phone_number.TOKEN:
-                    return phone_number.update(api, request.id, olds.values, news.values)
-                return phone_config.update(
-                    api, request.id, olds.values, news.values, known=self.provider.known_configs()
-                )
+                    return phone_number.update(api, request.id, olds.values, ignoring)
+                return phone_config.update(api, request.id, olds.values, ignoring, known=self.provider.known_configs())
 
         outputs = _one_line("update", update, collect_secrets(news.values))
         return provider_pb2.UpdateResponse(properties=_outputs(kind, outputs, news.secret))

@@ -6,6 +6,7 @@ as partial state (`ErrorResourceInitFailed`). The real plugin process against th
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import grpc
 import pytest
@@ -14,12 +15,14 @@ from google.rpc import status_pb2
 from pulumi.runtime.proto import provider_pb2
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator
-from tests.dynamic.harness import SECRET_SIG, SECRET_VALUE
+from pulumi_phonecfg.native.names import keys_to_api
+from tests.dynamic.harness import SECRET_SIG, SECRET_VALUE, UNKNOWN, secret
 
 from .harness import NativePlugin, native_config, native_plugin, unwrap
-from .test_phone_config_grpc import FAKE_PASSWORD, methods, no_plaintext, sip_trunk
+from .test_phone_config_grpc import FAKE_PASSWORD, detailed, genesys, methods, no_plaintext, sip_trunk
 
 STATUS_DETAILS = "grpc-status-details-bin"
+DIFF_NONE, DIFF_SOME = provider_pb2.DiffResponse.DIFF_NONE, provider_pb2.DiffResponse.DIFF_SOME
 
 
 @pytest.fixture
@@ -56,7 +59,6 @@ def test_a_create_whose_patch_and_cleanup_fail_reports_the_config_as_partial_sta
     error = raised.value
     assert error.code() == grpc.StatusCode.UNKNOWN  # type: ignore[attr-defined]
     partial = _init_failed(error)
-    (post,) = phone_api.api_requests("POST")
     created = phone_api.api().get(f"/v1/channels/phone/{partial.id}").json()
     assert partial.id == created["id"] and partial.id in error.details()  # type: ignore[attr-defined]
     properties = json_format.MessageToDict(partial.properties)
@@ -76,3 +78,112 @@ def test_a_create_whose_patch_and_cleanup_fail_reports_the_config_as_partial_sta
     assert patch["method"] == "PATCH" and set(patch["body"]) == {"phone_numbers"}
     assert [n["phoneNumber"] for n in finished["phoneNumbers"]] == ["+14155550100", "+14155550101"]
     assert FAKE_PASSWORD not in str(properties)
+
+
+# ---- 1. ignoreChanges: ignored paths are taken from the state, never sent -------------------------------------
+
+
+def _console_edit(phone_api: RunningEmulator, config_id: str, body: dict[str, Any]) -> None:
+    phone_api.api().patch(f"/v1/channels/phone/{config_id}", params={"append": "false"}, json=body).raise_for_status()
+
+
+def test_an_ignored_description_edited_in_the_console_is_neither_planned_nor_sent(
+    plugin: NativePlugin, phone_api: RunningEmulator
+) -> None:
+    created = plugin.create(sip_trunk())
+    _console_edit(phone_api, created.id, {"description": "edited in the console"})
+    refreshed = json_format.MessageToDict(plugin.read(created.id, created.outputs, created.inputs).properties)
+    phone_api.clear_requests()
+
+    assert plugin.diff(created.id, refreshed, created.inputs).changes == DIFF_SOME  # not ignored: put back
+    kept = plugin.diff(created.id, refreshed, created.inputs, ignore_changes=["description"])
+    assert kept.changes == DIFF_NONE and dict(kept.detailedDiff) == {}
+
+    news = plugin.checked(sip_trunk(customInviteHeaders=[{"name": "X-Tenant"}]))
+    change = plugin.diff(created.id, refreshed, news, ignore_changes=["description"])
+    assert detailed(change) == {"customInviteHeaders[0]": "DELETE"}
+    updated = plugin.update(created.id, refreshed, news, ignore_changes=["description"])
+    (patch,) = phone_api.api_requests()
+    assert patch["body"] == {"custom_invite_headers": [{"name": "X-Tenant"}]}
+    assert updated["description"] == "edited in the console"
+
+
+def test_an_ignored_number_path_follows_its_number_when_another_sorts_before_it(
+    plugin: NativePlugin, phone_api: RunningEmulator
+) -> None:
+    created = plugin.create(sip_trunk())  # checked: [+14155550100, +14155550101 "overflow"]
+    numbers = unwrap(created.outputs)["phoneNumbers"]
+    console = [
+        {**keys_to_api(n), "description": "console"} if n["phoneNumber"].endswith("101") else keys_to_api(n)
+        for n in numbers
+    ]
+    _console_edit(phone_api, created.id, {"phone_numbers": console})
+    refreshed = json_format.MessageToDict(plugin.read(created.id, created.outputs, created.inputs).properties)
+    # The program adds +14155550099: in the checked (sorted) list +14155550101 moves from [1] to [2].
+    news = plugin.checked(sip_trunk(phoneNumbers=[*sip_trunk()["phoneNumbers"], {"phoneNumber": "+14155550099"}]))
+    assert [n["phoneNumber"] for n in news["phoneNumbers"]][2] == "+14155550101"
+    ignored = ["phoneNumbers[2].description"]
+    change = plugin.diff(created.id, refreshed, news, ignore_changes=ignored)
+    assert detailed(change) == {"phoneNumbers[0]": "ADD"}  # the new number only: the console edit is kept
+    phone_api.clear_requests()
+    plugin.update(created.id, refreshed, news, ignore_changes=ignored)
+    (patch,) = phone_api.api_requests()
+    sent = {n["phone_number"]: n.get("description") for n in patch["body"]["phone_numbers"]}
+    assert sent == {"+14155550099": None, "+14155550100": None, "+14155550101": "console"}
+
+
+# ---- 4. preview: planned outputs, no request -------------------------------------------------------------------
+
+
+def test_the_plugin_supports_preview(phone_api: RunningEmulator) -> None:
+    with native_plugin() as running:
+        assert running.configure(native_config(phone_api)).supportsPreview is True
+
+
+def test_a_preview_update_plans_the_outputs_the_update_returns(
+    plugin: NativePlugin, phone_api: RunningEmulator
+) -> None:
+    created = plugin.create(genesys())
+    other = {"agentId": "aaaaaaaa-2222-4333-8444-555555555555", "environmentId": "bbbbbbbb-7777-4888-8999-000000000000"}
+    news = plugin.checked(
+        genesys(description="now described", attachedEnvironments=[*genesys()["attachedEnvironments"], other])
+    )
+    phone_api.clear_requests()
+    planned = plugin.update(created.id, created.outputs, news, preview=True)
+    assert phone_api.api_requests() == []
+    assert planned["updatedAt"] == UNKNOWN and planned["security"][SECRET_SIG] == SECRET_VALUE
+    no_plaintext(planned)
+    applied = plugin.update(created.id, created.outputs, news)
+    assert len(planned["connectors"]) == 2
+    assert {k: v for k, v in planned.items() if k != "updatedAt"} == {
+        k: v for k, v in applied.items() if k != "updatedAt"
+    }
+
+
+def test_a_preview_update_keeps_undeclared_numbers_and_the_sip_uri(
+    plugin: NativePlugin, phone_api: RunningEmulator
+) -> None:
+    created = plugin.create(sip_trunk())
+    news = plugin.checked(sip_trunk(phoneNumbers=None, description="no numbers declared"))
+    planned = plugin.update(created.id, created.outputs, news, preview=True)
+    assert planned["phoneNumbers"] == created.outputs["phoneNumbers"]
+    assert planned["sipUri"] == created.outputs["sipUri"] and planned["tenantId"] == created.outputs["tenantId"]
+    assert planned["description"] == "no numbers declared"
+    rotated = plugin.checked(
+        sip_trunk(security=secret({"authentication": True, "username": "trunk", "password": "fake-rotated"}))
+    )
+    fingerprints = unwrap(plugin.update(created.id, created.outputs, rotated, preview=True))["security"]["fingerprints"]
+    assert fingerprints == {"password": UNKNOWN}  # a new credential's fingerprint is made by the update
+
+
+def test_a_preview_create_sends_nothing_and_leaves_server_outputs_unknown(
+    plugin: NativePlugin, phone_api: RunningEmulator
+) -> None:
+    planned = plugin.create(sip_trunk(description=UNKNOWN), preview=True)
+    assert phone_api.api_requests() == [] and planned.id == ""
+    outputs = planned.outputs
+    assert outputs["tenantId"] == UNKNOWN and outputs["sipUri"] == UNKNOWN and outputs["description"] == UNKNOWN
+    assert unwrap(outputs)["name"] == "Native trunk" and unwrap(outputs)["security"]["fingerprints"] == {
+        "password": UNKNOWN
+    }
+    no_plaintext(outputs)
