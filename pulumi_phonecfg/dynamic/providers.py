@@ -30,7 +30,7 @@ from pulumi.dynamic import (
 )
 
 from pulumi_phonecfg.core.http.client import PhoneApiClient
-from pulumi_phonecfg.core.http.errors import PhoneConfigError
+from pulumi_phonecfg.core.http.errors import PartialCreateError, PhoneApiError, PhoneConfigError
 from pulumi_phonecfg.core.http.settings import ProviderSettings
 from pulumi_phonecfg.core.lifecycle.known_configs import KnownConfigs
 from pulumi_phonecfg.core.lifecycle.phone_config import (
@@ -68,6 +68,9 @@ def _short_errors(method: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return method(*args, **kwargs)
+        except PartialCreateError as error:
+            # A dynamic provider cannot hand partial state to the engine: the same line, as the plain API error.
+            failure: PhoneConfigError = PhoneApiError(error.operation, error.status, error.detail)
         except PhoneConfigError as error:
             failure = error
         raise failure.with_traceback(None) from None

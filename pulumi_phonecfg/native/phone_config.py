@@ -9,7 +9,7 @@ has are added: the detailed diff, the inputs of an import, and secrecy marked on
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -26,7 +26,7 @@ from pulumi_phonecfg.core.lifecycle.phone_config import (
 )
 from pulumi_phonecfg.core.lifecycle.results import CheckResult
 from pulumi_phonecfg.core.schema.canonical import canonical_values
-from pulumi_phonecfg.core.schema.fields import PHONE_CONFIG, Field, object_type
+from pulumi_phonecfg.core.schema.fields import PHONE_CONFIG, Field, element_key, object_type
 from pulumi_phonecfg.core.schema.fingerprints import SECRET_FIELDS
 from pulumi_phonecfg.core.schema.models import INPUT_FIELDS
 from pulumi_phonecfg.native.diff import Change, detailed_diff
@@ -48,6 +48,14 @@ CREDENTIAL_HINT: Final = (
     " (the API never returns credentials: after `pulumi import`, declare it in the program, e.g. from a secret "
     "stack config value; the next `up` sends it once)"
 )
+
+
+def _program_key(key_of: Callable[[Mapping[str, Any]], Hashable]) -> Callable[[Mapping[str, Any]], Hashable]:
+    return lambda item: key_of(keys_to_api(item))
+
+
+# The set-like lists, in program names, and how their elements (program names too) are told apart.
+SET_KEYS: Final = {to_camel(f.name): _program_key(element_key(f)) for f in PHONE_CONFIG.inputs if f.set_key}
 
 
 def _shape(fields: tuple[Field, ...]) -> InputShape:

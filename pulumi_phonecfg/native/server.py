@@ -18,18 +18,20 @@ from concurrent import futures
 from typing import Any, Final, TypeVar
 
 import grpc
-from google.protobuf import empty_pb2
+from google.protobuf import any_pb2, empty_pb2
+from google.rpc import status_pb2
 from pulumi.runtime.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
 
 from pulumi_phonecfg.core.http.error_text import collect_secrets, redact
-from pulumi_phonecfg.core.http.errors import PhoneConfigError
+from pulumi_phonecfg.core.http.errors import PartialCreateError, PhoneConfigError
 from pulumi_phonecfg.core.http.logs import debug_from_environment
 from pulumi_phonecfg.core.http.settings import ProviderSettings
-from pulumi_phonecfg.core.lifecycle.agents import AgentLookupError
 from pulumi_phonecfg.native import phone_config, phone_number
 from pulumi_phonecfg.native.config import config_failures, config_lookup, from_variables
 from pulumi_phonecfg.native.diff import Change
-from pulumi_phonecfg.native.names import PROGRAM_SPELLING
+from pulumi_phonecfg.native.ignore_changes import ElementKey, keep_ignored
+from pulumi_phonecfg.native.names import PROGRAM_SPELLING, keys_to_program
+from pulumi_phonecfg.native.preview import planned_config_create, planned_config_update
 from pulumi_phonecfg.native.provider import GET_AGENT_TOKEN, NativeProvider
 from pulumi_phonecfg.native.schema import package_version, schema_json
 from pulumi_phonecfg.native.wire import decode, encode
@@ -51,13 +53,25 @@ class RequestFailed(Exception):
     """A failure to report as the call's one-line error."""
 
 
+class InitFailed(RequestFailed):
+    """A create that made the resource but could not finish it: the engine keeps it (`ErrorResourceInitFailed`),
+    so the next `up` finishes it as an update instead of failing on the taken name."""
+
+    def __init__(self, message: str, resource_id: str, outputs: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.resource_id = resource_id
+        self.outputs = outputs
+        self.details: provider_pb2.ErrorResourceInitFailed | None = None
+
+
 def _one_line(operation: str, call: Callable[[], R], secrets: set[str]) -> R:
     try:
         return call()
-    except PhoneConfigError as error:
+    except PartialCreateError as error:
+        reason = f"{error.cause}; the config {error.config_id} was created but not completed"
+        raise InitFailed(redact(" ".join(reason.split()), secrets), error.config_id, error.outputs) from None
+    except PhoneConfigError as error:  # AgentLookupError included
         message = error.spelled(PROGRAM_SPELLING)  # the fields it names as the program spells them
-    except AgentLookupError as error:
-        message = str(error)
     except Exception as error:  # a bug of ours: say what, without a stack or a credential
         message = f"{operation}: unexpected {type(error).__name__}: {error}"
     raise RequestFailed(redact(" ".join(message.split()), secrets)) from None
@@ -69,10 +83,20 @@ def _handled(method: Callable[[PhonecfgServicer, Any, grpc.ServicerContext], R])
         try:
             return method(self, request, context)
         except RequestFailed as failure:
+            if isinstance(failure, InitFailed) and failure.details is not None:
+                context.set_trailing_metadata(_status_details(str(failure), failure.details))
             context.abort(grpc.StatusCode.UNKNOWN, str(failure))
             raise  # abort raises; this line is never reached
 
     return wrapper
+
+
+def _status_details(message: str, detail: provider_pb2.ErrorResourceInitFailed) -> tuple[tuple[str, bytes]]:
+    """The trailer a gRPC status with details travels in (what `grpcio-status` would send; not a dependency)."""
+    packed = any_pb2.Any()
+    packed.Pack(detail)
+    status = status_pb2.Status(code=grpc.StatusCode.UNKNOWN.value[0], message=message, details=[packed])
+    return (("grpc-status-details-bin", status.SerializeToString()),)
 
 
 def _resource_type(request: Any) -> str:
@@ -80,6 +104,11 @@ def _resource_type(request: Any) -> str:
     if kind not in RESOURCE_TYPES:
         raise RequestFailed(f"unknown resource type {kind!r}: this provider serves {', '.join(RESOURCE_TYPES)}")
     return kind
+
+
+def _set_keys(kind: str) -> Mapping[str, ElementKey]:
+    """The set-like lists of the resource (whose `ignoreChanges` indexes address elements by key)."""
+    return phone_config.SET_KEYS if kind == phone_config.TOKEN else {}
 
 
 def _secret_properties(kind: str) -> frozenset[str]:
@@ -122,7 +151,7 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
         values = {**from_variables(request.variables), **decode(request.args).values}
         settings = _one_line("configure", lambda: self.provider.configure_from(config_lookup(values)), set())
         self._widen(settings.provider_threads)
-        return provider_pb2.ConfigureResponse(acceptSecrets=True, supportsPreview=False)
+        return provider_pb2.ConfigureResponse(acceptSecrets=True, supportsPreview=True)
 
     def _widen(self, threads: int) -> None:
         """Serve up to `phonecfg:providerThreads` calls at once (the pool only grows; threads start lazily)."""
@@ -155,7 +184,11 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
         kind = _resource_type(request)
         olds, news = decode(request.olds).values, decode(request.news).values
         differ = phone_number.diff if kind == phone_number.TOKEN else phone_config.diff
-        result = _one_line("diff", lambda: differ(olds, news), collect_secrets(news))
+
+        def diff() -> phone_config.Diff:
+            return differ(olds, keep_ignored(news, olds, request.ignoreChanges, _set_keys(kind)))
+
+        result = _one_line("diff", diff, collect_secrets(news))
         return provider_pb2.DiffResponse(
             changes=provider_pb2.DiffResponse.DIFF_SOME if result.changes else provider_pb2.DiffResponse.DIFF_NONE,
             replaces=result.replaces,
@@ -174,6 +207,9 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
     def Create(self, request: provider_pb2.CreateRequest, context: grpc.ServicerContext) -> Any:
         kind = _resource_type(request)
         inputs = decode(request.properties)
+        if request.preview:  # what the create will return, so the engine need not mark every output unknown
+            planned = inputs.values if kind == phone_number.TOKEN else planned_config_create(inputs.values)
+            return provider_pb2.CreateResponse(id="", properties=_outputs(kind, planned, inputs.secret))
 
         def create() -> tuple[str, dict[str, Any]]:
             with self.provider.operation() as api:
@@ -182,7 +218,16 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
                 known, adopt = self.provider.known_configs(), self.provider.settings.adopt_existing
                 return phone_config.create(api, inputs.values, known=known, adopt_default=adopt)
 
-        resource_id, outputs = _one_line("create", create, collect_secrets(inputs.values))
+        try:
+            resource_id, outputs = _one_line("create", create, collect_secrets(inputs.values))
+        except InitFailed as partial:
+            partial.details = provider_pb2.ErrorResourceInitFailed(
+                id=partial.resource_id,
+                properties=_outputs(kind, keys_to_program(partial.outputs), inputs.secret),
+                inputs=request.properties,
+                reasons=[str(partial)],
+            )
+            raise
         return provider_pb2.CreateResponse(id=resource_id, properties=_outputs(kind, outputs, inputs.secret))
 
     @_handled
@@ -210,14 +255,22 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
     def Update(self, request: provider_pb2.UpdateRequest, context: grpc.ServicerContext) -> Any:
         kind = _resource_type(request)
         olds, news = decode(request.olds), decode(request.news)
+        ignoring = _one_line(
+            "update",
+            lambda: keep_ignored(news.values, olds.values, request.ignoreChanges, _set_keys(kind)),
+            collect_secrets(news.values),
+        )
+        if request.preview:  # what the update will return, without a request
+            planned = (
+                ignoring if kind == phone_number.TOKEN else planned_config_update(request.id, olds.values, ignoring)
+            )
+            return provider_pb2.UpdateResponse(properties=_outputs(kind, planned, news.secret))
 
         def update() -> dict[str, Any]:
             with self.provider.operation() as api:
                 if kind == phone_number.TOKEN:
-                    return phone_number.update(api, request.id, olds.values, news.values)
-                return phone_config.update(
-                    api, request.id, olds.values, news.values, known=self.provider.known_configs()
-                )
+                    return phone_number.update(api, request.id, olds.values, ignoring)
+                return phone_config.update(api, request.id, olds.values, ignoring, known=self.provider.known_configs())
 
         outputs = _one_line("update", update, collect_secrets(news.values))
         return provider_pb2.UpdateResponse(properties=_outputs(kind, outputs, news.secret))

@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,26 +83,56 @@ class NativePlugin(GrpcPlugin):
         assert not failures, failures
         return plain(response.inputs)
 
-    def create(self, news: Mapping[str, Any], name: str = "main") -> Created:
+    def create(self, news: Mapping[str, Any], name: str = "main", *, preview: bool = False) -> Created:
         inputs = self.checked(news, name)
         response = self.stub.Create(
-            provider_pb2.CreateRequest(urn=urn(name, self.type), name=name, type=self.type, properties=struct(inputs))
+            provider_pb2.CreateRequest(
+                urn=urn(name, self.type), name=name, type=self.type, properties=struct(inputs), preview=preview
+            )
         )
         return Created(response.id, plain(response.properties), inputs)
 
-    def diff(self, config_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], name: str = "main") -> Any:
+    def diff(
+        self,
+        config_id: str,
+        olds: Mapping[str, Any],
+        news: Mapping[str, Any],
+        name: str = "main",
+        *,
+        ignore_changes: Sequence[str] = (),
+    ) -> Any:
         return self.stub.Diff(
             provider_pb2.DiffRequest(
-                id=config_id, urn=urn(name, self.type), name=name, type=self.type, olds=struct(olds), news=struct(news)
+                id=config_id,
+                urn=urn(name, self.type),
+                name=name,
+                type=self.type,
+                olds=struct(olds),
+                news=struct(news),
+                ignoreChanges=list(ignore_changes),
             )
         )
 
     def update(
-        self, config_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], name: str = "main"
+        self,
+        config_id: str,
+        olds: Mapping[str, Any],
+        news: Mapping[str, Any],
+        name: str = "main",
+        *,
+        ignore_changes: Sequence[str] = (),
+        preview: bool = False,
     ) -> dict[str, Any]:
         response = self.stub.Update(
             provider_pb2.UpdateRequest(
-                id=config_id, urn=urn(name, self.type), name=name, type=self.type, olds=struct(olds), news=struct(news)
+                id=config_id,
+                urn=urn(name, self.type),
+                name=name,
+                type=self.type,
+                olds=struct(olds),
+                news=struct(news),
+                ignoreChanges=list(ignore_changes),
+                preview=preview,
             )
         )
         return plain(response.properties)

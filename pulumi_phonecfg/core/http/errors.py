@@ -10,6 +10,8 @@ sees as a `pulumi.RunError`, so it stops with its one line and no traceback) and
 
 from __future__ import annotations
 
+from typing import Any
+
 from pulumi_phonecfg.core.http.field_text import Spelling, spelled
 
 
@@ -48,6 +50,21 @@ class AmbiguousCreateError(PhoneApiError):
     """A POST failed in a way that leaves open whether the config was created."""
 
 
+class PartialCreateError(PhoneApiError):
+    """A create that made the config but could not finish it (the follow-up PATCH failed) nor undo it (the cleanup
+    DELETE failed too). The message is the whole story for a face that cannot keep partial state (the dynamic
+    provider: "delete it by hand"); `config_id`, `outputs` (the config as created) and `cause` (why the create
+    failed, one line) let a face that can (the native plugin) hand the config to the engine instead."""
+
+    def __init__(
+        self, operation: str, status: int | None, detail: str, *, config_id: str, outputs: dict[str, Any], cause: str
+    ) -> None:
+        super().__init__(operation, status, detail)
+        self.config_id = config_id
+        self.outputs = outputs
+        self.cause = cause
+
+
 class ConfigConflictError(PhoneConfigError):
     """A create whose name is taken by a config of the same kind, or an adoption with several candidates."""
 
@@ -62,6 +79,7 @@ for _error in (
     ConfigurationError,
     PhoneApiError,
     AmbiguousCreateError,
+    PartialCreateError,
     ConfigConflictError,
 ):
     _error.__module__ = PUBLIC_MODULE

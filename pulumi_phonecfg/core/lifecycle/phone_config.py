@@ -18,7 +18,7 @@ from typing import Any
 from pulumi.output import contains_unknowns
 
 from pulumi_phonecfg.core.http.client import PhoneApiClient
-from pulumi_phonecfg.core.http.errors import ConfigConflictError, PhoneApiError
+from pulumi_phonecfg.core.http.errors import ConfigConflictError, PartialCreateError, PhoneApiError
 from pulumi_phonecfg.core.http.field_text import FieldSetting, FieldText
 from pulumi_phonecfg.core.lifecycle.known_configs import (
     ConfigKey,
@@ -252,9 +252,11 @@ def _post_config(api: PhoneApiClient, inputs: Mapping[str, Any], operation: str)
     follow_up = {k: api_value(k, inputs[k]) for k in LIST_FIELDS_SET_AFTER_CREATE if inputs.get(k)}
     if follow_up:
         try:
-            document = api.update_config(config_id, follow_up, label=_label(inputs))
+            completed = api.update_config(config_id, follow_up, label=_label(inputs))
         except PhoneApiError as error:
-            raise _compensate(api, config_id, operation, error) from None
+            created = _outputs(api, config_id, document, desired_security=inputs.get("security", {}), fingerprints={})
+            raise _compensate(api, config_id, created, operation, error) from None
+        document = completed
     outputs = _outputs(api, config_id, document, desired_security=inputs.get("security", {}), fingerprints={})
     return CreateResult(config_id, outputs)
 
@@ -282,18 +284,25 @@ def _adopt_config(
     return CreateResult(config_id, outputs)
 
 
-def _compensate(api: PhoneApiClient, config_id: str, operation: str, error: PhoneApiError) -> PhoneApiError:
+def _compensate(
+    api: PhoneApiClient, config_id: str, created: dict[str, Any], operation: str, error: PhoneApiError
+) -> PhoneApiError:
     """Delete a config whose creation failed half way, so nothing is orphaned; say so in the error.
 
-    The error names the create the user ran, not the follow-up PATCH it failed in.
+    The error names the create the user ran, not the follow-up PATCH it failed in. When the DELETE fails too, a
+    `PartialCreateError` carries the config as created (`created`, outputs), for a face that can keep it.
     """
     try:
         api.delete_config(config_id)
     except PhoneApiError as cleanup:
         note = f"; the half-created config {config_id} could NOT be deleted ({cleanup.detail}): delete it by hand"
-    else:
-        note = f"; the half-created config {config_id} was deleted again"
-    return PhoneApiError(operation, error.status, error.detail + note)
+        cause = PhoneApiError(operation, error.status, error.detail)
+        return PartialCreateError(
+            operation, error.status, error.detail + note, config_id=config_id, outputs=created, cause=str(cause)
+        )
+    return PhoneApiError(
+        operation, error.status, error.detail + f"; the half-created config {config_id} was deleted again"
+    )
 
 
 def read_config(api: PhoneApiClient, config_id: str, props: Mapping[str, Any]) -> ReadResult:

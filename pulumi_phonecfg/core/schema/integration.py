@@ -16,7 +16,7 @@ Connector traffic there: it marks "not a known watsonx Orchestrate region", wher
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -84,17 +84,20 @@ def integration_outputs(instance_url: str, config_id: str, outputs: Mapping[str,
         return {"sip_uri": sip_uri(instance_url, tenant)} if tenant else {}
     if kind != GENESYS:
         return {}
-    derived: dict[str, Any] = {
-        "connectors": [
-            {
-                "agent_id": attached["agent_id"],
-                "environment_id": attached["environment_id"],
-                "connector_id": connector_id(attached["agent_id"], attached["environment_id"], config_id),
-            }
-            for attached in outputs.get("attached_environments") or []
-            if attached.get("agent_id") and attached.get("environment_id")
-        ]
-    }
+    derived: dict[str, Any] = {"connectors": connectors(config_id, outputs.get("attached_environments") or [])}
     if tenant:
         derived["audio_connect_uri"] = audio_connect_uri(instance_url, tenant)
     return derived
+
+
+def connectors(config_id: str, attached_environments: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Genesys: one connector per attached agent environment."""
+    return [
+        {
+            "agent_id": attached["agent_id"],
+            "environment_id": attached["environment_id"],
+            "connector_id": connector_id(attached["agent_id"], attached["environment_id"], config_id),
+        }
+        for attached in attached_environments
+        if attached.get("agent_id") and attached.get("environment_id")
+    ]

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pulumi_phonecfg.core.http.errors import AmbiguousCreateError, PhoneApiError
+from pulumi_phonecfg.core.http.errors import AmbiguousCreateError, PartialCreateError, PhoneApiError
 from pulumi_phonecfg.core.lifecycle.known_configs import KnownConfigs, post_without_duplicates
 from pulumi_phonecfg.core.lifecycle.phone_config import check_inputs, create_config
 from pulumi_phonecfg.provider import PhoneConfigProvider
@@ -141,6 +141,21 @@ def test_a_failing_compensation_delete_says_the_config_could_not_be_deleted() ->
         "phone config 'Support trunk' failed: HTTP 422: rejected; the half-created config half could NOT be "
         "deleted (not allowed): delete it by hand"
     )
+
+
+def test_a_create_neither_finished_nor_undone_carries_the_config_as_created() -> None:
+    api = (
+        lifecycle_api()
+        .on("POST", PHONES, document(201, config("half")))
+        .on("PATCH", f"{PHONES}/half", status(422, "rejected"))
+        .on("DELETE", f"{PHONES}/half", status(403, "not allowed"))
+    )
+    with pytest.raises(PartialCreateError) as raised:
+        create(api, checked(TRUNK))
+    partial = raised.value
+    assert partial.config_id == "half" and partial.outputs["name"] == "Support trunk"
+    assert partial.outputs["phone_numbers"] == []  # as created: the PATCH that sets them failed
+    assert partial.cause.endswith("phone config 'Support trunk' failed: HTTP 422: rejected")
 
 
 def test_the_provider_gives_create_patch_and_compensation_one_deadline() -> None:
