@@ -12,11 +12,11 @@ import grpc
 import pytest
 from google.protobuf import json_format
 from google.rpc import status_pb2
+from grpc_plugin import SECRET_SIG, SECRET_VALUE, UNKNOWN, secret
 from pulumi.runtime.proto import provider_pb2
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator
 from pulumi_phonecfg.native.names import keys_to_api
-from tests.dynamic.harness import SECRET_SIG, SECRET_VALUE, UNKNOWN, secret
 
 from .harness import NativePlugin, native_config, native_plugin, unwrap
 from .test_phone_config_grpc import FAKE_PASSWORD, detailed, genesys, methods, no_plaintext, sip_trunk
