@@ -36,6 +36,7 @@ from pulumi_phonecfg.core.http.auth import DEFAULT_AUTH_URLS, ApiKeyToken, Stati
 from pulumi_phonecfg.core.http.error_text import collect_secrets, describe_error_body, redact, redact_body
 from pulumi_phonecfg.core.http.errors import AmbiguousCreateError, ConfigurationError, PhoneApiError
 from pulumi_phonecfg.core.http.logs import debug_from_environment
+from pulumi_phonecfg.core.http.proxies import direct_mounts
 from pulumi_phonecfg.core.http.retry import (
     Attempts,
     Deadline,
@@ -80,6 +81,8 @@ class PhoneApiClient:
         )
         self._base = settings.url.rstrip("/") + PHONE_PATH
         self._secrets: set[str] = set()
+        # Loopback URLs never go through a proxy of the environment (the token would cross it in clear).
+        mounts = direct_mounts(settings.url, settings.auth_url)
         auth: httpx.Auth
         if auth_type == "bearer":
             if not settings.token:
@@ -89,7 +92,7 @@ class PhoneApiClient:
         else:
             if not settings.api_key:
                 raise ConfigurationError(f"phonecfg:authType is {auth_type} but phonecfg:apiKey is not set")
-            self._token_http = httpx.Client(transport=transport, follow_redirects=False)
+            self._token_http = httpx.Client(transport=transport, mounts=mounts, follow_redirects=False)
             auth = ApiKeyToken(
                 auth_type=auth_type,
                 api_key=settings.api_key,
@@ -107,6 +110,7 @@ class PhoneApiClient:
         self._http = httpx.Client(
             auth=auth,
             transport=transport,
+            mounts=mounts,
             limits=httpx.Limits(max_connections=max(100, keepalive), max_keepalive_connections=keepalive),
             headers={"Accept": "application/json", "User-Agent": "pulumi_phonecfg"},
             follow_redirects=False,
