@@ -38,6 +38,10 @@ class AmbiguousCreateError(PhoneApiError):
     """A POST failed in a way that leaves open whether the config was created."""
 
 
+class InvalidIdError(PhoneConfigError):
+    """A resource id (an import id, an id in the state) that is not the API's: refused before any request."""
+
+
 class ConfigConflictError(PhoneConfigError):
     """A create whose name is taken by a config of the same kind, or an adoption with several candidates."""
 
@@ -53,5 +57,5 @@ for _error in (
     PhoneApiError,
     AmbiguousCreateError,
     ConfigConflictError,
-):
+):  # InvalidIdError is not among them: pulumi_phonecfg/errors.py (never changed) does not export it
     _error.__module__ = PUBLIC_MODULE
