@@ -10,6 +10,8 @@ from pulumi_phonecfg.core.http.errors import (
     AuthenticationError,
     ConfigConflictError,
     ConfigurationError,
+    InvalidIdError,
+    PartialCreateError,
     PhoneApiError,
     PhoneConfigError,
 )
@@ -19,6 +21,8 @@ __all__ = [
     "AuthenticationError",
     "ConfigConflictError",
     "ConfigurationError",
+    "InvalidIdError",
+    "PartialCreateError",
     "PhoneApiError",
     "PhoneConfigError",
 ]

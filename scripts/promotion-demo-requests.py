@@ -3,12 +3,15 @@
     promotion-demo-requests.py clear URL
     promotion-demo-requests.py count URL STACK OPERATION COUNTS_JSON   (prints one summary line)
 
-Counts come from the emulator's own request log (`GET /_emulator/requests`), by API area and method.
+Counts come from the emulator's own request log (`GET /_emulator/requests`), by API area and method. The log
+holds credentials, so it takes the emulator's token: from $PHONECFG_EMULATOR_TOKEN (never an argument, which `ps`
+would show).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -22,11 +25,16 @@ def area(path: str) -> str:
 
 def main(argv: list[str]) -> int:
     command, url = argv[0], argv[1].rstrip("/")
+    token = os.environ.get("PHONECFG_EMULATOR_TOKEN")
+    if not token:
+        print("promotion-demo-requests.py: set PHONECFG_EMULATOR_TOKEN to the emulator's token", file=sys.stderr)
+        return 2
+    admin = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"})
     if command == "clear":
-        httpx.delete(f"{url}/_emulator/requests").raise_for_status()
+        admin.delete("/_emulator/requests").raise_for_status()
         return 0
     stack, operation, counts_file = argv[2], argv[3], Path(argv[4])
-    response = httpx.get(f"{url}/_emulator/requests")
+    response = admin.get("/_emulator/requests")
     response.raise_for_status()
     counts = Counter(f"{area(r['path'])} {r['method']}" for r in response.json())
     summary = json.loads(counts_file.read_text()) if counts_file.exists() else []

@@ -68,7 +68,8 @@ start_emulator() {  # start_emulator STACK: a tenant of its own on a free port
   say "tenant $stack: ${URLS[$stack]}/instances/$stack"
 }
 
-requests() { "$PY" "$ROOT/scripts/promotion-demo-requests.py" "$@"; }
+# The current stack's emulator token travels in the environment, never on a command line (where `ps` shows it).
+requests() { PHONECFG_EMULATOR_TOKEN="${TOKENS[$STACK]}" "$PY" "$ROOT/scripts/promotion-demo-requests.py" "$@"; }
 
 secret() { printf '%s' "$2" | pulumi config set --stack "$STACK" --secret "$1"; }
 
@@ -95,9 +96,9 @@ for STACK in "${STACKS[@]}"; do
 
   if [ "$STACK" = prod ]; then
     say "prod already has a 'Support SIP trunk', made by hand in the console: the up adopts it"
-    "$PY" - "$url/instances/$STACK" "${TOKENS[$STACK]}" <<'PYTHON'
-import sys, httpx
-url, token = sys.argv[1], sys.argv[2]
+    PHONECFG_EMULATOR_TOKEN="${TOKENS[$STACK]}" "$PY" - "$url/instances/$STACK" <<'PYTHON'
+import os, sys, httpx
+url, token = sys.argv[1], os.environ["PHONECFG_EMULATOR_TOKEN"]
 body = {"name": "Support SIP trunk", "description": "made by hand", "security": {"secure_trunking": False}}
 made = httpx.post(f"{url}/v1/channels/phone", json=body, headers={"Authorization": f"Bearer {token}"})
 made.raise_for_status()

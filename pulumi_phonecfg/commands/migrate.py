@@ -38,6 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
+from pulumi_phonecfg.commands.private_files import write_private_text
 from pulumi_phonecfg.native.names import to_camel, to_snake
 
 DYNAMIC_TYPE: Final = "pulumi-python:dynamic/phonecfg:PhoneConfig"
@@ -416,7 +417,7 @@ def run_migrate(*, stack: str, cwd: Path, to: str, backup: Path | None, dry_run:
             return 0
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         backup = backup or cwd / f"{stack}-state-before-migrate-{stamp}.json"
-        backup.write_text(encrypted, encoding="utf-8")  # secrets encrypted, as `pulumi stack export` writes them
+        write_private_text(backup, encrypted)  # secrets encrypted as `pulumi stack export` writes them; owner only
         _pulumi(
             ["stack", "import", "--stack", stack],
             cwd=cwd,

@@ -53,5 +53,6 @@ def create_app(settings: EmulatorSettings) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     for area in (phone_configs, numbers, agents, tokens, admin):
         app.include_router(area.router)
+    app.include_router(admin.guarded)
     app.add_middleware(EmulatorMiddleware, state=state)
     return app

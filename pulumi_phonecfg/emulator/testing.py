@@ -116,7 +116,8 @@ class RunningEmulator:
                 self._stderr = None
             raise
         self.port = int(self.url.rsplit(":", 1)[1])
-        self._admin = httpx.Client(base_url=self.url, timeout=30)
+        # The admin endpoints need the emulator's token (the request log holds every request's credentials).
+        self._admin = httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {self.token}"}, timeout=30)
 
     def _failure(self, what: str) -> str:
         stderr = self.stderr()

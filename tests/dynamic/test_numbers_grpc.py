@@ -79,7 +79,7 @@ def test_create_update_rename_read_delete_one_request_each(
     # A description: one PATCH of the number, carrying the number and the description.
     described = numbers.checked({**news, "description": "sales line"}, name="sales")
     updated = numbers.update(created.id, created.outputs, described, name="sales")
-    assert sent(phone_api) == [f"PATCH {PHONES}/{trunk}/numbers/+14155550171"]
+    assert sent(phone_api) == [f"PATCH {PHONES}/{trunk}/numbers/%2B14155550171"]
     assert phone_api.api_requests()[0]["body"] == {"phone_number": "+14155550171", "description": "sales line"}
     assert updated["description"] == "sales line"
 
@@ -89,7 +89,7 @@ def test_create_update_rename_read_delete_one_request_each(
     diff = numbers.diff(created.id, updated, renamed_news, name="sales")
     assert diff.changes == diff.DIFF_SOME and list(diff.replaces) == []
     renamed = numbers.update(created.id, updated, renamed_news, name="sales")
-    assert sent(phone_api) == [f"PATCH {PHONES}/{trunk}/numbers/+14155550171"]
+    assert sent(phone_api) == [f"PATCH {PHONES}/{trunk}/numbers/%2B14155550171"]
     assert phone_api.api_requests()[0]["body"] == {"phone_number": "+14155550172"}
     stored = stored_numbers(phone_api, trunk)
     assert set(stored) == {"+14155550170", "+14155550172"}
@@ -110,7 +110,7 @@ def test_create_update_rename_read_delete_one_request_each(
 
     phone_api.clear_requests()
     numbers.delete(created.id, read, name="sales")
-    assert sent(phone_api) == [f"DELETE {PHONES}/{trunk}/numbers/+14155550172"]
+    assert sent(phone_api) == [f"DELETE {PHONES}/{trunk}/numbers/%2B14155550172"]
     assert set(stored_numbers(phone_api, trunk)) == {"+14155550170"}  # the platform's number stays
     numbers.delete(created.id, read, name="sales")  # already gone: still fine
 
@@ -161,7 +161,7 @@ def test_a_number_already_on_the_trunk_with_the_same_routing_is_adopted_after_th
     assert sent(phone_api) == [
         f"POST {PHONES}/{trunk}/numbers",
         f"GET {PHONES}/{trunk}",
-        f"PATCH {PHONES}/{trunk}/numbers/+14155550175",
+        f"PATCH {PHONES}/{trunk}/numbers/%2B14155550175",
     ]
     assert stored_numbers(phone_api, trunk)["+14155550175"]["description"] == "new"
 

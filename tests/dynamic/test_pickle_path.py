@@ -29,7 +29,16 @@ def test_providers_are_pickled_under_the_permanent_path(name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["PhoneConfigError", "AuthenticationError", "ConfigurationError", "PhoneApiError", "ConfigConflictError"]
+    "name",
+    [
+        "PhoneConfigError",
+        "AuthenticationError",
+        "ConfigurationError",
+        "PhoneApiError",
+        "ConfigConflictError",
+        "InvalidIdError",
+        "PartialCreateError",
+    ],
 )
 def test_errors_are_named_by_their_public_module(name: str) -> None:
     errors = importlib.import_module("pulumi_phonecfg.errors")

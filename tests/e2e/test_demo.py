@@ -45,14 +45,18 @@ class Demo:
         url: str = json.loads((self.dir / "emulator.json").read_text())["url"]
         return url
 
+    @property
+    def bearer(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {(self.dir / 'token').read_text().strip()}"}
+
     def api(self, method: str, path: str) -> Any:
-        token = (self.dir / "token").read_text().strip()
-        response = httpx.request(method, f"{self.url}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        response = httpx.request(method, f"{self.url}{path}", headers=self.bearer, timeout=30)
         response.raise_for_status()
         return response.json() if response.content else None
 
     def admin(self, method: str, path: str) -> Any:
-        response = httpx.request(method, f"{self.url}/_emulator/{path}", timeout=30)
+        # The emulator's controls take its token too (the request log holds credentials).
+        response = httpx.request(method, f"{self.url}/_emulator/{path}", headers=self.bearer, timeout=30)
         response.raise_for_status()
         return response.json() if response.content else None
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -196,6 +197,7 @@ def test_migrate_to_native_sends_nothing_and_keeps_the_ids(move: Move) -> None:
     assert providers == ["pulumi:providers:phonecfg"], "the dynamic provider went with its last resource"
     backups = sorted(move.project_dir.glob(f"{STACK}-state-before-migrate-*.json"))
     assert len(backups) == 1 and backups[0].name in done.stdout
+    assert stat.S_IMODE(backups[0].stat().st_mode) == 0o600, "the backup holds the stack's state: owner only"
     before = json.loads(backups[0].read_text())["deployment"]["resources"]
     dynamic = (DYNAMIC_TYPE, NUMBER_DYNAMIC_TYPE)
     assert sorted(r["id"] for r in before if r["type"] in dynamic) == sorted(move.ids.values())

@@ -225,7 +225,7 @@ def test_a_rename_is_one_patch_of_the_number(shared: SharedTrunk) -> None:
     up = shared.run("C", "up")
     assert changes(up.summary.resource_changes) == {"update": 1}
     assert shared.number_steps("update") == ["support"] and shared.number_steps("replace") == []
-    assert shared.phone_requests() == [f"PATCH {PHONE_PATH}/{shared.trunk_id}/numbers/{old}"]
+    assert shared.phone_requests() == [f"PATCH {PHONE_PATH}/{shared.trunk_id}/numbers/{old.replace('+', '%2B')}"]
     assert shared.emulator.api_requests()[0]["body"] == {"phone_number": "+14155550192"}
     del shared.expected_numbers[old]
     shared.expected_numbers["+14155550192"] = {"phone_number": "+14155550192"}
@@ -242,7 +242,7 @@ def test_moving_a_number_to_another_trunk_deletes_it_first_then_adds_it(shared: 
     up = shared.run("C", "up")
     assert changes(up.summary.resource_changes) == {"replace": 1}
     assert shared.phone_requests() == [
-        f"DELETE {PHONE_PATH}/{shared.trunk_id}/numbers/+14155550192",  # the API holds a number on one config
+        f"DELETE {PHONE_PATH}/{shared.trunk_id}/numbers/%2B14155550192",  # the API holds a number on one config
         f"POST {PHONE_PATH}/{shared.overflow_id}/numbers",
     ]
     del shared.expected_numbers["+14155550192"]
@@ -286,7 +286,7 @@ def test_a_number_declared_inline_and_as_a_phone_number_fails_before_any_request
 
 def test_destroying_c_then_a_leaves_nothing(shared: SharedTrunk) -> None:
     shared.run("C", "destroy")
-    assert shared.phone_requests() == [f"DELETE {PHONE_PATH}/{shared.overflow_id}/numbers/+14155550192"]
+    assert shared.phone_requests() == [f"DELETE {PHONE_PATH}/{shared.overflow_id}/numbers/%2B14155550192"]
     shared.run("A", "destroy")
     deleted = [f"DELETE {PHONE_PATH}/{config_id}" for config_id in (shared.trunk_id, shared.overflow_id)]
     assert sorted(shared.phone_requests()) == sorted(deleted)

@@ -145,7 +145,7 @@ def test_a_rename_is_one_detailed_entry_and_one_patch(project: CliProject, emula
     project.run("up", "--yes", "--skip-preview")
     assert writes(emulator) == {"PATCH": 1}, summarize(emulator.api_requests())
     (patch,) = emulator.api_requests("PATCH")
-    assert patch["path"] == f"{PHONE_PATH}/{SEEN['trunk_id']}/numbers/{SALES}"
+    assert patch["path"] == f"{PHONE_PATH}/{SEEN['trunk_id']}/numbers/{SALES.replace('+', '%2B')}"
     assert patch["body"] == {"phone_number": RENAMED}
     on_trunk = numbers_on(emulator, SEEN["trunk_id"])
     assert set(on_trunk) == {RENAMED} and on_trunk[RENAMED]["description"] == "Sales"
@@ -194,7 +194,7 @@ def test_import_of_a_number_added_out_of_band_then_a_clean_preview(
     project.run("up", "--yes", "--skip-preview")
     assert writes(emulator) == {"DELETE": 1}, summarize(emulator.api_requests())
     (delete,) = emulator.api_requests("DELETE")
-    assert delete["path"] == f"{PHONE_PATH}/{trunk_id}/numbers/{CONSOLE}"
+    assert delete["path"] == f"{PHONE_PATH}/{trunk_id}/numbers/{CONSOLE.replace('+', '%2B')}"
     assert set(numbers_on(emulator, trunk_id)) == {RENAMED}
     project.run("preview", "--expect-no-changes")
 
@@ -204,7 +204,9 @@ def test_destroy_deletes_the_number_then_the_trunk(project: CliProject, emulator
     project.run("destroy", "--yes", "--skip-preview")
     deletes = [r["path"] for r in emulator.api_requests("DELETE")]
     trunk_id = SEEN["trunk_id"]
-    assert deletes == [f"{PHONE_PATH}/{trunk_id}/numbers/{RENAMED}", f"{PHONE_PATH}/{trunk_id}"], deletes
+    assert deletes == [f"{PHONE_PATH}/{trunk_id}/numbers/{RENAMED.replace('+', '%2B')}", f"{PHONE_PATH}/{trunk_id}"], (
+        deletes
+    )
     assert writes(emulator) == {"DELETE": 2}, summarize(emulator.api_requests())
     assert get_config(emulator, trunk_id) is None
     assert project.phone_resources() == {} and project.phone_resources(NUMBER_TYPE) == {}

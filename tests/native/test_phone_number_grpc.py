@@ -119,7 +119,7 @@ def test_create_update_rename_move_read_delete_send_one_request_each(
     assert list(change.replaces) == []
     assert phone_api.api_requests() == []
     updated = numbers.update(created.id, created.outputs, described)
-    assert sent(phone_api) == [f"PATCH {PHONES}/{trunk}/numbers/+14155550171"]
+    assert sent(phone_api) == [f"PATCH {PHONES}/{trunk}/numbers/%2B14155550171"]
     assert phone_api.api_requests()[0]["body"] == {"phone_number": "+14155550171", "description": "sales line"}
     assert updated["description"] == "sales line"
 
@@ -129,7 +129,7 @@ def test_create_update_rename_move_read_delete_send_one_request_each(
     rename = numbers.diff(created.id, updated, renamed_news)
     assert detailed(rename) == {"phoneNumber": "UPDATE"} and list(rename.replaces) == []
     renamed = numbers.update(created.id, updated, renamed_news)
-    assert sent(phone_api) == [f"PATCH {PHONES}/{trunk}/numbers/+14155550171"]
+    assert sent(phone_api) == [f"PATCH {PHONES}/{trunk}/numbers/%2B14155550171"]
     assert phone_api.api_requests()[0]["body"] == {"phone_number": "+14155550172"}
     assert renamed == {**renamed_news}
     assert set(stored_numbers(phone_api, trunk)) == {"+14155550170", "+14155550172"}
@@ -152,7 +152,7 @@ def test_create_update_rename_move_read_delete_send_one_request_each(
 
     # Delete: addressed by the outputs (the renamed number), one DELETE; the platform's number stays.
     numbers.delete(created.id, renamed)
-    assert sent(phone_api) == [f"DELETE {PHONES}/{trunk}/numbers/+14155550172"]
+    assert sent(phone_api) == [f"DELETE {PHONES}/{trunk}/numbers/%2B14155550172"]
     assert set(stored_numbers(phone_api, trunk)) == {"+14155550170"}
     assert numbers.read(created.id, renamed, renamed_news).id == ""  # gone: leaves the state
     numbers.delete(created.id, renamed)  # already gone: still fine

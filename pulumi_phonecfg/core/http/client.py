@@ -25,17 +25,19 @@ from __future__ import annotations
 import contextlib
 import json as json_module
 import logging
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import httpx
 
 from pulumi_phonecfg.core.http.auth import DEFAULT_AUTH_URLS, ApiKeyToken, StaticToken
 from pulumi_phonecfg.core.http.error_text import collect_secrets, describe_error_body, redact, redact_body
-from pulumi_phonecfg.core.http.errors import AmbiguousCreateError, ConfigurationError, PhoneApiError
+from pulumi_phonecfg.core.http.errors import AmbiguousCreateError, ConfigurationError, InvalidIdError, PhoneApiError
 from pulumi_phonecfg.core.http.logs import debug_from_environment
+from pulumi_phonecfg.core.http.proxies import direct_mounts
 from pulumi_phonecfg.core.http.retry import (
     Attempts,
     Deadline,
@@ -51,6 +53,9 @@ from pulumi_phonecfg.core.http.settings import ProviderSettings
 PHONE_PATH: Final = "/v1/channels/phone"
 AGENTS_PATH: Final = "/v1/orchestrate/agents"  # the listing IBM's ADK resolves agent names with
 MAX_DETAIL_CHARS: Final = 600
+# The API's config ids: UUIDs in their canonical spelling (reference §1), nothing a path could be steered with.
+CONFIG_ID_RE: Final = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+MAX_SHOWN_ID_CHARS: Final = 80
 
 
 log = logging.getLogger(__name__)
@@ -80,6 +85,8 @@ class PhoneApiClient:
         )
         self._base = settings.url.rstrip("/") + PHONE_PATH
         self._secrets: set[str] = set()
+        # Loopback URLs never go through a proxy of the environment (the token would cross it in clear).
+        mounts = direct_mounts(settings.url, settings.auth_url)
         auth: httpx.Auth
         if auth_type == "bearer":
             if not settings.token:
@@ -89,7 +96,7 @@ class PhoneApiClient:
         else:
             if not settings.api_key:
                 raise ConfigurationError(f"phonecfg:authType is {auth_type} but phonecfg:apiKey is not set")
-            self._token_http = httpx.Client(transport=transport, follow_redirects=False)
+            self._token_http = httpx.Client(transport=transport, mounts=mounts, follow_redirects=False)
             auth = ApiKeyToken(
                 auth_type=auth_type,
                 api_key=settings.api_key,
@@ -107,6 +114,7 @@ class PhoneApiClient:
         self._http = httpx.Client(
             auth=auth,
             transport=transport,
+            mounts=mounts,
             limits=httpx.Limits(max_connections=max(100, keepalive), max_keepalive_connections=keepalive),
             headers={"Accept": "application/json", "User-Agent": "pulumi_phonecfg"},
             follow_redirects=False,
@@ -138,7 +146,7 @@ class PhoneApiClient:
     def get_config(self, config_id: str) -> dict[str, Any] | None:
         """The config, or None when the API says 404."""
         operation = f"read phone config {config_id}"
-        response = self._send("GET", f"{self._base}/{config_id}", operation, allow={404})
+        response = self._send("GET", self._config_url(config_id), operation, allow={404})
         return None if response.status_code == 404 else self._document(response, operation)
 
     def list_configs(self) -> list[dict[str, Any]]:
@@ -154,7 +162,8 @@ class PhoneApiClient:
     ) -> dict[str, Any]:
         operation = f"update phone config {label or config_id}"
         params = {"append": "true" if append else "false"}
-        response = self._send("PATCH", f"{self._base}/{config_id}", operation, json=body, params=params)
+        url = self._config_url(config_id)
+        response = self._send("PATCH", url, operation, json=body, params=params)
         document = _json(response)
         if isinstance(document, dict) and document.get("id"):
             return document
@@ -166,7 +175,8 @@ class PhoneApiClient:
 
     def delete_config(self, config_id: str) -> bool:
         """Delete; False when it was already gone (404)."""
-        response = self._send("DELETE", f"{self._base}/{config_id}", f"delete phone config {config_id}", allow={404})
+        operation = f"delete phone config {config_id}"
+        response = self._send("DELETE", self._config_url(config_id), operation, allow={404})
         return response.status_code != 404
 
     # -- agents ------------------------------------------------------------------------------------------------
@@ -184,28 +194,41 @@ class PhoneApiClient:
     # -- phone numbers (SIP trunks) ---------------------------------------------------------------------------
 
     def list_numbers(self, config_id: str) -> list[dict[str, Any]]:
-        response = self._send("GET", f"{self._base}/{config_id}/numbers", f"list numbers of {config_id}")
+        operation = f"list numbers of {config_id}"
+        response = self._send("GET", self._config_url(config_id, "numbers"), operation)
         body = _json(response)
         numbers = body.get("phone_numbers", body) if isinstance(body, dict) else body
         return [n for n in numbers if isinstance(n, dict)] if isinstance(numbers, list) else []
 
     def add_number(self, config_id: str, number: Mapping[str, Any]) -> dict[str, Any]:
         operation = f"add number {number.get('phone_number')} to {config_id}"
-        response = self._send("POST", f"{self._base}/{config_id}/numbers", operation, json=number)
+        response = self._send("POST", self._config_url(config_id, "numbers"), operation, json=number)
         return self._document(response, operation)
 
     def update_number(self, config_id: str, phone_number: str, body: Mapping[str, Any]) -> dict[str, Any]:
         operation = f"update number {phone_number} of {config_id}"
-        # The number is the path key, sent raw as the ADK does ('+' is legal in a path segment).
-        response = self._send("PATCH", f"{self._base}/{config_id}/numbers/{phone_number}", operation, json=body)
+        url = self._config_url(config_id, "numbers", phone_number)
+        response = self._send("PATCH", url, operation, json=body)
         return self._document(response, operation)
 
     def delete_number(self, config_id: str, phone_number: str) -> bool:
         operation = f"delete number {phone_number} of {config_id}"
-        url = f"{self._base}/{config_id}/numbers/{phone_number}"
+        url = self._config_url(config_id, "numbers", phone_number)
         return self._send("DELETE", url, operation, allow={404}).status_code != 404
 
     # -- transport --------------------------------------------------------------------------------------------
+
+    def _config_url(self, config_id: str, *below: str) -> str:
+        """The one place a path is built from ids: the URL of a config, or of `below` under it.
+
+        The config id must be a UUID (an import id such as `<uuid>/../../orchestrate/agents/<id>` would otherwise
+        steer the request, with the user's token, elsewhere): refused before any request. Every segment is
+        percent-encoded, so a phone number's `+` travels as `%2B` and no segment can add a `/`, `?`, `#` or `..`.
+        """
+        if not CONFIG_ID_RE.fullmatch(config_id):
+            shown = config_id if len(config_id) <= MAX_SHOWN_ID_CHARS else config_id[:MAX_SHOWN_ID_CHARS] + "..."
+            raise InvalidIdError(f"id {shown!r} is not a phone config id (a UUID): refused before any request")
+        return "/".join([self._base, *(_path_segment(segment) for segment in (config_id, *below))])
 
     def _document(self, response: httpx.Response, operation: str) -> dict[str, Any]:
         document = _json(response)
@@ -258,6 +281,12 @@ class PhoneApiClient:
         # Never headers (the token); bodies only with every credential replaced.
         shown = f" body={json_module.dumps(redact_body(body))[:400]}" if body is not None else ""
         log.debug("%s %s -> %s (%.0f ms)%s", method, path, status or "no response", took, shown)
+
+
+def _path_segment(text: str) -> str:
+    """`text` as one path segment: every reserved character percent-encoded, dots too (httpx resolves a literal
+    `..` segment, which would climb to the parent resource: the config itself, for a number named `..`)."""
+    return quote(text, safe="").replace(".", "%2E")
 
 
 def _json(response: httpx.Response) -> Any:

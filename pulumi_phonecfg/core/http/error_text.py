@@ -14,6 +14,9 @@ from typing import Any, Final
 import httpx
 
 CREDENTIAL_KEYS: Final = frozenset({"password", "api_key", "client_secret", "apikey", "token", "access_token"})
+# The same names with `_` dropped and lower-cased: how `is_credential_key` compares, so that the native face's
+# camelCase (`apiKey`, `clientSecret`) is a credential as surely as the API's snake_case.
+_FOLDED_CREDENTIAL_KEYS: Final = frozenset(key.replace("_", "") for key in CREDENTIAL_KEYS)
 REDACTED: Final = "[redacted]"
 
 
@@ -52,12 +55,17 @@ def redact(text: str, secrets: set[str]) -> str:
     return text
 
 
+def is_credential_key(key: object) -> bool:
+    """Whether a field of this name holds a credential, in any spelling (`api_key`, `apiKey`, `APIKEY`)."""
+    return isinstance(key, str) and key.replace("_", "").lower() in _FOLDED_CREDENTIAL_KEYS
+
+
 def collect_secrets(body: Any) -> set[str]:
     """Credential values in a request body, so no error or log line can repeat them."""
     found: set[str] = set()
     if isinstance(body, Mapping):
         for key, value in body.items():
-            if key in CREDENTIAL_KEYS and isinstance(value, str):
+            if is_credential_key(key) and isinstance(value, str):
                 found.add(value)
             else:
                 found |= collect_secrets(value)
@@ -69,7 +77,7 @@ def collect_secrets(body: Any) -> set[str]:
 
 def redact_body(body: Any) -> Any:
     if isinstance(body, Mapping):
-        return {k: (REDACTED if k in CREDENTIAL_KEYS and v is not None else redact_body(v)) for k, v in body.items()}
+        return {k: (REDACTED if is_credential_key(k) and v is not None else redact_body(v)) for k, v in body.items()}
     if isinstance(body, list):
         return [redact_body(v) for v in body]
     return body

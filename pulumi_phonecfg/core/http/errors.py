@@ -65,6 +65,10 @@ class PartialCreateError(PhoneApiError):
         self.cause = cause
 
 
+class InvalidIdError(PhoneConfigError):
+    """A resource id (an import id, an id in the state) that is not the API's: refused before any request."""
+
+
 class ConfigConflictError(PhoneConfigError):
     """A create whose name is taken by a config of the same kind, or an adoption with several candidates."""
 
@@ -81,5 +85,6 @@ for _error in (
     AmbiguousCreateError,
     PartialCreateError,
     ConfigConflictError,
+    InvalidIdError,
 ):
     _error.__module__ = PUBLIC_MODULE

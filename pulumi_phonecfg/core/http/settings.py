@@ -2,7 +2,9 @@
 
 Read in the provider process (`configure()`), by `get_agent` and by `phonecfg export`, always through
 `ProviderSettings.from_sources`, so every entry point resolves the same keys the same way, and refuses the
-same bad values before any request: `url` and `authUrl` must be https, except to a loopback host.
+same bad values before any request: `url` and `authUrl` must be https, except to a loopback host, and carry no
+`user:password@`; `token` and `apiKey` lose surrounding whitespace and may hold no other space or control
+character.
 """
 
 from __future__ import annotations
@@ -50,14 +52,20 @@ class ProviderSettings:
                 value = environ.get(variable) or None
             return value
 
-        def url_setting(key: str, variable: str) -> str | None:
+        def label(key: str, variable: str) -> str:
+            """The key as the user set it: the stack config's, or the environment variable standing in for it."""
             from_config = config(f"phonecfg:{key}") not in (None, "")
-            label = f"phonecfg:{key}" if from_config else f"phonecfg:{key} (set by {variable})"
-            return _checked_url(label, setting(key, variable))
+            return f"phonecfg:{key}" if from_config else f"phonecfg:{key} (set by {variable})"
+
+        def url_setting(key: str, variable: str) -> str | None:
+            return _checked_url(label(key, variable), setting(key, variable))
+
+        def credential_setting(key: str, variable: str) -> str | None:
+            return _checked_credential(label(key, variable), setting(key, variable))
 
         url = url_setting("url", "PHONECFG_URL")
-        token = setting("token", "PHONECFG_TOKEN")
-        api_key = setting("apiKey", "PHONECFG_API_KEY")
+        token = credential_setting("token", "PHONECFG_TOKEN")
+        api_key = credential_setting("apiKey", "PHONECFG_API_KEY")
         auth_type = setting("authType", "PHONECFG_AUTH_TYPE")
         if auth_type is not None and auth_type not in AUTH_TYPES:
             raise ConfigurationError(f"phonecfg:authType must be one of {', '.join(AUTH_TYPES)}, got {auth_type!r}")
@@ -98,6 +106,24 @@ class ProviderSettings:
         return inferred
 
 
+def _checked_credential(label: str, text: str | None) -> str | None:
+    """`text` without surrounding whitespace (a pasted trailing newline), or a ConfigurationError naming the key.
+
+    A control or space character left inside would reach an error as a bytes repr that the redaction does not
+    recognise; the message names the key only, never the value.
+    """
+    if text is None:
+        return None
+    value = text.strip()
+    if not value:
+        return None
+    if any(not c.isprintable() or c.isspace() for c in value):
+        raise ConfigurationError(
+            f"{label} contains a space or control character (a pasted line break?): set it again without one"
+        )
+    return value
+
+
 def _checked_url(label: str, text: str | None) -> str | None:
     """`text` if it is an https URL with a host, or an http URL to a loopback host; else a ConfigurationError.
 
@@ -113,6 +139,11 @@ def _checked_url(label: str, text: str | None) -> str | None:
         raise ConfigurationError(
             f"{label} must be an https:// URL with a host, "
             "e.g. https://api.us-south.watson-orchestrate.cloud.ibm.com/instances/<id>"
+        )
+    if _has_userinfo(url):
+        raise ConfigurationError(
+            f"{label} must not carry a user name or password (user:password@): it would be shown and written "
+            "wherever the URL is; give the credential as phonecfg:apiKey or phonecfg:token instead"
         )
     if scheme == "http" and not is_loopback_host(host):
         raise ConfigurationError(
@@ -132,6 +163,11 @@ def _scheme_and_host(url: str) -> tuple[str, str | None]:
     except ValueError:
         return "", None
     return parts.scheme.lower(), parts.hostname or None
+
+
+def _has_userinfo(url: str) -> bool:
+    """Whether the authority part of `url` has a `user[:password]@` part."""
+    return "@" in urlsplit(url).netloc
 
 
 def is_loopback_host(host: str) -> bool:

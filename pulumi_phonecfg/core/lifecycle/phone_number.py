@@ -22,6 +22,7 @@ rename the id still names the original number: every call addresses the number b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -29,7 +30,7 @@ from pulumi.output import contains_unknowns
 from pydantic import BaseModel, ValidationError
 
 from pulumi_phonecfg.core.http.client import PhoneApiClient
-from pulumi_phonecfg.core.http.errors import ConfigConflictError, PhoneApiError
+from pulumi_phonecfg.core.http.errors import ConfigConflictError, InvalidIdError, PhoneApiError
 from pulumi_phonecfg.core.http.field_text import FieldName, FieldText
 from pulumi_phonecfg.core.lifecycle.results import (
     CheckFailure,
@@ -184,12 +185,26 @@ def _describe_routing(item: Mapping[str, Any]) -> str:
     return f"routed to agent {agent}, environment {environment}"
 
 
+# The number part of an id as `number_id` makes it: E.164 as `normalize_e164` writes it.
+ID_NUMBER_RE: Final = re.compile(r"\+[1-9][0-9]{1,14}")
+MAX_SHOWN_ID_CHARS: Final = 80
+
+
 def _address(props: Mapping[str, Any], id_: str = "") -> tuple[str, str]:
-    """(config_id, phone_number) of the number as it is now: from the properties, else from the id."""
+    """(config_id, phone_number) of the number as it is now: from the properties, else from the id.
+
+    An id alone (`pulumi import`) is taken as the user typed it: its number must be E.164, or the id is refused
+    before any request (the config id is the client's to check: `PhoneApiClient._config_url`).
+    """
     config_id, number = props.get("config_id"), props.get("phone_number")
     if isinstance(config_id, str) and isinstance(number, str) and config_id and number:
         return config_id, number
     head, _, tail = id_.partition("/")
+    if not ID_NUMBER_RE.fullmatch(tail):
+        shown = id_ if len(id_) <= MAX_SHOWN_ID_CHARS else id_[:MAX_SHOWN_ID_CHARS] + "..."
+        raise InvalidIdError(
+            f"id {shown!r} is not a phone number id (<phone config id>/<E.164 number>): refused before any request"
+        )
     return head, tail
 
 

@@ -30,7 +30,7 @@ def test_add_rename_list_and_delete_a_number(client: PhoneApiClient, phone_api: 
     assert client.delete_number(config["id"], "+14155550161") is False  # already gone
     assert client.list_numbers(config["id"]) == []
     paths = [r["path"] for r in phone_api.api_requests("PATCH")]
-    assert paths == [f"/v1/channels/phone/{config['id']}/numbers/+14155550160"]  # '+' sent raw, as the ADK does
+    assert paths == [f"/v1/channels/phone/{config['id']}/numbers/%2B14155550160"]  # every segment percent-encoded
 
 
 def test_numbers_on_a_genesys_config_are_a_one_line_error(client: PhoneApiClient) -> None:

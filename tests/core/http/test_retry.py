@@ -15,8 +15,9 @@ from pulumi_phonecfg.core.http.retry import MIN_ATTEMPT_TIMEOUT, Retrier, RetryP
 
 from .fake_api import AUTH_URL, FAKE_API_KEY, FAKE_TOKEN, PHONES, FakeApi, document, drop, refused, status
 
-CONFIG = f"{PHONES}/cfg-1"
-FOUND = document(200, {"id": "cfg-1", "name": "n"})
+CONFIG_ID = "0b7c6d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e"
+CONFIG = f"{PHONES}/{CONFIG_ID}"
+FOUND = document(200, {"id": CONFIG_ID, "name": "n"})
 
 
 def test_backoff_doubles_up_to_the_cap_and_jitter_stays_in_the_upper_half() -> None:
@@ -41,7 +42,7 @@ def test_retry_after_in_seconds_or_as_a_date() -> None:
 @pytest.mark.parametrize("answer", [status(503), status(502), status(504), status(500), status(429), drop()])
 def test_idempotent_requests_are_retried_with_growing_waits(answer: httpx.Response | Exception) -> None:
     api = FakeApi().on("GET", CONFIG, answer, answer, answer, FOUND)
-    assert api.client().get_config("cfg-1") == {"id": "cfg-1", "name": "n"}
+    assert api.client().get_config(CONFIG_ID) == {"id": CONFIG_ID, "name": "n"}
     assert api.sent() == [f"GET {CONFIG}"] * 4
     assert api.sleeps == [0.25, 0.5, 1.0]
 
@@ -49,8 +50,8 @@ def test_idempotent_requests_are_retried_with_growing_waits(answer: httpx.Respon
 def test_max_retries_bounds_one_request() -> None:
     api = FakeApi().on("GET", CONFIG, status(503, "try later"))
     with pytest.raises(PhoneApiError) as raised:
-        api.client(max_retries=3).get_config("cfg-1")
-    assert str(raised.value) == "read phone config cfg-1 failed: HTTP 503: try later (after 4 attempts)"
+        api.client(max_retries=3).get_config(CONFIG_ID)
+    assert str(raised.value) == f"read phone config {CONFIG_ID} failed: HTTP 503: try later (after 4 attempts)"
     assert len(api.requests) == 4 and api.sleeps == [0.25, 0.5, 1.0]
 
 
@@ -58,9 +59,10 @@ def test_the_deadline_stops_retries_mid_backoff_long_before_max_retries() -> Non
     # Each request takes 0.5 s; waits 0.25, 0.5, 1, 2 fit in 10 s, the next one (4 s from 6.25 s) would not.
     api = FakeApi(latency=0.5).on("GET", CONFIG, status(503, "try later"))
     with pytest.raises(PhoneApiError) as raised:
-        api.client(max_retries=100, timeout=10).get_config("cfg-1")
+        api.client(max_retries=100, timeout=10).get_config(CONFIG_ID)
     assert str(raised.value) == (
-        "read phone config cfg-1 failed: HTTP 503: try later (after 5 attempts; the 10 s phonecfg:timeout ran out)"
+        f"read phone config {CONFIG_ID} failed: HTTP 503: try later "
+        "(after 5 attempts; the 10 s phonecfg:timeout ran out)"
     )
     assert len(api.requests) == 5 and api.sleeps == [0.25, 0.5, 1.0, 2.0]
     assert api.now == 6.25  # gave up at once instead of sleeping past the deadline
@@ -72,25 +74,25 @@ def test_one_deadline_spans_every_request_of_an_operation() -> None:
     client = api.client(max_retries=100, timeout=10)
     with client.operation():
         api.now += 8.0  # e.g. a read that took long
-        client.get_config("cfg-1")
+        client.get_config(CONFIG_ID)
         with pytest.raises(PhoneApiError, match=r"\(after 2 attempts; the 10 s phonecfg:timeout ran out\)"):
-            client.delete_config("cfg-1")
+            client.delete_config(CONFIG_ID)
     assert api.sleeps == [0.25]
     # A new operation starts with a full budget again.
     api.now, api.sleeps = 0.0, []
     with pytest.raises(PhoneApiError, match=r"\(after 5 attempts; the 10 s phonecfg:timeout ran out\)"):
-        client.delete_config("cfg-1")
+        client.delete_config(CONFIG_ID)
 
 
 def test_each_attempt_times_out_no_later_than_the_deadline() -> None:
     api = FakeApi().on("GET", CONFIG, FOUND)
     client = api.client(timeout=120, request_timeout=30)
     with client.operation():
-        client.get_config("cfg-1")
+        client.get_config(CONFIG_ID)
         api.now = 110.0
-        client.get_config("cfg-1")
+        client.get_config(CONFIG_ID)
         api.now = 119.0
-        client.get_config("cfg-1")  # past what is left: the first attempt still goes out, with a short timeout
+        client.get_config(CONFIG_ID)  # past what is left: the first attempt still goes out, with a short timeout
     reads = [r.extensions["timeout"]["read"] for r in api.requests]
     assert reads == [30.0, 10.0, MIN_ATTEMPT_TIMEOUT]
 
@@ -103,14 +105,14 @@ def test_retry_after_is_honoured_exactly_and_capped() -> None:
         status(503, headers={"Retry-After": "3600"}),
         FOUND,
     )
-    api.client(timeout=600).get_config("cfg-1")
+    api.client(timeout=600).get_config(CONFIG_ID)
     assert api.sleeps == [7.0, 60.0]  # no jitter on a server's own hint; an hour is capped to a minute
 
 
 def test_a_retry_after_beyond_the_deadline_fails_at_once() -> None:
     api = FakeApi().on("GET", CONFIG, status(429, "slow down", headers={"Retry-After": "45"}))
     with pytest.raises(PhoneApiError) as raised:
-        api.client(timeout=30).get_config("cfg-1")
+        api.client(timeout=30).get_config(CONFIG_ID)
     assert str(raised.value).endswith("HTTP 429: slow down (the 30 s phonecfg:timeout ran out)")
     assert api.sleeps == [] and len(api.requests) == 1
 
@@ -119,7 +121,7 @@ def test_a_retry_after_beyond_the_deadline_fails_at_once() -> None:
 def test_client_errors_are_not_retried(answer: httpx.Response) -> None:
     api = FakeApi().on("PATCH", CONFIG, answer)
     with pytest.raises(PhoneApiError, match=f"HTTP {answer.status_code}: scripted$"):
-        api.client().update_config("cfg-1", {"description": "d"})
+        api.client().update_config(CONFIG_ID, {"description": "d"})
     assert len(api.requests) == 1 and api.sleeps == []
 
 
@@ -155,7 +157,7 @@ def test_token_exchange_is_retried_with_backoff_and_retry_after() -> None:
         .on("GET", CONFIG, FOUND)
     )
     client = api.client(token=None, api_key=FAKE_API_KEY, auth_type="ibm_iam", auth_url=AUTH_URL)
-    client.get_config("cfg-1")
+    client.get_config(CONFIG_ID)
     assert api.sent() == ["POST /identity/token"] * 4 + [f"GET {CONFIG}"]
     assert api.sleeps == [0.25, 0.5, 2.0]
     assert api.requests[-1].headers["Authorization"] == "Bearer fake-exchanged-token"
@@ -165,7 +167,7 @@ def test_token_exchange_gives_up_after_three_retries_naming_the_step() -> None:
     api = FakeApi().on("POST", "/identity/token", status(502, "bad gateway"))
     client = api.client(token=None, api_key=FAKE_API_KEY, auth_type="ibm_iam", auth_url=AUTH_URL, max_retries=10)
     with pytest.raises(AuthenticationError) as raised:
-        client.get_config("cfg-1")
+        client.get_config(CONFIG_ID)
     assert str(raised.value) == (
         f"authenticate with IBM Cloud IAM ({AUTH_URL}) failed (after 4 attempts): HTTP 502: bad gateway"
     )
@@ -178,7 +180,7 @@ def test_token_exchange_counts_against_the_operation_deadline() -> None:
     with client.operation():
         api.now += 3.0
         with pytest.raises(AuthenticationError, match=r"\(after 2 attempts; the 5 s phonecfg:timeout ran out\)"):
-            client.get_config("cfg-1")
+            client.get_config(CONFIG_ID)
     assert api.sleeps == [0.25]
 
 
@@ -188,5 +190,5 @@ def test_a_rejected_api_key_is_not_retried_nor_asked_again() -> None:
     client = api.client(token=None, api_key=FAKE_API_KEY, auth_type="ibm_iam", auth_url=AUTH_URL)
     for _ in range(2):
         with pytest.raises(AuthenticationError, match="failed: HTTP 400: BXNIM0415E: Provided API key"):
-            client.get_config("cfg-1")
+            client.get_config(CONFIG_ID)
     assert api.sent() == ["POST /identity/token"] and api.sleeps == []

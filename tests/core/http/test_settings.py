@@ -307,3 +307,46 @@ def test_provider_threads_setting() -> None:
     for bad in ("0", "many", "2.5"):
         with pytest.raises(ConfigurationError, match="phonecfg:providerThreads"):
             ProviderSettings.from_sources({"phonecfg:providerThreads": bad}.get, {})
+
+
+# ------------------------------------------------------------------------------------ credentials in settings
+
+
+@pytest.mark.parametrize(("key", "variable"), [("token", "PHONECFG_TOKEN"), ("apiKey", "PHONECFG_API_KEY")])
+def test_a_pasted_trailing_newline_is_dropped_from_a_credential(key: str, variable: str) -> None:
+    attribute = "token" if key == "token" else "api_key"
+    assert getattr(resolve({f"phonecfg:{key}": "fake-credential-nl\n"}), attribute) == "fake-credential-nl"
+    assert getattr(resolve({}, {variable: " fake-credential-nl\r\n"}), attribute) == "fake-credential-nl"
+
+
+@pytest.mark.parametrize(("key", "variable"), [("token", "PHONECFG_TOKEN"), ("apiKey", "PHONECFG_API_KEY")])
+@pytest.mark.parametrize("value", ["fake-cred\nential", "fake-cred\x00ential", "fake-cred ential", "fake-cred\x7f"])
+def test_a_control_character_inside_a_credential_is_refused_naming_the_key_not_the_value(
+    key: str, variable: str, value: str
+) -> None:
+    for config, env, named in (
+        ({f"phonecfg:{key}": value}, {}, f"phonecfg:{key} contains"),
+        ({}, {variable: value}, f"phonecfg:{key} (set by {variable}) contains"),
+    ):
+        with pytest.raises(ConfigurationError) as raised:
+            resolve({"phonecfg:url": "https://api.example.com", **config}, env)
+        message = str(raised.value)
+        assert message.startswith(named), message
+        assert "fake-cred" not in message and "ential" not in message and "\n" not in message
+
+
+@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://fake-user:fake-url-password@api.example.com/instances/x",
+        "https://fake-user@api.example.com",
+        "http://fake-user:fake-url-password@127.0.0.1:8080",
+    ],
+)
+def test_a_url_with_user_and_password_is_refused_without_echoing_them(key: str, url: str) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        resolve({f"phonecfg:{key}": url})
+    message = str(raised.value)
+    assert message.startswith(f"phonecfg:{key} must not carry a user name or password"), message
+    assert "fake-url-password" not in message and "fake-user" not in message

@@ -19,6 +19,7 @@ from pulumi_phonecfg.provider import PhoneConfigProvider
 from tests.core.http.fake_api import PHONES, FakeApi, document, drop, status
 
 BODY = {"name": "Support trunk", "security": {}}
+HALF = "4a1f0c9e-0d2b-4c3a-9e8f-7a6b5c4d3e2f"  # the config a create leaves half made
 NOW = "2999-01-01T00:00:00Z"  # created "after the POST began", whatever the real clock says
 
 
@@ -115,30 +116,30 @@ def checked(props: dict[str, Any]) -> dict[str, Any]:
 def test_a_failed_follow_up_patch_deletes_the_half_created_config() -> None:
     api = (
         lifecycle_api()
-        .on("POST", PHONES, document(201, config("half")))
-        .on("PATCH", f"{PHONES}/half", status(422, [{"loc": ["body", "phone_numbers"], "msg": "bad"}]))
-        .on("DELETE", f"{PHONES}/half", httpx.Response(204))
+        .on("POST", PHONES, document(201, config(HALF)))
+        .on("PATCH", f"{PHONES}/{HALF}", status(422, [{"loc": ["body", "phone_numbers"], "msg": "bad"}]))
+        .on("DELETE", f"{PHONES}/{HALF}", httpx.Response(204))
     )
     with pytest.raises(PhoneApiError) as raised:
         create(api, checked(TRUNK))
     assert str(raised.value).endswith(
         "phone config 'Support trunk' failed: HTTP 422: phone_numbers: bad; "
-        "the half-created config half was deleted again"
+        f"the half-created config {HALF} was deleted again"
     )
-    assert writes(api) == [f"POST {PHONES}", f"PATCH {PHONES}/half", f"DELETE {PHONES}/half"]
+    assert writes(api) == [f"POST {PHONES}", f"PATCH {PHONES}/{HALF}", f"DELETE {PHONES}/{HALF}"]
 
 
 def test_a_failing_compensation_delete_says_the_config_could_not_be_deleted() -> None:
     api = (
         lifecycle_api()
-        .on("POST", PHONES, document(201, config("half")))
-        .on("PATCH", f"{PHONES}/half", status(422, "rejected"))
-        .on("DELETE", f"{PHONES}/half", status(403, "not allowed"))
+        .on("POST", PHONES, document(201, config(HALF)))
+        .on("PATCH", f"{PHONES}/{HALF}", status(422, "rejected"))
+        .on("DELETE", f"{PHONES}/{HALF}", status(403, "not allowed"))
     )
     with pytest.raises(PhoneApiError) as raised:
         create(api, checked(TRUNK))
     assert str(raised.value).endswith(
-        "phone config 'Support trunk' failed: HTTP 422: rejected; the half-created config half could NOT be "
+        f"phone config 'Support trunk' failed: HTTP 422: rejected; the half-created config {HALF} could NOT be "
         "deleted (not allowed): delete it by hand"
     )
 
@@ -163,9 +164,9 @@ def test_the_provider_gives_create_patch_and_compensation_one_deadline() -> None
     # deadline, still gets its one attempt but no retry.
     api = (
         lifecycle_api(latency=1.0)
-        .on("POST", PHONES, document(201, config("half")))
-        .on("PATCH", f"{PHONES}/half", status(503, "busy"))
-        .on("DELETE", f"{PHONES}/half", status(503, "still busy"))
+        .on("POST", PHONES, document(201, config(HALF)))
+        .on("PATCH", f"{PHONES}/{HALF}", status(503, "busy"))
+        .on("DELETE", f"{PHONES}/{HALF}", status(503, "still busy"))
     )
     provider = PhoneConfigProvider()
     provider.session()._client = api.client(max_retries=100, timeout=5.5)
@@ -173,8 +174,8 @@ def test_the_provider_gives_create_patch_and_compensation_one_deadline() -> None
         provider.create(checked(TRUNK))
     assert str(raised.value).endswith(
         "phone config 'Support trunk' failed: HTTP 503: busy (after 3 attempts; the 5.5 s phonecfg:timeout "
-        "ran out); the half-created config half could NOT be deleted (still busy (the 5.5 s phonecfg:timeout ran "
+        f"ran out); the half-created config {HALF} could NOT be deleted (still busy (the 5.5 s phonecfg:timeout ran "
         "out)): delete it by hand"
     )
-    assert writes(api) == [f"POST {PHONES}"] + [f"PATCH {PHONES}/half"] * 3 + [f"DELETE {PHONES}/half"]
+    assert writes(api) == [f"POST {PHONES}"] + [f"PATCH {PHONES}/{HALF}"] * 3 + [f"DELETE {PHONES}/{HALF}"]
     assert api.sleeps == [0.25, 0.5]
