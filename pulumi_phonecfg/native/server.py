@@ -39,6 +39,7 @@ from pulumi_phonecfg.native.provider import GET_AGENT_TOKEN, NativeProvider
 from pulumi_phonecfg.native.schema import package_version, schema_json
 from pulumi_phonecfg.native.wire import decode, encode
 
+log = logging.getLogger(__name__)
 DEFAULT_THREADS: Final = ProviderSettings.provider_threads
 R = TypeVar("R")
 RESOURCE_TYPES: Final = (phone_config.TOKEN, phone_number.TOKEN)
@@ -211,15 +212,17 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
         kind = _resource_type(request)
         inputs = decode(request.properties)
 
-        def create() -> tuple[str, dict[str, Any]]:
+        def create() -> phone_config.Created:
             with self.provider.operation(request.timeout) as api:
                 if kind == phone_number.TOKEN:
                     return phone_number.create(api, inputs.values)
                 known, adopt = self.provider.known_configs(), self.provider.settings.adopt_existing
                 return phone_config.create(api, inputs.values, known=known, adopt_default=adopt)
 
-        resource_id, outputs = _one_line("create", create, collect_secrets(inputs.values))
-        return provider_pb2.CreateResponse(id=resource_id, properties=_outputs(kind, outputs, inputs.secret))
+        created = _one_line("create", create, collect_secrets(inputs.values))
+        if created.adopted:
+            self.provider.adopted_here.add(request.urn, created.id)
+        return provider_pb2.CreateResponse(id=created.id, properties=_outputs(kind, created.outputs, inputs.secret))
 
     @_handled
     def Read(self, request: provider_pb2.ReadRequest, context: grpc.ServicerContext) -> Any:
@@ -262,6 +265,9 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
     def Delete(self, request: provider_pb2.DeleteRequest, context: grpc.ServicerContext) -> Any:
         kind = _resource_type(request)
         outputs = decode(request.properties).values
+        if self.provider.adopted_here.holds(request.urn, request.id):
+            log.debug("delete of %s %s skipped: its replacement holds the same object", kind, request.id)
+            return empty_pb2.Empty()
 
         def delete() -> None:
             with self.provider.operation(request.timeout) as api:

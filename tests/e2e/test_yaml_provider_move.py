@@ -5,7 +5,8 @@ Consecutive steps on one stack: an explicit `pulumi:providers:phonecfg` whose `u
 (unknown at the first preview) previews and deploys; then the stack's own `phonecfg:url` and token move to the
 second instance: refresh still reads the first, the preview plans every resource of the provider as a
 replacement, and up creates them in the second instance and deletes them from the first (with the first
-instance's settings, which only the old provider has).
+instance's settings, which only the old provider has); `--replace` of a number, which the engine does
+create-before-delete whatever the provider asks, keeps the number on its trunk.
 """
 
 from __future__ import annotations
@@ -135,6 +136,20 @@ def test_up_moves_the_resources_and_deletes_them_with_the_old_settings(
     state = project.phone_resources()
     assert state["moving"]["id"] == moved["Moving trunk"]["id"]
     assert state["pinned"]["id"] == names(emulator)["Pinned"]["id"] == SEEN["pinned_id"]  # its url did not change
+    project.run("preview", "--expect-no-changes")
+
+
+def test_a_forced_replacement_of_a_number_keeps_it_on_the_trunk(project: CliProject, second: RunningEmulator) -> None:
+    """`--replace` does not ask the provider: create (adopting the same number) before delete (of the same id)."""
+    line = project.phone_resources(NUMBER_TYPE)["movingLine"]
+    second.clear_requests()
+    project.run("up", "--yes", "--skip-preview", "--replace", line["urn"])
+
+    trunk_id = line["id"].split("/", 1)[0]
+    assert [r["method"] for r in second.api_requests() if r["method"] == "DELETE"] == []
+    trunk = get_config(second, trunk_id)
+    assert trunk is not None and [n["phone_number"] for n in trunk["phone_numbers"]] == [MOVED_NUMBER]
+    assert project.phone_resources(NUMBER_TYPE)["movingLine"]["id"] == line["id"]
     project.run("preview", "--expect-no-changes")
 
 
