@@ -130,11 +130,16 @@ def diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
     )
 
 
-def create(
-    api: PhoneApiClient, inputs: Mapping[str, Any], *, known: KnownConfigs, adopt_default: bool
-) -> tuple[str, dict[str, Any]]:
+@dataclass
+class Created:
+    id: str
+    outputs: dict[str, Any]
+    adopted: bool  # an existing object taken over: an older resource may hold the same id
+
+
+def create(api: PhoneApiClient, inputs: Mapping[str, Any], *, known: KnownConfigs, adopt_default: bool) -> Created:
     result = create_config(api, keys_to_api(inputs), known=known, adopt_default=adopt_default)
-    return str(result.id), keys_to_program(result.outs or {})
+    return Created(str(result.id), keys_to_program(result.outs or {}), result.adopted)
 
 
 @dataclass

@@ -28,8 +28,14 @@ from pulumi_phonecfg.core.lifecycle.phone_number import (
 )
 from pulumi_phonecfg.core.schema.fields import PHONE_NUMBER
 from pulumi_phonecfg.native.diff import Change
-from pulumi_phonecfg.native.names import InputShape, keys_to_api, keys_to_program, program_path, program_text
-from pulumi_phonecfg.native.phone_config import Checked, Diff, Read, checked_by
+from pulumi_phonecfg.native.names import (
+    InputShape,
+    keys_to_api,
+    keys_to_program,
+    program_path,
+    program_text,
+)
+from pulumi_phonecfg.native.phone_config import Checked, Created, Diff, Read, checked_by
 
 TOKEN: Final = "phonecfg:index:PhoneNumber"
 IMPORT_ID_FORM: Final = "<configId>/<phoneNumber>, e.g. 0b6f.../+14155550100"
@@ -63,9 +69,9 @@ def diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
     return Diff(changes=bool(changed), replaces=replaces, changed=[program_path(n) for n in changed], detailed=detailed)
 
 
-def create(api: PhoneApiClient, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+def create(api: PhoneApiClient, inputs: Mapping[str, Any]) -> Created:
     result = create_number(api, keys_to_api(inputs))
-    return str(result.id), keys_to_program(result.outs or {})
+    return Created(str(result.id), keys_to_program(result.outs or {}), result.adopted)
 
 
 def read(api: PhoneApiClient, id_: str, outputs: Mapping[str, Any], inputs: Mapping[str, Any]) -> Read:

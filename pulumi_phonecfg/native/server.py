@@ -27,7 +27,14 @@ from pulumi_phonecfg.core.http.errors import PartialCreateError, PhoneConfigErro
 from pulumi_phonecfg.core.http.logs import debug_from_environment
 from pulumi_phonecfg.core.http.settings import ProviderSettings
 from pulumi_phonecfg.native import phone_config, phone_number
-from pulumi_phonecfg.native.config import config_failures, config_lookup, from_variables
+from pulumi_phonecfg.native.config import (
+    config_failures,
+    config_lookup,
+    from_variables,
+    replaced_keys,
+    secret_values,
+    unknown_keys,
+)
 from pulumi_phonecfg.native.diff import Change
 from pulumi_phonecfg.native.ignore_changes import ElementKey, keep_ignored
 from pulumi_phonecfg.native.names import PROGRAM_SPELLING, keys_to_program
@@ -36,6 +43,7 @@ from pulumi_phonecfg.native.provider import GET_AGENT_TOKEN, NativeProvider
 from pulumi_phonecfg.native.schema import package_version, schema_json
 from pulumi_phonecfg.native.wire import decode, encode
 
+log = logging.getLogger(__name__)
 DEFAULT_THREADS: Final = ProviderSettings.provider_threads
 R = TypeVar("R")
 RESOURCE_TYPES: Final = (phone_config.TOKEN, phone_number.TOKEN)
@@ -67,6 +75,8 @@ class InitFailed(RequestFailed):
 def _one_line(operation: str, call: Callable[[], R], secrets: set[str]) -> R:
     try:
         return call()
+    except RequestFailed:
+        raise
     except PartialCreateError as error:
         reason = f"{error.cause}; the config {error.config_id} was created but not completed"
         raise InitFailed(redact(" ".join(reason.split()), secrets), error.config_id, error.outputs) from None
@@ -111,6 +121,15 @@ def _set_keys(kind: str) -> Mapping[str, ElementKey]:
     return phone_config.SET_KEYS if kind == phone_config.TOKEN else {}
 
 
+def _config_secrets(struct: Any) -> set[str]:
+    """The credentials in a provider configuration, to keep out of its error lines."""
+    try:
+        decoded = decode(struct)
+    except Exception:  # an undecodable configuration is reported by the call itself
+        return set()
+    return secret_values(decoded.values, decoded.secret)
+
+
 def _secret_properties(kind: str) -> frozenset[str]:
     """The properties always secret on the wire (a PhoneNumber has none of its own)."""
     return phone_config.SECRET_PROPERTIES if kind == phone_config.TOKEN else frozenset()
@@ -133,24 +152,46 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
     def GetSchema(self, request: provider_pb2.GetSchemaRequest, context: grpc.ServicerContext) -> Any:
         return provider_pb2.GetSchemaResponse(schema=schema_json())
 
+    @_handled
     def CheckConfig(self, request: provider_pb2.CheckRequest, context: grpc.ServicerContext) -> Any:
-        news = decode(request.news).values
-        failures = [provider_pb2.CheckFailure(property="", reason=reason) for reason in config_failures(news)]
-        return provider_pb2.CheckResponse(inputs=request.news, failures=failures)
+        def failures() -> list[tuple[str, str]]:
+            return config_failures(decode(request.news).values)
 
+        return provider_pb2.CheckResponse(
+            inputs=request.news,
+            failures=[
+                provider_pb2.CheckFailure(property=key, reason=reason)
+                for key, reason in _one_line("check config", failures, _config_secrets(request.news))
+            ],
+        )
+
+    @_handled
     def DiffConfig(self, request: provider_pb2.DiffRequest, context: grpc.ServicerContext) -> Any:
-        olds, news = decode(request.olds).values, decode(request.news).values
-        changed = sorted(key for key in {*olds, *news} if olds.get(key) != news.get(key))
+        def diff() -> tuple[list[str], list[str]]:
+            # The old inputs when the engine sends them (outputs of a provider are its inputs anyway).
+            olds = decode(request.old_inputs if request.HasField("old_inputs") else request.olds).values
+            news = decode(request.news).values
+            olds.pop("version", None), news.pop("version", None)
+            changed = sorted(key for key in {*olds, *news} if olds.get(key) != news.get(key))
+            return changed, replaced_keys(olds, news) if changed else []
+
+        changed, replaces = _one_line("diff config", diff, _config_secrets(request.news))
         return provider_pb2.DiffResponse(
             changes=provider_pb2.DiffResponse.DIFF_SOME if changed else provider_pb2.DiffResponse.DIFF_NONE,
             diffs=changed,
+            replaces=replaces,
         )
 
     @_handled
     def Configure(self, request: provider_pb2.ConfigureRequest, context: grpc.ServicerContext) -> Any:
-        values = {**from_variables(request.variables), **decode(request.args).values}
-        settings = _one_line("configure", lambda: self.provider.configure_from(config_lookup(values)), set())
-        self._widen(settings.provider_threads)
+        def configure() -> ProviderSettings | None:
+            values = {**from_variables(request.variables), **decode(request.args).values}
+            # Not known until the update (preview): stay "not configured yet" rather than fail or half-apply.
+            return None if unknown_keys(values) else self.provider.configure_from(config_lookup(values))
+
+        settings = _one_line("configure", configure, _config_secrets(request.args))
+        if settings is not None:
+            self._widen(settings.provider_threads)
         return provider_pb2.ConfigureResponse(acceptSecrets=True, supportsPreview=True)
 
     def _widen(self, threads: int) -> None:
@@ -211,15 +252,15 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
             planned = inputs.values if kind == phone_number.TOKEN else planned_config_create(inputs.values)
             return provider_pb2.CreateResponse(id="", properties=_outputs(kind, planned, inputs.secret))
 
-        def create() -> tuple[str, dict[str, Any]]:
-            with self.provider.operation() as api:
+        def create() -> phone_config.Created:
+            with self.provider.operation(request.timeout) as api:
                 if kind == phone_number.TOKEN:
                     return phone_number.create(api, inputs.values)
                 known, adopt = self.provider.known_configs(), self.provider.settings.adopt_existing
                 return phone_config.create(api, inputs.values, known=known, adopt_default=adopt)
 
         try:
-            resource_id, outputs = _one_line("create", create, collect_secrets(inputs.values))
+            created = _one_line("create", create, collect_secrets(inputs.values))
         except InitFailed as partial:
             partial.details = provider_pb2.ErrorResourceInitFailed(
                 id=partial.resource_id,
@@ -228,7 +269,9 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
                 reasons=[str(partial)],
             )
             raise
-        return provider_pb2.CreateResponse(id=resource_id, properties=_outputs(kind, outputs, inputs.secret))
+        if created.adopted:
+            self.provider.adopted_here.add(request.urn, created.id)
+        return provider_pb2.CreateResponse(id=created.id, properties=_outputs(kind, created.outputs, inputs.secret))
 
     @_handled
     def Read(self, request: provider_pb2.ReadRequest, context: grpc.ServicerContext) -> Any:
@@ -267,7 +310,7 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
             return provider_pb2.UpdateResponse(properties=_outputs(kind, planned, news.secret))
 
         def update() -> dict[str, Any]:
-            with self.provider.operation() as api:
+            with self.provider.operation(request.timeout) as api:
                 if kind == phone_number.TOKEN:
                     return phone_number.update(api, request.id, olds.values, ignoring)
                 return phone_config.update(api, request.id, olds.values, ignoring, known=self.provider.known_configs())
@@ -279,9 +322,12 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
     def Delete(self, request: provider_pb2.DeleteRequest, context: grpc.ServicerContext) -> Any:
         kind = _resource_type(request)
         outputs = decode(request.properties).values
+        if self.provider.adopted_here.holds(request.urn, request.id):
+            log.debug("delete of %s %s skipped: its replacement holds the same object", kind, request.id)
+            return empty_pb2.Empty()
 
         def delete() -> None:
-            with self.provider.operation() as api:
+            with self.provider.operation(request.timeout) as api:
                 if kind == phone_number.TOKEN:
                     phone_number.delete(api, request.id, outputs)
                 else:
@@ -293,18 +339,26 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
     # ---- functions ----------------------------------------------------------------------------------------
 
     def Invoke(self, request: provider_pb2.InvokeRequest, context: grpc.ServicerContext) -> Any:
-        if request.tok != GET_AGENT_TOKEN:
-            return provider_pb2.InvokeResponse(
-                failures=[provider_pb2.CheckFailure(reason=f"unknown function {request.tok!r}")]
-            )
-        args = decode(request.args).values
+        """A failure goes back as the response's `failures` (what the SDKs show as the function's error), in the
+        one-line form every other call uses."""
+
+        def invoke() -> tuple[dict[str, Any], frozenset[str]]:
+            if request.tok != GET_AGENT_TOKEN:
+                raise RequestFailed(f"unknown function {request.tok!r}: this provider serves {GET_AGENT_TOKEN}")
+            args = decode(request.args)
+            result = self.provider.get_agent(args.values)
+            # A secret argument makes the whole result secret: the ids say which agent was asked for.
+            return result, frozenset(result) if args.secret else frozenset()
+
         try:
-            result = _one_line("getAgent", lambda: self.provider.get_agent(args), set())
+            result, secret = _one_line("getAgent", invoke, set())
         except RequestFailed as failure:
             return provider_pb2.InvokeResponse(failures=[provider_pb2.CheckFailure(reason=str(failure))])
-        return provider_pb2.InvokeResponse(**{"return": encode(result)})
+        return provider_pb2.InvokeResponse(**{"return": encode(result, secret)})
 
     def Cancel(self, request: empty_pb2.Empty, context: grpc.ServicerContext) -> Any:
+        """Ctrl-C in the CLI: stop retrying now (waits end, no new retry); the engine shuts the plugin down next."""
+        self.provider.cancel()
         return empty_pb2.Empty()
 
 

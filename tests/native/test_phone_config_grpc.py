@@ -438,3 +438,17 @@ def test_transient_faults_are_retried_and_a_lasting_one_is_one_line(phone_api: R
         assert message.startswith("update phone config 'Native trunk' failed: HTTP 503") and "\n" not in message
         assert methods(phone_api).count("PATCH") == 2 + 3  # the first update's two, then 1 + maxRetries
         no_plaintext(message)
+
+
+def test_a_forced_replacement_that_adopts_the_same_config_does_not_delete_it(phone_api: RunningEmulator) -> None:
+    """`pulumi up --replace` without deleteBeforeReplace, adoption on: the replacement's create adopts the config
+    the old resource holds (same id), then the engine deletes the old copy: that delete must not reach the API."""
+    with native_plugin() as plugin:
+        plugin.configure({**native_config(phone_api), "adoptExisting": True})
+        old = plugin.create(sip_trunk(), name="trunk")
+        replacement = plugin.create(sip_trunk(), name="trunk")
+        assert replacement.id == old.id
+        phone_api.clear_requests()
+        plugin.delete(old.id, old.outputs, name="trunk")
+        assert methods(phone_api) == []
+        assert phone_api.api().get(f"/v1/channels/phone/{old.id}").status_code == 200

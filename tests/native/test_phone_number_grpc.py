@@ -231,3 +231,24 @@ def test_a_number_routed_elsewhere_and_a_genesys_config_are_one_line_each(
     assert one_line(raised.value).endswith("only sip_trunk configs have phone numbers")
     assert "fake-genesys-api-key" not in str(raised.value.details())
     assert sent(phone_api) == [f"POST {PHONES}/{genesys}/numbers", f"GET {PHONES}/{genesys}"]
+
+
+def test_a_forced_replacement_that_adopts_the_same_number_does_not_delete_it(
+    numbers: NativePlugin, phone_api: RunningEmulator
+) -> None:
+    """`pulumi up --replace` (or a provider change) replaces create-before-delete whatever Diff asks: the new
+    number is created first (adopting the one on the trunk: the same id), then the old copy deleted."""
+    config_id = make_trunk(phone_api)
+    line = {"configId": config_id, "phoneNumber": "+14155550142", "description": "kept"}
+    old = numbers.create(line, name="line")
+    replacement = numbers.create(line, name="line")  # the engine's create of the replacement
+    assert replacement.id == old.id
+    phone_api.clear_requests()
+    numbers.delete(old.id, old.outputs, name="line")  # the engine's delete of the old copy
+
+    assert phone_api.api_requests() == []
+    assert "+14155550142" in stored_numbers(phone_api, config_id)  # the state still holds it: still on the trunk
+
+    other = numbers.create({**line, "phoneNumber": "+14155550143"}, name="other")
+    numbers.delete(other.id, other.outputs, name="line")  # another resource's id: a real delete
+    assert "+14155550143" not in stored_numbers(phone_api, config_id)

@@ -40,6 +40,7 @@ from pulumi_phonecfg.core.http.logs import debug_from_environment
 from pulumi_phonecfg.core.http.proxies import direct_mounts
 from pulumi_phonecfg.core.http.retry import (
     Attempts,
+    Cancellation,
     Deadline,
     Failed,
     Retrier,
@@ -71,8 +72,10 @@ class PhoneApiClient:
         transport: httpx.BaseTransport | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        cancellation: Cancellation | None = None,
     ) -> None:
-        """`transport`, `clock` and `sleep` are seams for in-process tests (httpx.MockTransport, a fake clock)."""
+        """`transport`, `clock` and `sleep` are seams for in-process tests (httpx.MockTransport, a fake clock);
+        `cancellation` stops this client's retries when the engine cancels (the provider process's one)."""
         if not settings.url:
             raise ConfigurationError(
                 "no API URL: set it with `pulumi config set phonecfg:url <instance url>` or PHONECFG_URL"
@@ -81,7 +84,10 @@ class PhoneApiClient:
         debug_from_environment()
         self.settings = settings
         self.retrier = Retrier(
-            RetryPolicy(max_retries=settings.max_retries, timeout=settings.timeout), clock=clock, sleep=sleep
+            RetryPolicy(max_retries=settings.max_retries, timeout=settings.timeout),
+            clock=clock,
+            sleep=sleep,
+            cancellation=cancellation,
         )
         self._base = settings.url.rstrip("/") + PHONE_PATH
         self._secrets: set[str] = set()
@@ -125,9 +131,10 @@ class PhoneApiClient:
         """The instance URL the API root is under (what the ADK derives the SIP and Genesys URIs from)."""
         return str(self.settings.url)
 
-    def operation(self) -> contextlib.AbstractContextManager[Deadline]:
-        """Scope of one provider operation: every request inside it (this thread) shares one deadline."""
-        return self.retrier.operation()
+    def operation(self, timeout: float | None = None) -> contextlib.AbstractContextManager[Deadline]:
+        """Scope of one provider operation: every request inside it (this thread) shares one deadline, of
+        `timeout` seconds when given (the engine's customTimeouts), else `phonecfg:timeout`."""
+        return self.retrier.operation(timeout)
 
     def close(self) -> None:
         self._http.close()

@@ -10,7 +10,12 @@ request made inside it, on the same thread, shares one deadline of `phonecfg:tim
 exchanges, lookups and clean-up requests included. A request made outside any operation opens its own.
 `phonecfg:maxRetries` bounds the retries of each single request. The first attempt of a request always goes out,
 even past the deadline (a clean-up DELETE must still be tried once), with its timeout cut to what is left of the
-deadline but never below `MIN_ATTEMPT_TIMEOUT`.
+deadline but never below `MIN_ATTEMPT_TIMEOUT`. An operation may bring its own deadline (the engine's
+`customTimeouts`, which only the native plugin receives) instead of `phonecfg:timeout`.
+
+A `Cancellation` (the engine's `Cancel`, Ctrl-C) stops every retry at once: a wait in progress ends, no further
+retry starts, and the request gives up with its last failure. A first attempt still goes out (a clean-up DELETE
+must still be tried once, as past the deadline).
 
 Why not tenacity or stamina: both measure time with `time.monotonic()` from the start of one retried call, so a
 deadline shared by several calls (a POST, its lookup, a compensating DELETE) and a fake clock in tests would need
@@ -96,12 +101,31 @@ class RetryPolicy:
         return min(self.max_delay, self.base_delay * 2.0 ** (retry - 1)) * jitter
 
 
+class Cancellation:
+    """Set once the engine cancels: every retry loop sharing it stops waiting and gives up."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def wait(self, seconds: float) -> None:
+        """Sleep `seconds`, or less when cancelled meanwhile."""
+        self._event.wait(seconds)
+
+
 @dataclass
 class Deadline:
     """When the current provider operation must be over, on the retrier's clock."""
 
     at: float
     seconds: float
+    source: str = "phonecfg:timeout"  # what set it, as the error line names it
 
 
 _current_deadline: ContextVar[Deadline | None] = ContextVar("phonecfg_operation_deadline", default=None)
@@ -117,21 +141,28 @@ class Retrier:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         seed: int | None = None,
+        cancellation: Cancellation | None = None,
     ) -> None:
+        """`sleep` is a seam for tests; with a `cancellation` and the default sleep, a wait ends when cancelled."""
         self.policy = policy
         self.clock = clock
-        self.sleep = sleep
+        self.cancellation = cancellation or Cancellation()
+        self.sleep = self.cancellation.wait if sleep is time.sleep else sleep
         self._random = random.Random(seed)
         self._random_lock = threading.Lock()
 
     @contextmanager
-    def operation(self) -> Iterator[Deadline]:
-        """One provider operation: opens a deadline, or joins the one the caller already opened."""
+    def operation(self, timeout: float | None = None) -> Iterator[Deadline]:
+        """One provider operation: opens a deadline of `timeout` seconds (none or 0: the policy's), or joins the
+        one the caller already opened."""
         current = _current_deadline.get()
         if current is not None:
             yield current
             return
-        deadline = Deadline(at=self.clock() + self.policy.timeout, seconds=self.policy.timeout)
+        if timeout is not None and timeout > 0:
+            deadline = Deadline(at=self.clock() + timeout, seconds=timeout, source="customTimeouts")
+        else:
+            deadline = Deadline(at=self.clock() + self.policy.timeout, seconds=self.policy.timeout)
         token = _current_deadline.set(deadline)
         try:
             yield deadline
@@ -180,6 +211,7 @@ class Attempts:
         self._max_retries = max_retries
         self.made = 1  # the first attempt is being made as this object is created
         self.stopped_by_deadline = False
+        self.stopped_by_cancel = False
 
     def request_timeout(self, configured: float) -> float:
         """The timeout for the attempt about to be made: no later than the deadline, but never too short."""
@@ -195,8 +227,12 @@ class Attempts:
         """After a failed attempt worth repeating: wait and return True, or return False when out of budget.
 
         Out of budget: `max_retries` retries made already, or the wait would end past the deadline (then it
-        returns at once rather than sleep for nothing).
+        returns at once rather than sleep for nothing), or the engine cancelled (before or during the wait).
         """
+        cancellation = self._retrier.cancellation
+        if cancellation.cancelled:
+            self.stopped_by_cancel = True
+            return False
         if self.made > self._max_retries:
             return False
         wait = self._retrier.policy.delay(self.made, retry_after, self._retrier.jitter())
@@ -205,6 +241,9 @@ class Attempts:
             return False
         log.debug("retry %d of %d in %.2f s", self.made, self._max_retries, wait)
         self._retrier.sleep(wait)
+        if cancellation.cancelled:
+            self.stopped_by_cancel = True
+            return False
         self.made += 1
         return True
 
@@ -212,7 +251,9 @@ class Attempts:
         """What the attempts came to, for the end of an error line ('' after a single attempt in time)."""
         parts = [f"after {self.made} attempts"] if self.made > 1 else []
         if self.stopped_by_deadline:
-            parts.append(f"the {self._deadline.seconds:g} s phonecfg:timeout ran out")
+            parts.append(f"the {self._deadline.seconds:g} s {self._deadline.source} ran out")
+        if self.stopped_by_cancel:
+            parts.append("retries stopped: the update was cancelled")
         return f" ({'; '.join(parts)})" if parts else ""
 
 

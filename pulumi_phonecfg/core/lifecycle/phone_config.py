@@ -281,7 +281,7 @@ def _adopt_config(
             detail = f"{error.detail} (adopting the existing config {config_id})"
             raise PhoneApiError(operation, error.status, detail) from None
     outputs = _outputs(api, config_id, document, desired_security=inputs.get("security", {}), fingerprints={})
-    return CreateResult(config_id, outputs)
+    return CreateResult(config_id, outputs, adopted=True)
 
 
 def _compensate(

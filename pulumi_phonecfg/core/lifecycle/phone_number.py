@@ -265,7 +265,7 @@ def _adopt_or_explain(
     if existing.get("description") != inputs.get("description"):
         body = {"phone_number": number, "description": inputs.get("description")}
         existing = _item(api.update_number(config_id, number, body))
-    return CreateResult(number_id(config_id, number), _outputs(config_id, existing))
+    return CreateResult(number_id(config_id, number), _outputs(config_id, existing), adopted=True)
 
 
 def _find(document: Mapping[str, Any], number: str) -> Mapping[str, Any] | None:

@@ -39,6 +39,7 @@ class DiffResult:
 class CreateResult:
     id: str
     outs: dict[str, Any] = field(default_factory=dict)
+    adopted: bool = False  # took over what already existed (its id may be an older resource's)
 
 
 @dataclass

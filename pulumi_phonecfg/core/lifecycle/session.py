@@ -4,7 +4,8 @@ The settings from the engine's configure call (each face passes its configuratio
 keys; `ProviderSettings.from_sources` resolves them, with their `PHONECFG_*` fallbacks), one API client made on
 first use (shared by every thread of the provider server, replaced when the configuration changes), one index of
 the tenant's config names (the duplicate-name check of creates, `known_configs.py`) and one retry deadline
-(`phonecfg:timeout`) per engine call.
+(`phonecfg:timeout`, or the engine's own timeout of the call) per engine call. A cancel (the engine's `Cancel`)
+stops the retries of every client the process has or will make: the process is about to be shut down.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from pulumi_phonecfg.core.http.client import PhoneApiClient
+from pulumi_phonecfg.core.http.retry import Cancellation
 from pulumi_phonecfg.core.http.settings import ProviderSettings
 from pulumi_phonecfg.core.lifecycle.known_configs import KnownConfigs
 
@@ -31,6 +33,7 @@ class ProviderSession:
         self._settings: ProviderSettings | None = None
         self._client: PhoneApiClient | None = None
         self._known: KnownConfigs | None = None
+        self._cancellation = Cancellation()
 
     def configure_from(self, config: Callable[[str], str | None]) -> ProviderSettings:
         """Settings from the engine's configuration, `config("phonecfg:url")` -> the value as text or None (the
@@ -58,7 +61,7 @@ class ProviderSession:
         settings = self.settings
         with self._lock:
             if self._client is None:
-                self._client = PhoneApiClient(settings)
+                self._client = PhoneApiClient(settings, cancellation=self._cancellation)
             return self._client
 
     def known_configs(self) -> KnownConfigs:
@@ -69,9 +72,14 @@ class ProviderSession:
                 self._known = KnownConfigs(api.list_configs)
             return self._known
 
+    def cancel(self) -> None:
+        """Stop retrying, now and for the rest of the process (waits in progress end at once)."""
+        self._cancellation.cancel()
+
     @contextmanager
-    def operation(self) -> Iterator[PhoneApiClient]:
-        """The client, with one retry deadline shared by every request of this engine call."""
+    def operation(self, timeout: float | None = None) -> Iterator[PhoneApiClient]:
+        """The client, with one retry deadline shared by every request of this engine call: `timeout` seconds
+        when the engine gives one (customTimeouts), else `phonecfg:timeout`."""
         api = self.api()
-        with api.operation():
+        with api.operation(timeout):
             yield api

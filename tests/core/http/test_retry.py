@@ -192,3 +192,26 @@ def test_a_rejected_api_key_is_not_retried_nor_asked_again() -> None:
         with pytest.raises(AuthenticationError, match="failed: HTTP 400: BXNIM0415E: Provided API key"):
             client.get_config(CONFIG_ID)
     assert api.sent() == ["POST /identity/token"] and api.sleeps == []
+
+
+def test_an_operation_s_own_timeout_replaces_phonecfg_timeout() -> None:
+    # The engine's customTimeouts (native plugin): 3 s instead of 100 s. Each request takes 0.5 s: waits 0.25
+    # and 0.5 fit, the next (1 s from 2.25 s) would not.
+    api = FakeApi(latency=0.5).on("GET", CONFIG, status(503, "try later"))
+    client = api.client(max_retries=100, timeout=100)
+    with client.operation(3.0), pytest.raises(PhoneApiError) as raised:
+        client.get_config("cfg-1")
+    assert str(raised.value).endswith("(after 3 attempts; the 3 s customTimeouts ran out)")
+    assert api.sleeps == [0.25, 0.5]
+
+
+def test_a_cancellation_stops_the_retries_after_the_attempt_in_flight() -> None:
+    api = FakeApi().on("GET", CONFIG, status(503, "busy"))
+    client = api.client(max_retries=100, timeout=100)
+    client.retrier.cancellation.cancel()
+    with pytest.raises(PhoneApiError) as raised:
+        client.get_config("cfg-1")
+    assert str(raised.value) == (
+        "read phone config cfg-1 failed: HTTP 503: busy (retries stopped: the update was cancelled)"
+    )
+    assert len(api.requests) == 1 and api.sleeps == []
