@@ -13,10 +13,10 @@ from typing import Any
 import grpc
 import pytest
 from google.protobuf import empty_pb2
+from grpc_plugin import SECRET_SIG, SECRET_VALUE, UNKNOWN, secret
 from pulumi.runtime.proto import provider_pb2
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator
-from tests.dynamic.harness import SECRET_SIG, SECRET_VALUE, UNKNOWN, secret
 
 from .harness import NativePlugin, native_config, native_plugin, plain, struct, urn
 

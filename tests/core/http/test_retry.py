@@ -200,7 +200,7 @@ def test_an_operation_s_own_timeout_replaces_phonecfg_timeout() -> None:
     api = FakeApi(latency=0.5).on("GET", CONFIG, status(503, "try later"))
     client = api.client(max_retries=100, timeout=100)
     with client.operation(3.0), pytest.raises(PhoneApiError) as raised:
-        client.get_config("cfg-1")
+        client.get_config(CONFIG_ID)
     assert str(raised.value).endswith("(after 3 attempts; the 3 s customTimeouts ran out)")
     assert api.sleeps == [0.25, 0.5]
 
@@ -210,8 +210,8 @@ def test_a_cancellation_stops_the_retries_after_the_attempt_in_flight() -> None:
     client = api.client(max_retries=100, timeout=100)
     client.retrier.cancellation.cancel()
     with pytest.raises(PhoneApiError) as raised:
-        client.get_config("cfg-1")
+        client.get_config(CONFIG_ID)
     assert str(raised.value) == (
-        "read phone config cfg-1 failed: HTTP 503: busy (retries stopped: the update was cancelled)"
+        f"read phone config {CONFIG_ID} failed: HTTP 503: busy (retries stopped: the update was cancelled)"
     )
     assert len(api.requests) == 1 and api.sleeps == []

@@ -147,14 +147,14 @@ def test_a_failing_compensation_delete_says_the_config_could_not_be_deleted() ->
 def test_a_create_neither_finished_nor_undone_carries_the_config_as_created() -> None:
     api = (
         lifecycle_api()
-        .on("POST", PHONES, document(201, config("half")))
-        .on("PATCH", f"{PHONES}/half", status(422, "rejected"))
-        .on("DELETE", f"{PHONES}/half", status(403, "not allowed"))
+        .on("POST", PHONES, document(201, config(HALF)))
+        .on("PATCH", f"{PHONES}/{HALF}", status(422, "rejected"))
+        .on("DELETE", f"{PHONES}/{HALF}", status(403, "not allowed"))
     )
     with pytest.raises(PartialCreateError) as raised:
         create(api, checked(TRUNK))
     partial = raised.value
-    assert partial.config_id == "half" and partial.outputs["name"] == "Support trunk"
+    assert partial.config_id == HALF and partial.outputs["name"] == "Support trunk"
     assert partial.outputs["phone_numbers"] == []  # as created: the PATCH that sets them failed
     assert partial.cause.endswith("phone config 'Support trunk' failed: HTTP 422: rejected")
 
