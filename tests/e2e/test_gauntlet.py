@@ -429,7 +429,7 @@ def assert_server_error_is_one_clean_line(gauntlet: Gauntlet, error: str, transc
     assert "During handling" not in error and "httpx" not in error, error
     # The SDK prints its own frames for any provider exception; of ours only the one re-raise remains.
     ours = [text for text in error.splitlines() if "pulumi_phonecfg/" in text]
-    assert len(ours) <= 1 and all("provider.py" in text for text in ours), ours
+    assert len(ours) <= 1 and all("dynamic/providers.py" in text for text in ours), ours
     assert provider_error_line(error) == line
 
 
