@@ -40,6 +40,7 @@ from pydantic import BaseModel, ValidationError
 
 from pulumi_phonecfg.core.http.client import PhoneApiClient
 from pulumi_phonecfg.core.http.errors import ConfigConflictError, InvalidIdError, PhoneApiError
+from pulumi_phonecfg.core.http.field_text import FieldName, FieldText
 from pulumi_phonecfg.core.lifecycle.config_locks import ConfigLocks
 from pulumi_phonecfg.core.lifecycle.flat_inputs import canonical, failures_of, unknown_field
 from pulumi_phonecfg.core.lifecycle.results import (
@@ -66,7 +67,6 @@ LABEL_FIELDS: Final = tuple(f.name for f in AGENT_ATTACHMENT.inputs if not f.rep
 # How many times one attach, relabel or detach is written when another writer keeps undoing it in between.
 MAX_WRITES: Final = 3
 MAX_SHOWN_ID_CHARS: Final = 120
-IMPORT_ID_FORM: Final = "<config id>/<agent id>/<environment id>"
 
 Pair = tuple[str, str]
 
@@ -168,14 +168,24 @@ def _address(props: Mapping[str, Any], id_: str = "") -> tuple[str, Pair]:
 
 
 def parse_attachment_id(id_: str) -> tuple[str, Pair]:
+    """(config_id, pair) of an id typed by a user (`pulumi import`), checked like a program's inputs; refused in
+    one line naming the parts, before any request."""
     parts = id_.strip().split("/")
     result = check_attachment(dict(zip(REQUIRED_FIELDS, parts, strict=False))) if len(parts) == 3 else None
     if result is None or result.failures:
         shown = id_ if len(id_) <= MAX_SHOWN_ID_CHARS else id_[:MAX_SHOWN_ID_CHARS] + "..."
-        why = "" if result is None else ": " + "; ".join(f"{f.property} {f.reason}" for f in result.failures)
+        form = [part for name in REQUIRED_FIELDS for part in ("/", FieldName(name))][1:]
+        why: list[str | FieldName] = []
+        for failure in [] if result is None else result.failures:
+            why += ["; " if why else ": ", FieldName(failure.property), f" {failure.reason}"]
         raise InvalidIdError(
-            f"id {shown!r} is not an agent attachment id ({IMPORT_ID_FORM}, three UUIDs){why}: refused before any "
-            "request"
+            FieldText(
+                f"id {shown!r} is not an agent attachment id (",
+                *form,
+                ", three UUIDs)",
+                *why,
+                ": refused before any request",
+            )
         )
     return str(result.inputs["config_id"]), _pair(result.inputs)
 
@@ -275,7 +285,8 @@ def read_attachment(api: PhoneApiClient, id_: str, props: Mapping[str, Any]) -> 
     found = None if document is None else _find(_attachments(document), pair)
     if document is None or found is None:
         return ReadResult("", {})
-    return ReadResult(id_ or attachment_id(config_id, *pair), _outputs(api, config_id, found, document))
+    # The id in canonical form (an import id may spell the UUIDs in upper case): the one a create would make.
+    return ReadResult(attachment_id(config_id, *pair), _outputs(api, config_id, found, document))
 
 
 def update_attachment(

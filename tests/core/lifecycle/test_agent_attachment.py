@@ -198,7 +198,7 @@ def test_an_import_id_is_checked_before_any_request(
 ) -> None:
     with pytest.raises(InvalidIdError) as raised:
         read_attachment(client, bad_id, {})
-    assert "is not an agent attachment id (<config id>/<agent id>/<environment id>" in str(raised.value)
+    assert "is not an agent attachment id (config_id/agent_id/environment_id, three UUIDs)" in str(raised.value)
     assert phone_api.api_requests() == []
 
 
