@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pulumi_phonecfg.dynamic.agents import AgentLookupError, GetAgentResult, get_agent, get_agent_output
-    from pulumi_phonecfg.dynamic.ownership import NumberOwnershipError
-    from pulumi_phonecfg.dynamic.providers import PhoneConfigProvider, PhoneNumberProvider
+    from pulumi_phonecfg.dynamic.ownership import AttachmentOwnershipError, NumberOwnershipError
+    from pulumi_phonecfg.dynamic.providers import AgentAttachmentProvider, PhoneConfigProvider, PhoneNumberProvider
     from pulumi_phonecfg.dynamic.resources import (
+        AgentAttachment,
         AttachedEnvironmentArgs,
         CallFailureArgs,
         CustomInviteHeaderArgs,
@@ -40,8 +41,11 @@ _EXPORTS = {
     "PhoneApiError": "pulumi_phonecfg.errors",
     "PhoneConfigError": "pulumi_phonecfg.errors",
     "NumberOwnershipError": "pulumi_phonecfg.dynamic.ownership",
+    "AttachmentOwnershipError": "pulumi_phonecfg.dynamic.ownership",
+    "AgentAttachmentProvider": "pulumi_phonecfg.provider",
     "PhoneConfigProvider": "pulumi_phonecfg.provider",
     "PhoneNumberProvider": "pulumi_phonecfg.provider",
+    "AgentAttachment": "pulumi_phonecfg.dynamic.resources",
     "AttachedEnvironmentArgs": "pulumi_phonecfg.dynamic.resources",
     "CallFailureArgs": "pulumi_phonecfg.dynamic.resources",
     "CustomInviteHeaderArgs": "pulumi_phonecfg.dynamic.resources",
@@ -54,8 +58,11 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "AgentAttachment",
+    "AgentAttachmentProvider",
     "AgentLookupError",
     "AttachedEnvironmentArgs",
+    "AttachmentOwnershipError",
     "AuthenticationError",
     "CallFailureArgs",
     "ConfigurationError",

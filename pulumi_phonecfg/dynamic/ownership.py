@@ -1,4 +1,5 @@
-"""Who owns a trunk's numbers, as far as one program can see it: the in-program half of the ownership rules.
+"""Who owns a trunk's numbers and a Genesys config's attachments, as far as one program can see it: the in-program
+half of the ownership rules.
 
 * A `PhoneConfig` that declares `phone_numbers` owns the whole list: every `up` writes exactly that list.
 * A `PhoneConfig` that does not declare it never writes numbers.
@@ -13,6 +14,10 @@ that output (`config_id=trunk.id`) is checked against them in its constructor. T
 but its registration waits on a gate (an `apply` on its `name`, which runs only once the program body has
 finished or failed): a refused trunk's gate fails, so it never reaches the engine, not even with `up
 --skip-preview` (the Automation API's `up`).
+
+Attachments follow the same rules: a Genesys `PhoneConfig` that declares `attached_environments` (even `[]`) owns
+the whole list, and an `AgentAttachment` on it is refused (`check_attachment_owner`), naming the pair when the list
+holds it too; so is one whose `config_id` is a SIP trunk of the program.
 
 What this cannot see (README, "Ownership"): a `config_id` derived from the output (`trunk.id.apply(...)`), read
 from a StackReference or given as a string; inline numbers or a `phone_number` that are Outputs (unknown until
@@ -37,18 +42,23 @@ class NumberOwnershipError(pulumi.RunError):
     prints a `RunError` as its message only, without a Python traceback."""
 
 
+class AttachmentOwnershipError(pulumi.RunError):
+    """A program that declares one attachment through two owners (an inline `attached_environments` list and an
+    `AgentAttachment`), or an attachment on a SIP trunk."""
+
+
 class RegistrationGate:
     """Holds one PhoneConfig's registration until the program body has run; fails it once refused."""
 
     def __init__(self) -> None:
-        self.refusal: str | None = None
+        self.refusal: pulumi.RunError | None = None
 
-    def refuse(self, message: str) -> None:
-        self.refusal = message
+    def refuse(self, refusal: pulumi.RunError) -> None:
+        self.refusal = refusal
 
     def passed(self, value: Any) -> Any:
         if self.refusal is not None:
-            raise NumberOwnershipError(self.refusal)
+            raise type(self.refusal)(*self.refusal.args)
         return value
 
 
@@ -65,6 +75,8 @@ class DeclaredConfig:
     declares_list: bool  # `phone_numbers` declared (even `[]`, even as an Output): the config owns the whole list
     inline_numbers: frozenset[str]  # plain numbers of `phone_numbers`, in canonical form
     gate: RegistrationGate
+    declares_attachments: bool = False  # `attached_environments` declared (even `[]`): it owns the whole list
+    inline_pairs: frozenset[tuple[str, str]] = frozenset()  # plain (agent_id, environment_id), lower-case
 
 
 _lock = threading.Lock()
@@ -94,10 +106,43 @@ def inline_numbers(phone_numbers: Any) -> frozenset[str]:
     return frozenset(found)
 
 
-def record_config(config_id: Any, resource_name: str, kind: Any, phone_numbers: Any, gate: RegistrationGate) -> None:
+def _plain_pair(agent_id: Any, environment_id: Any) -> tuple[str, str] | None:
+    if isinstance(agent_id, str) and isinstance(environment_id, str):
+        return agent_id.strip().lower(), environment_id.strip().lower()
+    return None
+
+
+def inline_pairs(attached_environments: Any) -> frozenset[tuple[str, str]]:
+    """The plain pairs of an `attached_environments` value (dicts after `resource.to_plain`); Outputs skipped."""
+    if not isinstance(attached_environments, Iterable) or isinstance(attached_environments, (str, Mapping)):
+        return frozenset()
+    pairs = (
+        _plain_pair(item.get("agent_id"), item.get("environment_id"))
+        for item in attached_environments
+        if isinstance(item, Mapping)
+    )
+    return frozenset(pair for pair in pairs if pair is not None)
+
+
+def record_config(
+    config_id: Any,
+    resource_name: str,
+    kind: Any,
+    phone_numbers: Any,
+    gate: RegistrationGate,
+    attached_environments: Any = None,
+) -> None:
     """Called by `PhoneConfig.__init__` once its `id` output exists."""
     plain_kind = kind if isinstance(kind, str) else None
-    declared = DeclaredConfig(resource_name, plain_kind, phone_numbers is not None, inline_numbers(phone_numbers), gate)
+    declared = DeclaredConfig(
+        resource_name,
+        plain_kind,
+        phone_numbers is not None,
+        inline_numbers(phone_numbers),
+        gate,
+        attached_environments is not None,
+        inline_pairs(attached_environments),
+    )
     with _lock:
         _declared[id(config_id)] = (config_id, declared)
 
@@ -135,5 +180,39 @@ def check_number_owner(resource_name: str, config_id: Any, phone_number: Any) ->
             "phone_numbers and declare every number as a PhoneNumber"
         )
     if message is not None:
-        config.gate.refuse(message)
-        raise NumberOwnershipError(message)
+        refusal = NumberOwnershipError(message)
+        config.gate.refuse(refusal)
+        raise refusal
+
+
+def check_attachment_owner(resource_name: str, config_id: Any, agent_id: Any, environment_id: Any) -> None:
+    """Refuse, before anything is registered, an AgentAttachment that the same program also owns another way (or
+    that it puts on a SIP trunk)."""
+    config = declared_config(config_id)
+    if config is None:
+        return
+    message = None
+    pair = _plain_pair(agent_id, environment_id)
+    if config.kind is not None and config.kind != GENESYS:
+        message = (
+            f"AgentAttachment {resource_name!r}: config_id is the {config.kind} config {config.resource_name!r}; "
+            f"only {GENESYS} configs have agent attachments"
+        )
+    elif pair is not None and pair in config.inline_pairs:
+        message = (
+            f"AgentAttachment {resource_name!r}: agent {pair[0]} environment {pair[1]} is also in "
+            f"attached_environments of PhoneConfig {config.resource_name!r}, which owns that whole list; declare the "
+            "attachment in one place only (drop it from attached_environments, or drop attached_environments and "
+            "declare every attachment as an AgentAttachment)"
+        )
+    elif config.declares_attachments:
+        message = (
+            f"AgentAttachment {resource_name!r}: PhoneConfig {config.resource_name!r} declares "
+            "attached_environments, so it owns the config's whole list and would detach this agent; declare the "
+            "attachment in that list, or drop attached_environments and declare every attachment as an "
+            "AgentAttachment"
+        )
+    if message is not None:
+        refusal = AttachmentOwnershipError(message)
+        config.gate.refuse(refusal)
+        raise refusal

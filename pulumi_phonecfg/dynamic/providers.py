@@ -1,14 +1,15 @@
-"""`PhoneConfigProvider` and `PhoneNumberProvider`: the thin classes that wire the engine's calls to the
-lifecycles in `core/lifecycle/` and turn the core's results into `pulumi.dynamic`'s.
+"""`PhoneConfigProvider`, `PhoneNumberProvider` and `AgentAttachmentProvider`: the thin classes that wire the engine's
+calls to the lifecycles in `core/lifecycle/` and turn the core's results into `pulumi.dynamic`'s.
 
 They are what Pulumi pickles into every resource's state (`__provider`). They are pickled by reference, under
-`PICKLE_MODULE` (`pulumi_phonecfg.provider.PhoneConfigProvider`, `pulumi_phonecfg.provider.PhoneNumberProvider`),
-with no instance state, so they hold no credentials and no HTTP client, and stay a few dozen bytes. **That pickle
-path and the class names must never change**: state files of existing stacks name them, and `refresh`/`destroy`
-unpickle the provider stored there. The classes live here; `pulumi_phonecfg/provider.py` re-exports them.
+`PICKLE_MODULE` (`pulumi_phonecfg.provider.PhoneConfigProvider`, `...PhoneNumberProvider`,
+`...AgentAttachmentProvider`), with no instance state, so they hold no credentials and no HTTP client, and stay a
+few dozen bytes. **That pickle path and the class names must never change**: state files of existing stacks name
+them, and `refresh`/`destroy` unpickle the provider stored there. The classes live here;
+`pulumi_phonecfg/provider.py` re-exports them.
 
-Per process it holds the settings from `configure()` and one API client; each engine call opens one operation
-(one retry deadline) and turns our own errors into one-line messages without a stack.
+Per process it holds the settings from `configure()` and one API client; each engine call opens one operation (one
+retry deadline) and turns our own errors into one-line messages without a stack.
 """
 
 from __future__ import annotations
@@ -32,6 +33,15 @@ from pulumi.dynamic import (
 from pulumi_phonecfg.core.http.client import PhoneApiClient
 from pulumi_phonecfg.core.http.errors import PartialCreateError, PhoneApiError, PhoneConfigError
 from pulumi_phonecfg.core.http.settings import ProviderSettings
+from pulumi_phonecfg.core.lifecycle.agent_attachment import (
+    check_attachment,
+    create_attachment,
+    delete_attachment,
+    diff_attachment,
+    read_attachment,
+    update_attachment,
+)
+from pulumi_phonecfg.core.lifecycle.config_locks import ConfigLocks
 from pulumi_phonecfg.core.lifecycle.known_configs import KnownConfigs
 from pulumi_phonecfg.core.lifecycle.phone_config import (
     check_inputs,
@@ -111,6 +121,11 @@ class _ApiProvider(ResourceProvider):
     def known_configs(self) -> KnownConfigs:
         return self.session().known_configs()
 
+    def config_locks(self) -> ConfigLocks:
+        """One lock per config id for the attachment-list writes of this process (the engine keeps one provider
+        instance per process: `pulumi.dynamic` caches it by its pickle)."""
+        return self.session().config_locks
+
     def operation(self) -> AbstractContextManager[PhoneApiClient]:
         """The client, with one retry deadline (`phonecfg:timeout`) shared by every request of this engine call."""
         return self.session().operation()
@@ -182,6 +197,38 @@ class PhoneNumberProvider(_ApiProvider):
             delete_number(api, id_, props)
 
 
+class AgentAttachmentProvider(_ApiProvider):
+    """Pulumi dynamic provider for one agent environment attached to a Genesys config. Import path is permanent."""
+
+    @_short_errors
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return check_result(check_attachment(news))
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return diff_result(diff_attachment(olds, news))
+
+    @_short_errors
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        with self.operation() as api:
+            return create_result(create_attachment(api, self.config_locks(), props))
+
+    @_short_errors
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        with self.operation() as api:
+            return read_result(read_attachment(api, id_, props))
+
+    @_short_errors
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        with self.operation() as api:
+            return update_result(update_attachment(api, self.config_locks(), id_, olds, news))
+
+    @_short_errors
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        with self.operation() as api:
+            delete_attachment(api, self.config_locks(), id_, props)
+
+
 # Pickled by reference under the permanent path, not under this module's (see the module docstring).
 PhoneConfigProvider.__module__ = PICKLE_MODULE
 PhoneNumberProvider.__module__ = PICKLE_MODULE
+AgentAttachmentProvider.__module__ = PICKLE_MODULE

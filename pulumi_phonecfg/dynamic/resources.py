@@ -4,7 +4,8 @@
 (`phone_config_args.py`, by `make schema`); what it does with them is here. Nested values may be plain
 dicts/lists with the API's field names or the args classes; both end up as the same input document. `security`
 is always a secret, in inputs and outputs. Who owns a trunk's numbers (an inline `phone_numbers` list or
-`PhoneNumber`s) is checked in the program by `ownership.py`.
+`PhoneNumber`s), and a Genesys config's attachments (`attached_environments` or `AgentAttachment`s), is checked
+in the program by `ownership.py`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ import pulumi
 import pulumi.dynamic
 
 from pulumi_phonecfg.core.schema.fields import PHONE_CONFIG, Field
-from pulumi_phonecfg.dynamic.ownership import check_number_owner, record_config, registration_gate
+from pulumi_phonecfg.dynamic.ownership import (
+    check_attachment_owner,
+    check_number_owner,
+    record_config,
+    registration_gate,
+)
 from pulumi_phonecfg.dynamic.phone_config_args import (
     AttachedEnvironmentArgs,
     CallFailureArgs,
@@ -29,9 +35,10 @@ from pulumi_phonecfg.dynamic.phone_config_args import (
     TransferFailureArgs,
 )
 from pulumi_phonecfg.dynamic.pickler_guard import isolated_pickler
-from pulumi_phonecfg.dynamic.providers import PhoneConfigProvider, PhoneNumberProvider
+from pulumi_phonecfg.dynamic.providers import AgentAttachmentProvider, PhoneConfigProvider, PhoneNumberProvider
 
 __all__ = [
+    "AgentAttachment",
     "AttachedEnvironmentArgs",
     "CallFailureArgs",
     "CustomInviteHeaderArgs",
@@ -46,6 +53,7 @@ __all__ = [
 
 TYPE_TOKEN = "pulumi-python:dynamic/phonecfg:PhoneConfig"
 NUMBER_TYPE_TOKEN = "pulumi-python:dynamic/phonecfg:PhoneNumber"
+ATTACHMENT_TYPE_TOKEN = "pulumi-python:dynamic/phonecfg:AgentAttachment"
 
 
 def to_plain(value: Any) -> Any:
@@ -100,7 +108,9 @@ class PhoneConfig(PhoneConfigSurface, pulumi.dynamic.Resource, module="phonecfg"
         with isolated_pickler():  # the SDK's provider pickling leaks a patch per resource: see pickler_guard
             # Not super(): the next class in line is the generated surface, whose __init__ called this.
             pulumi.dynamic.Resource.__init__(self, PhoneConfigProvider(), resource_name, props, options)
-        record_config(self.id, resource_name, inputs["service_provider"], plain_numbers, gate)
+        record_config(
+            self.id, resource_name, inputs["service_provider"], plain_numbers, gate, props["attached_environments"]
+        )
 
 
 class PhoneNumber(pulumi.dynamic.Resource, module="phonecfg", name="PhoneNumber"):
@@ -145,3 +155,50 @@ class PhoneNumber(pulumi.dynamic.Resource, module="phonecfg", name="PhoneNumber"
         options = pulumi.ResourceOptions.merge(defaults, opts)
         with isolated_pickler():
             super().__init__(PhoneNumberProvider(), resource_name, props, options)
+
+
+class AgentAttachment(pulumi.dynamic.Resource, module="phonecfg", name="AgentAttachment"):
+    """One agent environment attached to a Genesys Audio Connector config, owned by this resource alone.
+
+    Several stacks can each attach their agents to a config that another stack declares without
+    `attached_environments`. The id is `<config_id>/<agent_id>/<environment_id>`; a changed config, agent or
+    environment replaces it (the old pair detached first), a changed label updates the pair in place. Outputs what
+    the agent's team enters in Genesys Cloud: `connector_id` and `audio_connect_uri`.
+    """
+
+    config_id: pulumi.Output[str]
+    agent_id: pulumi.Output[str]
+    environment_id: pulumi.Output[str]
+    agent_name: pulumi.Output[str | None]
+    environment_name: pulumi.Output[str | None]
+    connector_id: pulumi.Output[str]
+    audio_connect_uri: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        config_id: pulumi.Input[str],
+        agent_id: pulumi.Input[str],
+        environment_id: pulumi.Input[str],
+        agent_name: pulumi.Input[str] | None = None,
+        environment_name: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """`config_id`: the Genesys config's id, e.g. `config.id` of a `PhoneConfig` (then a config that declares
+        `attached_environments` is refused here, before anything is registered), or a StackReference output.
+        `agent_id`/`environment_id`: e.g. from `get_agent`; `agent_name`/`environment_name`: labels."""
+        check_attachment_owner(resource_name, config_id, agent_id, environment_id)
+        props: dict[str, Any] = {
+            "config_id": config_id,
+            "agent_id": agent_id,
+            "environment_id": environment_id,
+            "agent_name": agent_name,
+            "environment_name": environment_name,
+            "connector_id": None,
+            "audio_connect_uri": None,
+        }
+        # Another pair or config: the old pair is detached before the new one is attached.
+        defaults = pulumi.ResourceOptions(delete_before_replace=True)
+        options = pulumi.ResourceOptions.merge(defaults, opts)
+        with isolated_pickler():
+            super().__init__(AgentAttachmentProvider(), resource_name, props, options)

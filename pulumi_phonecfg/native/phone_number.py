@@ -27,7 +27,7 @@ from pulumi_phonecfg.core.lifecycle.phone_number import (
     update_number,
 )
 from pulumi_phonecfg.core.schema.fields import PHONE_NUMBER
-from pulumi_phonecfg.native.diff import Change
+from pulumi_phonecfg.native.flat import flat_diff
 from pulumi_phonecfg.native.names import (
     InputShape,
     keys_to_api,
@@ -58,15 +58,7 @@ def check(news: Mapping[str, Any], *, strict_numbers: bool) -> Checked:
 def diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
     """`olds`: prior outputs; `news`: checked inputs (both program names). Every field is a string, so the
     detailed diff is the changed fields themselves."""
-    old_values, new_values = keys_to_api(olds), keys_to_api(news)
-    changed = changed_number_fields(old_values, new_values)
-    detailed: dict[str, tuple[Change, bool]] = {}
-    for name in changed:
-        old, new = old_values.get(name), new_values.get(name)
-        kind = Change.ADD if old is None else Change.DELETE if new is None else Change.UPDATE
-        detailed[program_path(name)] = (kind, name in NUMBER_REPLACE_FIELDS)
-    replaces = [program_path(name) for name in changed if name in NUMBER_REPLACE_FIELDS]
-    return Diff(changes=bool(changed), replaces=replaces, changed=[program_path(n) for n in changed], detailed=detailed)
+    return flat_diff(changed_number_fields, NUMBER_REPLACE_FIELDS, olds, news)
 
 
 def create(api: PhoneApiClient, inputs: Mapping[str, Any]) -> Created:

@@ -1,10 +1,10 @@
 """`pulumi-resource-phonecfg`: the ResourceProvider gRPC service the Pulumi engine talks to.
 
-Only the protocol lives here: decode a request, call the provider (`provider.py`; `phone_config.py` or
-`phone_number.py` by the request's resource type), encode the response. Errors go back as one line (gRPC UNKNOWN
-with the message), never with a stack: our own errors say what failed and why; anything else is reported by
-type, its message scrubbed of the request's credentials.
-The process prints its port on stdout once it listens, as every plugin does, and serves until killed.
+Only the protocol lives here: decode a request, call the provider (`provider.py`; `phone_config.py`,
+`phone_number.py` or `agent_attachment.py` by the request's resource type), encode the response. Errors go back as
+one line (gRPC UNKNOWN with the message), never with a stack: our own errors say what failed and why; anything else
+is reported by type, its message scrubbed of the request's credentials. The process prints its port on stdout once
+it listens, as every plugin does, and serves until killed.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pulumi_phonecfg.core.http.error_text import collect_secrets, redact
 from pulumi_phonecfg.core.http.errors import PartialCreateError, PhoneConfigError
 from pulumi_phonecfg.core.http.logs import debug_from_environment
 from pulumi_phonecfg.core.http.settings import ProviderSettings
-from pulumi_phonecfg.native import phone_config, phone_number
+from pulumi_phonecfg.native import agent_attachment, phone_config, phone_number
 from pulumi_phonecfg.native.config import (
     config_failures,
     config_lookup,
@@ -46,7 +46,7 @@ from pulumi_phonecfg.native.wire import decode, encode
 log = logging.getLogger(__name__)
 DEFAULT_THREADS: Final = ProviderSettings.provider_threads
 R = TypeVar("R")
-RESOURCE_TYPES: Final = (phone_config.TOKEN, phone_number.TOKEN)
+RESOURCE_TYPES: Final = (phone_config.TOKEN, phone_number.TOKEN, agent_attachment.TOKEN)
 _KINDS: Final = {
     (Change.ADD, False): provider_pb2.PropertyDiff.ADD,
     (Change.ADD, True): provider_pb2.PropertyDiff.ADD_REPLACE,
@@ -201,7 +201,7 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
             with executor._shutdown_lock:
                 executor._max_workers = max(executor._max_workers, threads)
 
-    # ---- resources: PhoneConfig and PhoneNumber, each through its module of the same calls ---------------------
+    # ---- resources: PhoneConfig, PhoneNumber and AgentAttachment, each through its module of the same calls ------
 
     @_handled
     def Check(self, request: provider_pb2.CheckRequest, context: grpc.ServicerContext) -> Any:
@@ -212,6 +212,8 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
         def check() -> phone_config.Checked:
             if kind == phone_number.TOKEN:
                 return phone_number.check(news.values, strict_numbers=strict)
+            if kind == agent_attachment.TOKEN:
+                return agent_attachment.check(news.values)
             return phone_config.check(news.values, strict_numbers=strict)
 
         checked = _one_line("check", check, collect_secrets(news.values))
@@ -224,7 +226,9 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
     def Diff(self, request: provider_pb2.DiffRequest, context: grpc.ServicerContext) -> Any:
         kind = _resource_type(request)
         olds, news = decode(request.olds).values, decode(request.news).values
-        differ = phone_number.diff if kind == phone_number.TOKEN else phone_config.diff
+        differ = {phone_number.TOKEN: phone_number.diff, agent_attachment.TOKEN: agent_attachment.diff}.get(
+            kind, phone_config.diff
+        )
 
         def diff() -> phone_config.Diff:
             return differ(olds, keep_ignored(news, olds, request.ignoreChanges, _set_keys(kind)))
@@ -235,7 +239,8 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
             replaces=result.replaces,
             diffs=result.changed,
             # A replaced config has the same name, and a number can belong to one config only; a moved number
-            # leaves its old trunk before it is added to the new one: delete first, for both.
+            # leaves its old trunk before it is added to the new one; an attachment moved to another pair or
+            # config is detached before the new pair is attached: delete first, for all three.
             deleteBeforeReplace=True,
             detailedDiff={
                 path: provider_pb2.PropertyDiff(kind=_KINDS[(change, replaces)], inputDiff=False)
@@ -249,13 +254,19 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
         kind = _resource_type(request)
         inputs = decode(request.properties)
         if request.preview:  # what the create will return, so the engine need not mark every output unknown
-            planned = inputs.values if kind == phone_number.TOKEN else planned_config_create(inputs.values)
+            planners: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
+                phone_number.TOKEN: dict,
+                agent_attachment.TOKEN: agent_attachment.planned_create,
+            }
+            planned = planners.get(kind, planned_config_create)(inputs.values)
             return provider_pb2.CreateResponse(id="", properties=_outputs(kind, planned, inputs.secret))
 
         def create() -> phone_config.Created:
             with self.provider.operation(request.timeout) as api:
                 if kind == phone_number.TOKEN:
                     return phone_number.create(api, inputs.values)
+                if kind == agent_attachment.TOKEN:
+                    return agent_attachment.create(api, self.provider.config_locks, inputs.values)
                 known, adopt = self.provider.known_configs(), self.provider.settings.adopt_existing
                 return phone_config.create(api, inputs.values, known=known, adopt_default=adopt)
 
@@ -282,6 +293,8 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
             with self.provider.operation() as api:
                 if kind == phone_number.TOKEN:
                     return phone_number.read(api, request.id, outputs.values, inputs.values)
+                if kind == agent_attachment.TOKEN:
+                    return agent_attachment.read(api, request.id, outputs.values, inputs.values)
                 return phone_config.read(api, request.id, outputs.values, inputs.values)
 
         result = _one_line("read", read, set())
@@ -304,15 +317,20 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
             collect_secrets(news.values),
         )
         if request.preview:  # what the update will return, without a request
-            planned = (
-                ignoring if kind == phone_number.TOKEN else planned_config_update(request.id, olds.values, ignoring)
-            )
+            if kind == phone_number.TOKEN:
+                planned = ignoring
+            elif kind == agent_attachment.TOKEN:
+                planned = agent_attachment.planned_update(olds.values, ignoring)
+            else:
+                planned = planned_config_update(request.id, olds.values, ignoring)
             return provider_pb2.UpdateResponse(properties=_outputs(kind, planned, news.secret))
 
         def update() -> dict[str, Any]:
             with self.provider.operation(request.timeout) as api:
                 if kind == phone_number.TOKEN:
                     return phone_number.update(api, request.id, olds.values, ignoring)
+                if kind == agent_attachment.TOKEN:
+                    return agent_attachment.update(api, self.provider.config_locks, request.id, olds.values, ignoring)
                 return phone_config.update(api, request.id, olds.values, ignoring, known=self.provider.known_configs())
 
         outputs = _one_line("update", update, collect_secrets(news.values))
@@ -330,6 +348,8 @@ class PhonecfgServicer(provider_pb2_grpc.ResourceProviderServicer):
             with self.provider.operation(request.timeout) as api:
                 if kind == phone_number.TOKEN:
                     phone_number.delete(api, request.id, outputs)
+                elif kind == agent_attachment.TOKEN:
+                    agent_attachment.delete(api, self.provider.config_locks, request.id, outputs)
                 else:
                     phone_config.delete(api, request.id, known=self.provider.known_configs())
 

@@ -5,6 +5,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 // Export members:
+export { AgentAttachmentArgs } from "./agentAttachment";
+export type AgentAttachment = import("./agentAttachment").AgentAttachment;
+export const AgentAttachment: typeof import("./agentAttachment").AgentAttachment = null as any;
+utilities.lazyLoad(exports, ["AgentAttachment"], () => require("./agentAttachment"));
+
 export { GetAgentArgs, GetAgentResult, GetAgentOutputArgs } from "./getAgent";
 export const getAgent: typeof import("./getAgent").getAgent = null as any;
 export const getAgentOutput: typeof import("./getAgent").getAgentOutput = null as any;
@@ -39,6 +44,8 @@ const _module = {
     version: utilities.getVersion(),
     construct: (name: string, type: string, urn: string): pulumi.Resource => {
         switch (type) {
+            case "phonecfg:index:AgentAttachment":
+                return new AgentAttachment(name, <any>undefined, { urn })
             case "phonecfg:index:PhoneConfig":
                 return new PhoneConfig(name, <any>undefined, { urn })
             case "phonecfg:index:PhoneNumber":

@@ -26,6 +26,7 @@ from pulumi_phonecfg.emulator.testing import RunningEmulator
 
 URN = "urn:pulumi:dev::contract::pulumi-python:dynamic/phonecfg:PhoneConfig::{name}"
 NUMBER_URN = "urn:pulumi:dev::contract::pulumi-python:dynamic/phonecfg:PhoneNumber::{name}"
+ATTACHMENT_URN = "urn:pulumi:dev::contract::pulumi-python:dynamic/phonecfg:AgentAttachment::{name}"
 
 
 def emulator_config(api: RunningEmulator) -> dict[str, Any]:

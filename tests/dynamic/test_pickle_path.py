@@ -17,7 +17,7 @@ from pulumi_phonecfg.dynamic import providers
 from pulumi_phonecfg.dynamic.pickler_guard import isolated_pickler
 
 
-@pytest.mark.parametrize("name", ["PhoneConfigProvider", "PhoneNumberProvider"])
+@pytest.mark.parametrize("name", ["PhoneConfigProvider", "PhoneNumberProvider", "AgentAttachmentProvider"])
 def test_providers_are_pickled_under_the_permanent_path(name: str) -> None:
     cls = getattr(providers, name)
     with isolated_pickler():

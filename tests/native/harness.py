@@ -26,6 +26,7 @@ from pulumi_phonecfg.emulator.testing import RunningEmulator
 PLUGIN = Path(sys.executable).parent / "pulumi-resource-phonecfg"
 TYPE = "phonecfg:index:PhoneConfig"
 NUMBER_TYPE = "phonecfg:index:PhoneNumber"
+ATTACHMENT_TYPE = "phonecfg:index:AgentAttachment"
 
 
 def unwrap(value: Any) -> Any:

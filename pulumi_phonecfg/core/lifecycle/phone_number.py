@@ -32,6 +32,7 @@ from pydantic import BaseModel, ValidationError
 from pulumi_phonecfg.core.http.client import PhoneApiClient
 from pulumi_phonecfg.core.http.errors import ConfigConflictError, InvalidIdError, PhoneApiError
 from pulumi_phonecfg.core.http.field_text import FieldName, FieldText
+from pulumi_phonecfg.core.lifecycle.flat_inputs import canonical, failures_of, unknown_field
 from pulumi_phonecfg.core.lifecycle.results import (
     CheckFailure,
     CheckResult,
@@ -59,25 +60,8 @@ def number_id(config_id: str, phone_number: str) -> str:
     return f"{config_id}/{phone_number}"
 
 
-def _canonical(model: BaseModel) -> dict[str, Any]:
-    values = model.model_dump(mode="json", exclude_none=True)
-    return {k: v for k, v in values.items() if v != ""}
-
-
-def _unknown_field(advice: str = "") -> FieldText:
-    names = [part for name in NUMBER_FIELDS for part in (", ", FieldName(name))][1:]
-    return FieldText(f"unknown field ({advice}PhoneNumber takes ", *names, ")")
-
-
 def _messages(error: ValidationError) -> list[CheckFailure]:
-    failures = []
-    for item in error.errors(include_input=False, include_url=False):
-        path = ".".join(str(part) for part in item["loc"]) or "phone_number"
-        message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "extra_forbidden":
-            message = _unknown_field("check the spelling; ")
-        failures.append(CheckFailure(path, message))
-    return failures
+    return failures_of(error, "PhoneNumber", NUMBER_FIELDS, "phone_number")
 
 
 def _validated(name: str, value: Any, *, strict_numbers: bool = False) -> BaseModel:
@@ -97,7 +81,7 @@ def check_number(news: Mapping[str, Any], *, strict_numbers: bool = False) -> Ch
     known = {k: v for k, v in raw.items() if not contains_unknowns(v)}
     for name, value in known.items():
         if name not in PhoneNumberInputs.model_fields:
-            failures.append(CheckFailure(name, _unknown_field()))
+            failures.append(CheckFailure(name, unknown_field("PhoneNumber", NUMBER_FIELDS)))
             continue
         try:
             field_model = _validated(name, value, strict_numbers=strict_numbers)
@@ -105,7 +89,7 @@ def check_number(news: Mapping[str, Any], *, strict_numbers: bool = False) -> Ch
             failures += _messages(error)
             checked[name] = value
             continue
-        checked[name] = _canonical(field_model).get(name)
+        checked[name] = canonical(field_model).get(name)
     for name in ("config_id", "phone_number"):
         if name not in raw:
             failures.append(CheckFailure(name, "is required"))
@@ -135,7 +119,7 @@ def _canonical_values(values: Mapping[str, Any]) -> dict[str, Any]:
         except ValidationError:
             result[name] = value
             continue
-        result[name] = _canonical(model).get(name, value)
+        result[name] = canonical(model).get(name, value)
     return result
 
 

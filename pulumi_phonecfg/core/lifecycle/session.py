@@ -4,7 +4,9 @@ The settings from the engine's configure call (each face passes its configuratio
 keys; `ProviderSettings.from_sources` resolves them, with their `PHONECFG_*` fallbacks), one API client made on
 first use (shared by every thread of the provider server, replaced when the configuration changes), one index of
 the tenant's config names (the duplicate-name check of creates, `known_configs.py`) and one retry deadline
-(`phonecfg:timeout`, or the engine's own timeout of the call) per engine call. A cancel (the engine's `Cancel`)
+(`phonecfg:timeout`, or the engine's own timeout of the call) per engine call, and one lock per config id for the
+read-modify-writes of attachment lists (`config_locks.py`; kept across configure calls: they guard the tenant's
+configs, whatever the client). A cancel (the engine's `Cancel`)
 stops the retries of every client the process has or will make: the process is about to be shut down.
 """
 
@@ -17,6 +19,7 @@ from contextlib import contextmanager
 from pulumi_phonecfg.core.http.client import PhoneApiClient
 from pulumi_phonecfg.core.http.retry import Cancellation
 from pulumi_phonecfg.core.http.settings import ProviderSettings
+from pulumi_phonecfg.core.lifecycle.config_locks import ConfigLocks
 from pulumi_phonecfg.core.lifecycle.known_configs import KnownConfigs
 
 
@@ -34,6 +37,7 @@ class ProviderSession:
         self._client: PhoneApiClient | None = None
         self._known: KnownConfigs | None = None
         self._cancellation = Cancellation()
+        self.config_locks = ConfigLocks()
 
     def configure_from(self, config: Callable[[str], str | None]) -> ProviderSettings:
         """Settings from the engine's configuration, `config("phonecfg:url")` -> the value as text or None (the

@@ -16,13 +16,13 @@ regenerates `schema.json` and `phone_config_args.py`), and the emulator, which i
 
 Names here are the API's (snake_case); the program name of a field is its camelCase form. A second resource is
 one more `ResourceTable`: `PHONE_NUMBER`, the native `PhoneNumber`, whose number fields are the inline
-number's.
+number's, and `AGENT_ATTACHMENT`, the native `AgentAttachment`, whose fields are the inline attachment's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 SIP: Final = "sip_trunk"
@@ -310,7 +310,46 @@ PHONE_NUMBER: Final = ResourceTable(
     outputs=(),
 )
 
-RESOURCES: Final = (PHONE_CONFIG, PHONE_NUMBER)
+# The fields an attachment has inline (PhoneConfig.attached_environments), shared by the AgentAttachment resource.
+_ATTACHMENT_ITEM: Final = {f.name: f for t in TYPES if t.name == "AttachedEnvironment" for f in t.fields}
+
+AGENT_ATTACHMENT: Final = ResourceTable(
+    "AgentAttachment",
+    "The attachment of one agent environment to one Genesys Audio Connector config, owned by this resource alone "
+    "(several stacks can each attach their agents to one config). Id `<configId>/<agentId>/<environmentId>`; a "
+    "changed config, agent or environment replaces it (detached first), a changed label updates it in place.",
+    inputs=(
+        Field(
+            "config_id",
+            "string",
+            "The Genesys config's id (a UUID), e.g. a PhoneConfig's id; a change replaces the attachment.",
+            required=True,
+            replaces=True,
+            rule="config_id",
+        ),
+        replace(
+            _ATTACHMENT_ITEM["agent_id"], description="Agent UUID; a change replaces the attachment.", replaces=True
+        ),
+        replace(
+            _ATTACHMENT_ITEM["environment_id"],
+            description="Agent environment UUID; a change replaces the attachment.",
+            replaces=True,
+        ),
+        _ATTACHMENT_ITEM["agent_name"],
+        _ATTACHMENT_ITEM["environment_name"],
+    ),
+    outputs=(
+        Field(
+            "connector_id",
+            "string",
+            "The connector id to enter in Genesys Audio Connector for this agent environment.",
+            derived=True,
+        ),
+        Field("audio_connect_uri", "string", "The Audio Connector base URI of the config's tenant.", derived=True),
+    ),
+)
+
+RESOURCES: Final = (PHONE_CONFIG, PHONE_NUMBER, AGENT_ATTACHMENT)
 
 
 def element_key(f: Field) -> Callable[[Mapping[str, Any]], tuple[str, ...]]:

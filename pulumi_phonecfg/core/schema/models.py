@@ -1,6 +1,6 @@
-"""The PhoneConfig and PhoneNumber schemas and their validation: the field groups, the pydantic input models, the
-rules that are code (E.164 numbers and their strictness, base64, UUIDs, config ids) and those that span fields,
-each failure naming its field.
+"""The PhoneConfig, PhoneNumber and AgentAttachment schemas and their validation: the field groups, the pydantic
+input models, the rules that are code (E.164 numbers and their strictness, base64, UUIDs, config ids) and those
+that span fields, each failure naming its field.
 
 The canonical form is `canonical.py`'s; API documents -> outputs and the values to send are `api_documents.py`'s.
 
@@ -212,6 +212,7 @@ PhoneNumber: Final[type[BaseModel]] = _INPUT_MODELS["PhoneNumber"]
 AttachedEnvironment: Final[type[BaseModel]] = _INPUT_MODELS["AttachedEnvironment"]
 PhoneConfigInputs: Final[type[BaseModel]] = _INPUT_MODELS["PhoneConfigInputs"]
 PhoneNumberInputs: Final[type[BaseModel]] = input_models(fields.PHONE_NUMBER)["PhoneNumberInputs"]
+AgentAttachmentInputs: Final[type[BaseModel]] = input_models(fields.AGENT_ATTACHMENT)["AgentAttachmentInputs"]
 
 
 # --------------------------------------------------------------------------------------------------------------

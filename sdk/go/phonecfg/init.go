@@ -21,6 +21,8 @@ func (m *module) Version() semver.Version {
 
 func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi.Resource, err error) {
 	switch typ {
+	case "phonecfg:index:AgentAttachment":
+		r = &AgentAttachment{}
 	case "phonecfg:index:PhoneConfig":
 		r = &PhoneConfig{}
 	case "phonecfg:index:PhoneNumber":

@@ -6,6 +6,7 @@ import builtins as _builtins
 from . import _utilities
 import typing
 # Export this package's modules as members:
+from .agent_attachment import *
 from .get_agent import *
 from .phone_config import *
 from .phone_number import *
@@ -28,6 +29,7 @@ _utilities.register(
   "mod": "index",
   "fqn": "pulumi_phonecfg_native",
   "classes": {
+   "phonecfg:index:AgentAttachment": "AgentAttachment",
    "phonecfg:index:PhoneConfig": "PhoneConfig",
    "phonecfg:index:PhoneNumber": "PhoneNumber"
   }
