@@ -28,6 +28,7 @@ import pytest
 from pulumi import automation as auto
 
 from pulumi_phonecfg import PhoneConfig, PhoneNumber
+from pulumi_phonecfg.dynamic.resources import NUMBER_TYPE_TOKEN
 from pulumi_phonecfg.emulator.testing import RunningEmulator, start_emulator
 
 from .helpers import Transcript, changes, get_config, inline_stack, provider_config, summarize
@@ -77,6 +78,12 @@ class ConcurrentTeams:
         self.trunk_id = ""
         self.requests_per_round: list[Counter[str]] = []
         self.seconds_per_round: list[float] = []
+        self.step_times: dict[str, list[float]] = {}
+
+    def overlap(self) -> float:
+        """Seconds during which all three stacks had number steps in flight (negative: never all three at once),
+        as their engine events reached this process."""
+        return min(max(t) for t in self.step_times.values()) - max(min(t) for t in self.step_times.values())
 
     def numbers_on_trunk(self) -> dict[str, str | None]:
         trunk = get_config(self.emulator, self.trunk_id)
@@ -90,9 +97,20 @@ class ConcurrentTeams:
         """`operation` of B, C and D at the same moment (one barrier), each stack from its own thread."""
         barrier = threading.Barrier(len(TEAMS))
 
+        self.step_times = {team: [] for team in TEAMS}
+
         def run(team: str) -> Any:
+            transcript = self.transcripts[team].kwargs()
+            record = transcript["on_event"]
+
+            def on_event(event: auto.EngineEvent) -> None:
+                step = event.resource_pre_event or event.res_outputs_event
+                if step is not None and step.metadata.type == NUMBER_TYPE_TOKEN:
+                    self.step_times[team].append(time.monotonic())  # a number's step started or ended
+                record(event)
+
             barrier.wait(timeout=60)
-            return getattr(self.stacks[team], operation)(**self.transcripts[team].kwargs(), **kwargs)
+            return getattr(self.stacks[team], operation)(**{**transcript, "on_event": on_event}, **kwargs)
 
         with ThreadPoolExecutor(max_workers=len(TEAMS)) as pool:
             futures = {team: pool.submit(run, team) for team in TEAMS}
@@ -158,7 +176,8 @@ def test_three_stacks_change_their_numbers_at_once_and_lose_none(teams: Concurre
     switches = sum(a != b for a, b in itertools.pairwise(writers))  # > 2: the teams' writes interleaved
     print(
         f"round {round_}: +{added} -{removed} numbers, requests {dict(counted)}, writers in order "
-        f"{''.join(writers)} ({switches} switches), {teams.seconds_per_round[-1]:.1f} s for the three `up`s"
+        f"{''.join(writers)} ({switches} switches), {teams.seconds_per_round[-1]:.1f} s for the three `up`s, "
+        f"all three changing numbers at once for {teams.overlap():.2f} s"
     )
 
 
