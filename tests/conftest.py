@@ -30,3 +30,18 @@ def phone_api(phone_api_server: RunningEmulator) -> RunningEmulator:
     phone_api_server.reset()
     phone_api_server.clear_requests()
     return phone_api_server
+
+
+@pytest.fixture(scope="session")
+def form_decoding_api_server() -> Iterator[RunningEmulator]:
+    """An emulator that reads a raw `+` in a number path as a space, as a form-decoding server would."""
+    with start_emulator(extra_args=["--form-decoded-numbers", "true"]) as running:
+        yield running
+
+
+@pytest.fixture
+def form_decoding_api(form_decoding_api_server: RunningEmulator) -> RunningEmulator:
+    """The form-decoding emulator with no configs and an empty request log."""
+    form_decoding_api_server.reset()
+    form_decoding_api_server.clear_requests()
+    return form_decoding_api_server

@@ -92,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="true|false",
         help="whether null in a number PATCH clears its description or routing (default true; false: ignored)",
     )
+    parser.add_argument(
+        "--form-decoded-numbers",
+        type=_boolean,
+        default=False,
+        metavar="true|false",
+        help="read a raw + in a number path as a space, as a form-decoding server would (default false)",
+    )
     parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     return parser
 
@@ -170,6 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         subscription_id=args.subscription_id,
         agents=agents,
         null_clears=args.null_clears,
+        form_decoded_numbers=args.form_decoded_numbers,
     )
     app = create_app(settings)
     if threading.current_thread() is threading.main_thread():

@@ -34,6 +34,9 @@ class EmulatorSettings:
     # E8 (``PATCH .../numbers/{number}``): does JSON ``null`` clear a description or routing? True (default): yes,
     # as on E4. False: the strict reading of the ADK, which clears with ``""`` and never sends ``null``: ignored.
     null_clears: bool = True
+    # E8/E9 (``.../numbers/{number}``): read a raw ``+`` in the number as a space, as a server that form-decodes
+    # paths would (``%2B`` stays ``+`` either way). False (default): raw ``+`` and ``%2B`` are both ``+``.
+    form_decoded_numbers: bool = False
     # Served by ``GET /v1/orchestrate/agents``; None: the demo set, ids derived from ``instance_id``.
     agents: Sequence[EmulatedAgent] | None = None
 

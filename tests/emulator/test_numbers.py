@@ -57,6 +57,20 @@ def test_number_path_accepts_raw_and_percent_encoded_plus(
     assert client.get(numbers_url(sip)).json() == {"phone_numbers": []}
 
 
+@pytest.mark.parametrize("method", ["PATCH", "DELETE"])
+def test_form_decoded_numbers_read_a_raw_plus_as_a_space(make_client: MakeClient, method: str) -> None:
+    client = make_client(form_decoded_numbers=True)
+    url = numbers_url(create(client, sip_body()))
+    client.post(url, json={"phone_number": "+14155550100"})
+    body = {"phone_number": "+14155550101"} if method == "PATCH" else None
+    raw = client.request(method, f"{url}/+14155550100", json=body)
+    assert raw.status_code == 404
+    assert raw.json() == {"detail": "Phone number  14155550100 not found"}  # the + became a space
+    assert client.get(url).json()["phone_numbers"][0]["phone_number"] == "+14155550100"  # untouched
+    encoded = client.request(method, f"{url}/%2B14155550100", json=body)
+    assert encoded.status_code == (200 if method == "PATCH" else 204), encoded.text
+
+
 def test_rename_and_partial_update(client: TestClient, sip: dict[str, Any]) -> None:
     client.post(
         numbers_url(sip),

@@ -11,9 +11,14 @@ What each call sends (the API's endpoints E3, E7-E9, docs/wxo-phone-api.md §1.6
   already there with the same routing is adopted (one PATCH if only its description differs), one routed
   elsewhere is refused naming where, a Genesys config gets one line saying only SIP trunks have numbers.
 * update: one `PATCH .../{config_id}/numbers/{number}`; a new `phone_number` renames the number in place, never
-  delete + create (a released number may be gone for good).
+  delete + create (a released number may be gone for good). A 404 is explained by one GET of the trunk (the
+  number gone out of band, or still there and the path misread) and is always an error, never a re-create.
 * read (refresh): one `GET .../{config_id}`; a number (or trunk) gone out of band leaves the state.
-* delete: one `DELETE .../{config_id}/numbers/{number}`; already gone counts as deleted.
+* delete: one `DELETE .../{config_id}/numbers/{number}`. A 404 counts as deleted only when one GET of the trunk
+  confirms the number is not on it (or the trunk is gone); still there is an error.
+
+Paths carry the number percent-encoded (`%2B1...`, `PhoneApiClient._config_url`): `%2B` is `+` whether the server
+percent-decodes or form-decodes the path, where a raw `+` would read as a space under form decoding.
 
 The resource id is `<config_id>/<phone_number>` as created. Pulumi never changes an id on update, so after a
 rename the id still names the original number: every call addresses the number by the `config_id` and
@@ -280,10 +285,48 @@ def update_number(api: PhoneApiClient, id_: str, olds: Mapping[str, Any], news: 
     for name in changed_number_fields(olds, news):
         if name in ("description", *ROUTING_FIELDS):
             body[name] = desired.get(name)
-    updated = api.update_number(config_id, current, body)
+    try:
+        updated = api.update_number(config_id, current, body)
+    except PhoneApiError as error:
+        if error.status != 404:
+            raise
+        raise _unexplained_404(api, config_id, current, f"update phone number {current} of {config_id}") from None
     return UpdateResult(_outputs(config_id, _answered(updated, desired)))
 
 
 def delete_number(api: PhoneApiClient, id_: str, props: Mapping[str, Any]) -> None:
+    """One DELETE. A 404 counts as deleted only once the trunk (one GET) confirms the number is not on it: a
+    server that misreads the number in the path (a `+` read as a space) also answers 404, and leaves it there."""
     config_id, number = _address(props, id_)
-    api.delete_number(config_id, number)  # already gone (404), or its trunk gone: counts as deleted
+    if api.delete_number(config_id, number):
+        return
+    document = api.get_config(config_id)
+    if document is not None and _find(document, number) is not None:
+        operation = f"delete phone number {number} of {config_id}"
+        raise _still_there(operation, number, document, config_id, "nothing was deleted")
+
+
+def _unexplained_404(api: PhoneApiClient, config_id: str, number: str, operation: str) -> PhoneApiError:
+    """A 404 on a number PATCH, explained by the trunk (one GET): never answered by re-creating the number."""
+    document = api.get_config(config_id)
+    if document is None:
+        return PhoneApiError(operation, 404, f"there is no phone config {config_id} any more")
+    if _find(document, number) is None:
+        return PhoneApiError(
+            operation,
+            404,
+            f"{number} is no longer on phone config {config_name(document)!r} ({config_id}) (removed out of band); "
+            "`pulumi refresh` drops it from the state and the next `up` adds the declared number",
+        )
+    return _still_there(operation, number, document, config_id, "nothing was changed")
+
+
+def _still_there(
+    operation: str, number: str, document: Mapping[str, Any], config_id: str, outcome: str
+) -> PhoneApiError:
+    return PhoneApiError(
+        operation,
+        404,
+        f"not found at its path, yet {number} is still on phone config {config_name(document)!r} ({config_id}): "
+        f"the server did not read the number in the path as sent; {outcome}",
+    )

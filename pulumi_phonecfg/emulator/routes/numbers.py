@@ -1,12 +1,15 @@
 """A SIP trunk's phone numbers, E6-E9: ``/v1/channels/phone/{config_id}/numbers[/{number}]``.
 
-The number itself is the path key; the raw (``+1...``) and percent-encoded (``%2B1...``) forms both work.
+The number itself is the path key; the raw (``+1...``) and percent-encoded (``%2B1...``) forms both work, unless
+``--form-decoded-numbers true``: then a raw ``+`` reads as a space (as a server that form-decodes paths reads it), so
+only ``%2B1...`` finds the number.
 """
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import unquote_plus
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -23,6 +26,15 @@ from pulumi_phonecfg.emulator.validation import (
 )
 
 router = APIRouter(prefix=f"{PHONE_PREFIX}/{{config_id}}/numbers", tags=["phone numbers"])
+
+
+def _path_number(number: str, request: Request, state: State) -> str:
+    """The ``{number}`` of the path as this server decodes it: as routed (percent-decoded), or form-decoded from
+    the raw path (its last segment: the number is one segment) when ``form_decoded_numbers`` is set."""
+    if not state.settings.form_decoded_numbers:
+        return number
+    raw_path: bytes = request.scope.get("raw_path") or b""
+    return unquote_plus(raw_path.decode("latin-1").rsplit("/", 1)[-1]) if raw_path else number
 
 
 @router.get("", response_model=PhoneNumberList)
@@ -51,6 +63,7 @@ def update_phone_number(
     config_id: uuid.UUID, number: str, body: PhoneNumberPatch, request: Request, state: State
 ) -> dict[str, Any]:
     store = state.store
+    number = _path_number(number, request, state)
     fields = body.model_fields_set
     with store.transaction():
         doc = load_sip(store, config_id)
@@ -77,6 +90,7 @@ def update_phone_number(
 @router.delete("/{number}", status_code=204, response_class=Response)
 def delete_phone_number(config_id: uuid.UUID, number: str, request: Request, state: State) -> Response:
     store = state.store
+    number = _path_number(number, request, state)
     with store.transaction():
         doc = load_sip(store, config_id)
         remaining = [n for n in doc["phone_numbers"] if n["phone_number"] != number]
