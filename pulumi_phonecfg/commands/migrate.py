@@ -1,17 +1,18 @@
-"""`phonecfg migrate`: move a stack's PhoneConfigs and PhoneNumbers between the dynamic provider and the native
-one, in its state.
+"""`phonecfg migrate`: move a stack's PhoneConfigs, PhoneNumbers and AgentAttachments between the dynamic provider
+and the native one, in its state.
 
 A dynamic `PhoneConfig` is `pulumi-python:dynamic/phonecfg:PhoneConfig` in the state, a native one
-`phonecfg:index:PhoneConfig` (likewise `PhoneNumber`): another type, so no alias bridges them. Deleting each from
-the state and importing it again would leave a window in which a config is managed by nothing (or, the other way
-round, by both), and the import reads no credentials, so the next `up` would have to send them again. Instead the
-state is rewritten in one piece:
+`phonecfg:index:PhoneConfig` (likewise `PhoneNumber` and `AgentAttachment`): another type, so no alias bridges them.
+Deleting each from the state and importing it again would leave a window in which a config is managed by nothing
+(or, the other way round, by both), and the import reads no credentials, so the next `up` would have to send them
+again. Instead the state is rewritten in one piece:
 
 1. `pulumi stack export` (secrets encrypted) is kept as a backup file: `pulumi stack import --file` restores it;
 2. `pulumi stack export --show-secrets` is read (through a pipe, never a file) and rewritten by `to_native` /
-   `to_dynamic`, pure functions: each PhoneConfig and PhoneNumber keeps its resource name, id, inputs and outputs
-   (the credential fingerprints included), only its type, its property names (snake_case <-> camelCase) and its
-   provider change; every reference to its URN (dependencies, parents, a number's `configId`) follows;
+   `to_dynamic`, pure functions: each PhoneConfig, PhoneNumber and AgentAttachment keeps its resource name, id,
+   inputs and outputs (the credential fingerprints included), only its type, its property names (snake_case <->
+   camelCase) and its provider change; every reference to its URN (dependencies, parents, the `configId` of a
+   number or an attachment) follows;
 3. `pulumi stack import` (through a pipe) replaces the state in one write, which Pulumi encrypts again;
 4. `pulumi preview --expect-no-changes` runs the program in the project: unless it plans cleanly on the moved
    state (the program was not switched, a resource name differs), the backup is imported again.
@@ -47,6 +48,8 @@ NUMBER_DYNAMIC_TYPE: Final = "pulumi-python:dynamic/phonecfg:PhoneNumber"
 GENERIC_DYNAMIC_TYPE: Final = "pulumi-python:dynamic:Resource"
 NATIVE_TYPE: Final = "phonecfg:index:PhoneConfig"
 NUMBER_NATIVE_TYPE: Final = "phonecfg:index:PhoneNumber"
+ATTACHMENT_DYNAMIC_TYPE: Final = "pulumi-python:dynamic/phonecfg:AgentAttachment"
+ATTACHMENT_NATIVE_TYPE: Final = "phonecfg:index:AgentAttachment"
 DYNAMIC_PROVIDER_TYPE: Final = "pulumi:providers:pulumi-python"
 NATIVE_PROVIDER_TYPE: Final = "pulumi:providers:phonecfg"
 # The permanent module every dynamic provider class is pickled under (by reference).
@@ -75,7 +78,10 @@ class MovableKind:
 
 PHONE_CONFIG: Final = MovableKind("PhoneConfig", DYNAMIC_TYPE, NATIVE_TYPE, "PhoneConfigProvider")
 PHONE_NUMBER: Final = MovableKind("PhoneNumber", NUMBER_DYNAMIC_TYPE, NUMBER_NATIVE_TYPE, "PhoneNumberProvider")
-KINDS: Final = (PHONE_CONFIG, PHONE_NUMBER)
+AGENT_ATTACHMENT: Final = MovableKind(
+    "AgentAttachment", ATTACHMENT_DYNAMIC_TYPE, ATTACHMENT_NATIVE_TYPE, "AgentAttachmentProvider"
+)
+KINDS: Final = (PHONE_CONFIG, PHONE_NUMBER, AGENT_ATTACHMENT)
 
 
 @dataclass(frozen=True)
@@ -217,7 +223,7 @@ def _drop_unused_provider(resources: list[dict[str, Any]], provider_urn: str) ->
 
 
 def to_native(deployment: Mapping[str, Any], *, provider_name: str = "default") -> tuple[dict[str, Any], list[Moved]]:
-    """The deployment (secrets in plaintext) with every dynamic PhoneConfig and PhoneNumber as a native one.
+    """The deployment (secrets in plaintext) with every dynamic resource of `KINDS` as a native one.
 
     The native provider `pulumi:providers:phonecfg::<provider_name>` is added when missing, with the stack's
     `phonecfg:*` settings that the dynamic provider was configured with (what the engine passes it from the stack
@@ -273,8 +279,7 @@ def to_native(deployment: Mapping[str, Any], *, provider_name: str = "default") 
 def to_dynamic(
     deployment: Mapping[str, Any], *, serialized_providers: Mapping[str, str], stack_config: Mapping[str, Any]
 ) -> tuple[dict[str, Any], list[Moved]]:
-    """The deployment (secrets in plaintext) with every native PhoneConfig and PhoneNumber as a dynamic one
-    (moving back).
+    """The deployment (secrets in plaintext) with every native resource of `KINDS` as a dynamic one (moving back).
 
     `serialized_providers`: the `__provider` input each dynamic resource writes, by the name of its kind
     (`serialized_providers()`); `stack_config` the stack's config as the engine passes it to the dynamic provider
@@ -340,14 +345,11 @@ def serialized_providers() -> dict[str, str]:
     """The `__provider` input each dynamic kind writes (by kind name): the provider class, by reference."""
     from pulumi.dynamic.dynamic import serialize_provider
 
+    from pulumi_phonecfg.dynamic import providers
     from pulumi_phonecfg.dynamic.pickler_guard import isolated_pickler
-    from pulumi_phonecfg.dynamic.providers import PhoneConfigProvider, PhoneNumberProvider
 
     with isolated_pickler():
-        return {
-            PHONE_CONFIG.name: str(serialize_provider(PhoneConfigProvider())),
-            PHONE_NUMBER.name: str(serialize_provider(PhoneNumberProvider())),
-        }
+        return {kind.name: str(serialize_provider(getattr(providers, kind.provider_class)())) for kind in KINDS}
 
 
 def _secret(value: Any) -> dict[str, str]:
@@ -408,7 +410,7 @@ def run_migrate(*, stack: str, cwd: Path, to: str, backup: Path | None, dry_run:
             )
         if not moved:
             other = "dynamic" if to == "native" else "native"
-            print(f"Nothing to move: stack {stack!r} has no {other} PhoneConfig or PhoneNumber.")
+            print(f"Nothing to move: stack {stack!r} has no {other} {', '.join(k.name for k in KINDS)}.")
             return 0
         for item in moved:
             verb = "would move" if dry_run else "moving"
@@ -460,8 +462,9 @@ back to the dynamic provider: the Python program again, then phonecfg migrate --
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="phonecfg migrate",
-        description="Move a stack's PhoneConfigs and PhoneNumbers between the dynamic provider and the native one, "
-        "in the state only: same names, same ids, nothing sent to the API. Switch the program at the same time.",
+        description="Move a stack's PhoneConfigs, PhoneNumbers and AgentAttachments between the dynamic provider and "
+        "the native one, in the state only: same names, same ids, nothing sent to the API. Switch the program at the "
+        "same time.",
         epilog=MIGRATE_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 
 from pulumi_phonecfg.commands.migrate import (
+    ATTACHMENT_DYNAMIC_TYPE,
+    ATTACHMENT_NATIVE_TYPE,
     DYNAMIC_TYPE,
     GENERIC_DYNAMIC_TYPE,
     NATIVE_TYPE,
@@ -30,6 +32,7 @@ PREFIX = "urn:pulumi:dev::phones::"
 PICKLED_BY_KIND = serialized_providers()
 PICKLED = PICKLED_BY_KIND["PhoneConfig"]
 PICKLED_NUMBER = PICKLED_BY_KIND["PhoneNumber"]
+PICKLED_ATTACHMENT = PICKLED_BY_KIND["AgentAttachment"]
 DYNAMIC_PROVIDER = f"{PREFIX}pulumi:providers:pulumi-python::default"
 NATIVE_PROVIDER = f"{PREFIX}pulumi:providers:phonecfg::default"
 
@@ -83,6 +86,27 @@ def dynamic_number(name: str = "overflow-line", trunk: str = "support-sip-trunk"
         "provider": f"{DYNAMIC_PROVIDER}::p-1",
         "dependencies": [trunk_urn],
         "propertyDependencies": {"config_id": [trunk_urn], "phone_number": []},
+        **extra,
+    }
+
+
+def dynamic_attachment(name: str = "billing-live", config: str = "genesys", **extra: Any) -> dict[str, Any]:
+    """A dynamic AgentAttachment on the Genesys config `config` (its config_id an output of it), as the state holds
+    it."""
+    config_urn = f"{PREFIX}{DYNAMIC_TYPE}::{config}"
+    inputs = {"config_id": "id-2", "agent_id": "a-1", "environment_id": "e-1", "agent_name": "billing"}
+    outputs = {**inputs, "connector_id": "c-1", "audio_connect_uri": "wss://x/audio"}
+    return {
+        "urn": f"{PREFIX}{ATTACHMENT_DYNAMIC_TYPE}::{name}",
+        "custom": True,
+        "id": "id-2/a-1/e-1",
+        "type": ATTACHMENT_DYNAMIC_TYPE,
+        "inputs": {"__provider": PICKLED_ATTACHMENT, **inputs},
+        "outputs": {"__provider": PICKLED_ATTACHMENT, **outputs},
+        "parent": f"{PREFIX}pulumi:pulumi:Stack::phones-dev",
+        "provider": f"{DYNAMIC_PROVIDER}::p-1",
+        "dependencies": [config_urn],
+        "propertyDependencies": {"config_id": [config_urn], "agent_id": []},
         **extra,
     }
 
@@ -258,3 +282,59 @@ def test_a_foreign_generic_dynamic_resource_is_not_taken_for_a_number() -> None:
     foreign = dynamic_number("foreign", type=GENERIC_DYNAMIC_TYPE, urn=f"{PREFIX}{GENERIC_DYNAMIC_TYPE}::foreign")
     foreign["inputs"] = {**foreign["inputs"], "__provider": "gASVIAAAAAAAAACMCm90aGVyLm1vZJSMBUNsYXNzlJOUKYGULg=="}
     assert to_native(deployment(foreign)) == (deployment(foreign), [])
+
+
+def test_agent_attachments_move_to_native_with_their_config() -> None:
+    generic = dynamic_attachment(
+        "generic-pair", type=GENERIC_DYNAMIC_TYPE, urn=f"{PREFIX}{GENERIC_DYNAMIC_TYPE}::generic-pair", id="id-2/a/e"
+    )
+    before = deployment(dynamic_trunk("genesys", "id-2"), dynamic_attachment(), generic)
+    after, moved = to_native(before)
+
+    assert sorted((m.kind, m.name, m.id) for m in moved) == [
+        ("AgentAttachment", "billing-live", "id-2/a-1/e-1"),
+        ("AgentAttachment", "generic-pair", "id-2/a/e"),
+        ("PhoneConfig", "genesys", "id-2"),
+    ]
+    resources = by_urn(after)
+    attachment = resources[f"{PREFIX}{ATTACHMENT_NATIVE_TYPE}::billing-live"]
+    assert attachment["type"] == ATTACHMENT_NATIVE_TYPE and attachment["id"] == "id-2/a-1/e-1"
+    inputs = {"configId": "id-2", "agentId": "a-1", "environmentId": "e-1", "agentName": "billing"}
+    assert attachment["inputs"] == inputs
+    assert attachment["outputs"] == {**inputs, "connectorId": "c-1", "audioConnectUri": "wss://x/audio"}
+    config_urn = f"{PREFIX}{NATIVE_TYPE}::genesys"
+    assert attachment["dependencies"] == [config_urn]
+    assert attachment["propertyDependencies"] == {"configId": [config_urn], "agentId": []}
+    assert attachment["provider"] == resources[config_urn]["provider"]
+    assert resources[f"{PREFIX}{ATTACHMENT_NATIVE_TYPE}::generic-pair"]["type"] == ATTACHMENT_NATIVE_TYPE
+    assert DYNAMIC_PROVIDER not in resources
+
+
+def test_agent_attachments_alone_move_and_come_back() -> None:
+    """A team's stack attaching its agent to a config another stack declares: no PhoneConfig in it at all."""
+    before = deployment(dynamic_attachment(dependencies=[], propertyDependencies={}))
+    native, moved = to_native(before)
+    assert [(m.kind, m.name) for m in moved] == [("AgentAttachment", "billing-live")]
+    assert NATIVE_PROVIDER in by_urn(native) and DYNAMIC_PROVIDER not in by_urn(native)
+
+    config = {"phonecfg:url": "https://api.example.com", "phonecfg:token": secret("tok"), "phones:x": "1"}
+    back, moved_back = to_dynamic(native, serialized_providers=PICKLED_BY_KIND, stack_config=config)
+    assert [(m.kind, m.id) for m in moved_back] == [("AgentAttachment", "id-2/a-1/e-1")]
+    attachment = by_urn(back)[f"{PREFIX}{ATTACHMENT_DYNAMIC_TYPE}::billing-live"]
+    original = by_urn(before)[attachment["urn"]]
+    assert attachment["inputs"] == original["inputs"] and attachment["outputs"] == original["outputs"]
+    assert attachment["inputs"]["__provider"] == PICKLED_ATTACHMENT not in (PICKLED, PICKLED_NUMBER)
+    assert attachment["provider"].startswith(DYNAMIC_PROVIDER + "::")
+    assert NATIVE_PROVIDER not in by_urn(back)
+
+
+def test_the_attachment_provider_is_pickled_by_reference_under_the_permanent_module() -> None:
+    """What a dynamic AgentAttachment writes as `__provider` names `pulumi_phonecfg.provider.AgentAttachmentProvider`
+    (the class found again by `migrate` in a generically typed resource)."""
+    import base64
+    import pickle
+
+    from pulumi_phonecfg.provider import AgentAttachmentProvider
+
+    assert type(pickle.loads(base64.b64decode(PICKLED_ATTACHMENT))) is AgentAttachmentProvider
+    assert b"pulumi_phonecfg.provider" in base64.b64decode(PICKLED_ATTACHMENT)
