@@ -34,11 +34,14 @@ writes (DIR/Pulumi.<stack>.yaml always):
   lists the `pulumi config set --secret` commands to run. Errors write nothing.
   --numbers-as-resources: each trunk's numbers as PhoneNumber resources (adopted, same
   routing) and no phone_numbers on the trunk, so teams sharing it can each own theirs.
+  --attachments-as-resources: each Genesys config's attachments as AgentAttachment
+  resources (adopted, same labels) and no attached_environments on the config.
 
 examples:
   phonecfg export --all --out ./phone-configs
   phonecfg export --all --language typescript --out ./phone-configs-ts
   phonecfg export --name "Shared trunk" --numbers-as-resources --language yaml --out ./shared
+  phonecfg export --name "Contact centre" --attachments-as-resources --out ./contact-centre
   phonecfg export --name "Support SIP trunk" --name "Genesys" --out ./phone --stack prod
   phonecfg export --id <config id> --url https://api.<region>.watson-orchestrate.cloud.ibm.com/instances/<id> -o ./t
 """
@@ -83,6 +86,11 @@ def build_export_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="Each SIP trunk's numbers as PhoneNumber resources instead of its phone_numbers list",
     )
+    parser.add_argument(
+        "--attachments-as-resources",
+        action="store_true",
+        help="Each Genesys config's attachments as AgentAttachment resources instead of its attached_environments",
+    )
     parser.add_argument("-f", "--force", action="store_true", help="Overwrite the project files in a non-empty DIR")
     return parser
 
@@ -102,6 +110,7 @@ def export_command(argv: Sequence[str]) -> int:
         env=os.environ,
         language=args.language,
         numbers_as_resources=args.numbers_as_resources,
+        attachments_as_resources=args.attachments_as_resources,
     )
 
 

@@ -164,6 +164,7 @@ def run_export(
     env: Mapping[str, str],
     language: str = "python",
     numbers_as_resources: bool = False,
+    attachments_as_resources: bool = False,
 ) -> int:
     """`phonecfg export`: 0 when the project was written; 1 with one line on stderr, and nothing written."""
     try:
@@ -193,6 +194,7 @@ def run_export(
             credential_key="phonecfg:apiKey" if settings.api_key else "phonecfg:token",
             strict_numbers=settings.strict_phone_numbers,
             numbers_as_resources=numbers_as_resources,
+            attachments_as_resources=attachments_as_resources,
         )
         rendered = render(language, snapshot.documents, snapshot.agents, options)
         for warning in rendered.warnings:

@@ -9,7 +9,10 @@ Values that are not literals are placeholders: `SecretRead` (a secret config rea
 an agent lookup) and `ConfigIdOf` (the id of an exported config, where a `PhoneNumber` names its trunk).
 
 With `numbers_as_resources` (`--numbers-as-resources`, for a trunk shared by teams) a trunk declares no
-`phone_numbers`: each of its numbers is a `PhoneNumber` of its own (`ExportedNumber`), which any program can own.
+`phone_numbers`: each of its numbers is a `PhoneNumber` of its own (an `ExportedMember`), which any program can own.
+Likewise `attachments_as_resources` (`--attachments-as-resources`): a Genesys config declares no
+`attached_environments`, each attachment is an `AgentAttachment`. Each is declared exactly as the config's list holds
+it, so the first `up` adopts it with no write.
 """
 
 from __future__ import annotations
@@ -41,6 +44,10 @@ SECRET_KEYS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
 }
 # The lists whose items may route to an agent.
 ROUTED_LISTS: Final = ("phone_numbers", "attached_environments")
+PHONE_NUMBER: Final = "PhoneNumber"
+AGENT_ATTACHMENT: Final = "AgentAttachment"
+# The resource each item of a config's list can be declared as instead, by config kind: (list, resource).
+MEMBER_LISTS: Final = {SIP_TRUNK: ("phone_numbers", PHONE_NUMBER), GENESYS: ("attached_environments", AGENT_ATTACHMENT)}
 
 
 class ExportError(Exception):
@@ -71,6 +78,8 @@ class ProjectOptions:
     strict_numbers: bool = False
     # Each trunk's numbers as `PhoneNumber` resources instead of its `phone_numbers` list.
     numbers_as_resources: bool = False
+    # Each Genesys config's attachments as `AgentAttachment` resources instead of its `attached_environments`.
+    attachments_as_resources: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,25 +142,32 @@ class ExportedConfig:
 
 
 @dataclass(frozen=True)
-class ExportedNumber:
-    """One number of a trunk as its own `PhoneNumber` resource (`numbers_as_resources`)."""
+class ExportedMember:
+    """One item of a config's list as a resource of its own: a trunk's number as a `PhoneNumber`
+    (`numbers_as_resources`), a Genesys config's attachment as an `AgentAttachment` (`attachments_as_resources`)."""
 
+    kind: str  # PHONE_NUMBER or AGENT_ATTACHMENT: the resource's name on every face
     resource_name: str
-    config_resource_name: str  # the trunk's: the number follows it in the program
-    inputs: dict[str, Any]  # config_id (a ConfigIdOf), phone_number, description, agent_id, environment_id
+    config_resource_name: str  # the config's: the member follows it in the program
+    inputs: dict[str, Any]  # config_id (a ConfigIdOf), then the item's fields
 
 
 @dataclass(frozen=True)
 class TenantExport:
     configs: tuple[ExportedConfig, ...]  # in resource-name order
-    numbers: tuple[ExportedNumber, ...]  # in the order of their trunks, then of the numbers
+    members: tuple[ExportedMember, ...]  # in the order of their configs, then of the list's items
     lookups: tuple[AgentLookup, ...]  # in order of first use
     secrets: tuple[SecretKey, ...]
     warnings: tuple[str, ...]
 
-    def numbers_of(self, config: ExportedConfig) -> list[ExportedNumber]:
-        """The PhoneNumbers on `config`, which the program declares right after it."""
-        return [n for n in self.numbers if n.config_resource_name == config.resource_name]
+    def members_of(self, config: ExportedConfig) -> list[ExportedMember]:
+        """The PhoneNumbers or AgentAttachments on `config`, which the program declares right after it."""
+        return [m for m in self.members if m.config_resource_name == config.resource_name]
+
+    @property
+    def member_kinds(self) -> list[str]:
+        """The member resources the program declares (PHONE_NUMBER, AGENT_ATTACHMENT), each once, in that order."""
+        return [kind for kind in (PHONE_NUMBER, AGENT_ATTACHMENT) if any(m.kind == kind for m in self.members)]
 
 
 @dataclass(frozen=True)
@@ -357,15 +373,18 @@ def export_model(
     language: Language,
     strict_numbers: bool = False,
     numbers_as_resources: bool = False,
+    attachments_as_resources: bool = False,
 ) -> TenantExport:
     """What the program declares for `documents` (API config documents) in a tenant with `agents`.
 
     `strict_numbers` (`phonecfg:strictPhoneNumbers`) warns of numbers the phone-number metadata calls invalid;
-    `numbers_as_resources` declares each trunk's numbers as `PhoneNumber`s instead of its `phone_numbers`.
+    `numbers_as_resources` declares each trunk's numbers as `PhoneNumber`s instead of its `phone_numbers`,
+    `attachments_as_resources` each Genesys config's attachments as `AgentAttachment`s.
     """
     names = resource_names(documents)
     used_names = set(names.values())
-    numbers: list[ExportedNumber] = []
+    as_resources = {SIP_TRUNK: numbers_as_resources, GENESYS: attachments_as_resources}
+    members: list[ExportedMember] = []
     refs = _AgentRefs(agents, language)
     ordered = sorted(documents, key=lambda d: names[str(d.get("id"))])
     secret_keys: list[SecretKey] = []
@@ -395,17 +414,18 @@ def export_model(
             items = inputs.get(list_name)
             if items:
                 inputs[list_name] = [refs.route(item, list_name, label) for item in items]
-        if numbers_as_resources and kind == SIP_TRUNK:
-            # Left out of the trunk (never written by it), so the PhoneNumbers are their only owners.
-            for item in inputs.pop("phone_numbers", []):
-                number_name = unique(f"{resource}-{slug(item['phone_number'])}", used_names, separator="-")
-                number_inputs = {"config_id": ConfigIdOf(resource), **item}
-                numbers.append(ExportedNumber(number_name, resource, number_inputs))
+        if as_resources.get(kind):
+            # Left out of the config (never written by it), so the member resources are their only owners.
+            list_name, member_kind = MEMBER_LISTS[kind]
+            for item in inputs.pop(list_name, []):
+                member_name = unique(f"{resource}-{_member_slug(item)}", used_names, separator="-")
+                member_inputs = {"config_id": ConfigIdOf(resource), **item}
+                members.append(ExportedMember(member_kind, member_name, resource, member_inputs))
         outputs = ("id", *INTEGRATION_FIELDS[kind])
         configs.append(ExportedConfig(config_id, resource, config_name(document), kind, inputs, outputs))
     return TenantExport(
         tuple(configs),
-        tuple(numbers),
+        tuple(members),
         tuple(refs.lookups),
         tuple(secret_keys),
         tuple(refs.warnings + warnings),
@@ -422,7 +442,19 @@ def export_project(
         language=language,
         strict_numbers=options.strict_numbers,
         numbers_as_resources=options.numbers_as_resources,
+        attachments_as_resources=options.attachments_as_resources,
     )
+
+
+def _member_slug(item: Mapping[str, Any]) -> str:
+    """What a member's resource name says after its config's: the number (`14155550100`); for an attachment the
+    agent and environment by name when the tenant names them (`billing-live`), else by their ids."""
+    if "phone_number" in item:
+        return slug(str(item["phone_number"]))
+    agent, environment = item.get("agent_id"), item.get("environment_id")
+    if isinstance(agent, AgentOutput) and isinstance(environment, AgentOutput):
+        return slug(f"{agent.lookup.agent}-{agent.lookup.environment}") or "attachment"
+    return slug(f"{agent}-{environment}")
 
 
 # --------------------------------------------------------------------------------------------------------------

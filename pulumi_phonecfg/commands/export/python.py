@@ -1,5 +1,5 @@
-"""The exported project in Python, on the dynamic `pulumi_phonecfg.PhoneConfig` (and `PhoneNumber`): `__main__.py`
-and its files.
+"""The exported project in Python, on the dynamic `pulumi_phonecfg.PhoneConfig` (and `PhoneNumber`,
+`AgentAttachment`): `__main__.py` and its files.
 
 The source is printed the way ruff format lays it out (a test runs ruff on it), so the user can keep formatting
 it. Agents are `get_agent(...)` variables, credentials `config.require_secret(...)` reads.
@@ -15,6 +15,8 @@ from importlib import metadata
 from typing import Any, Final
 
 from pulumi_phonecfg.commands.export.model import (
+    AGENT_ATTACHMENT,
+    PHONE_NUMBER,
     AgentOutput,
     ConfigIdOf,
     Language,
@@ -32,7 +34,7 @@ from pulumi_phonecfg.core.lifecycle.agents import Agent
 
 LANGUAGE: Final = Language(program_file="__main__.py", agent_function="get_agent")
 # Names the generated module defines or imports itself; no resource or agent variable may take them.
-RESERVED_NAMES: Final = frozenset({"pulumi", "config", "PhoneConfig", "PhoneNumber", "get_agent"})
+RESERVED_NAMES: Final = frozenset({"pulumi", "config", "PhoneConfig", "PhoneNumber", "AgentAttachment", "get_agent"})
 LINE_LENGTH: Final = 88  # ruff/black default: the generated project carries no formatter config
 INDENT: Final = "    "
 
@@ -161,15 +163,15 @@ def render_project(
         args += [(k, _code(v, variables)) for k, v in config.inputs.items()]
         args.append(("adopt_existing", True))
         blocks.append(call("PhoneConfig", args, target=variable))
-        for number in exported.numbers_of(config):
-            number_args = [(None, number.resource_name), *((k, _code(v, variables)) for k, v in number.inputs.items())]
-            blocks.append(call("PhoneNumber", number_args))
+        for member in exported.members_of(config):
+            member_args = [(None, member.resource_name), *((k, _code(v, variables)) for k, v in member.inputs.items())]
+            blocks.append(call(member.kind, member_args))
         for output in config.outputs:
             exports += call("pulumi.export", [(None, f"{variable}_{output}"), (None, Code(f"{variable}.{output}"))])
     agent_lines: list[str] = []
     for lookup, variable in sorted(lookups.items(), key=lambda item: item[1]):
         agent_lines += call("get_agent", [(None, lookup.agent), ("environment", lookup.environment)], target=variable)
-    resource_classes = ["PhoneConfig", *(["PhoneNumber"] if exported.numbers else [])]
+    resource_classes = ["PhoneConfig", *exported.member_kinds]
     program = _program(options, exported.secrets, resource_classes, agent_lines, blocks, exports)
     files = {
         "Pulumi.yaml": _project_file(options.project, options.url),
@@ -203,7 +205,17 @@ def _program(
                 "Numbers are PhoneNumber resources, adopted when the trunk has them already",
                 "with the same routing; each can move to the program of the team that owns it.",
             ]
-            if "PhoneNumber" in resource_classes
+            if PHONE_NUMBER in resource_classes
+            else []
+        ),
+        *(
+            [
+                "",
+                "Agent attachments are AgentAttachment resources, adopted when the config has",
+                "them already with the same labels; each can move to the program of the team",
+                "that owns the agent.",
+            ]
+            if AGENT_ATTACHMENT in resource_classes
             else []
         ),
         "",
@@ -213,7 +225,8 @@ def _program(
         *(f"    {command}" for command, _ in commands),
         '"""',
     ]
-    names = [*resource_classes, *(["get_agent"] if agent_lines else [])]
+    # In the order ruff's isort keeps: classes (alphabetically), then functions.
+    names = [*sorted(resource_classes), *(["get_agent"] if agent_lines else [])]
     imports = ["import pulumi", f"from pulumi_phonecfg import {', '.join(names)}"]
     body = [*doc, "", *imports, "", "config = pulumi.Config()", ""]
     if agent_lines:

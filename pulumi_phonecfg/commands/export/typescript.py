@@ -1,6 +1,6 @@
 """The exported project in TypeScript, on the generated npm SDK `pulumi-phonecfg` of the native provider.
 
-`index.ts` declares `new phonecfg.PhoneConfig(...)` (and `new phonecfg.PhoneNumber(...)`) with the schema's camelCase
+`index.ts` declares `new phonecfg.PhoneConfig(...)` (and `PhoneNumber`, `AgentAttachment`) with the schema's camelCase
 property names and the same resource names as the Python export, agents through `phonecfg.getAgentOutput(...)`,
 credentials through `config.requireSecret(...)`. The program uses no TypeScript-only syntax, so it also runs as a
 JavaScript module (the unit tests run it so). `package.json` pins `@pulumi/pulumi` to 3.270.0: it runs the generated
@@ -153,9 +153,9 @@ def render_project(
         head = f"const {variable} = new phonecfg.PhoneConfig({string(config.resource_name)}, "
         body += expression({**config.inputs, "adopt_existing": True}, 0, references, head, ");")
         body.append("")
-        for number in exported.numbers_of(config):
-            head = f"new phonecfg.PhoneNumber({string(number.resource_name)}, "
-            body += [*expression(number.inputs, 0, references, head, ");"), ""]
+        for member in exported.members_of(config):
+            head = f"new phonecfg.{member.kind}({string(member.resource_name)}, "
+            body += [*expression(member.inputs, 0, references, head, ");"), ""]
         for output in config.outputs:
             name = to_camel(output)
             exports.append(f"export const {variable}{name[:1].upper()}{name[1:]} = {variable}.{name};")

@@ -1,6 +1,6 @@
 """The exported project in Pulumi YAML, on the native provider `phonecfg`: one `Pulumi.yaml` and the stack file.
 
-Resources are `phonecfg:index:PhoneConfig` (and `phonecfg:index:PhoneNumber`) with the schema's camelCase property
+Resources are `phonecfg:index:PhoneConfig` (and `PhoneNumber`, `AgentAttachment`) with the schema's camelCase property
 names and the same resource names as the Python export (`name:`), agents are `fn::invoke` of
 `phonecfg:index:getAgent` in `variables`, credentials are secret `config` entries read as `${key}`. Every string is
 double-quoted: a bare `+14155550100`, `true` or `123` would be read as a number or a boolean (pulumi-yaml#577), and
@@ -33,8 +33,8 @@ from pulumi_phonecfg.core.lifecycle.agents import Agent
 from pulumi_phonecfg.native.names import to_camel
 
 LANGUAGE: Final = Language(program_file="Pulumi.yaml", agent_function="phonecfg:index:getAgent")
-RESOURCE_TYPE: Final = "phonecfg:index:PhoneConfig"
-NUMBER_TYPE: Final = "phonecfg:index:PhoneNumber"
+TYPE_PREFIX: Final = "phonecfg:index:"
+RESOURCE_TYPE: Final = f"{TYPE_PREFIX}PhoneConfig"
 GET_AGENT: Final = "phonecfg:index:getAgent"
 # Names Pulumi YAML gives a meaning itself (`${pulumi.stack}`); no resource, variable or config key may take them.
 RESERVED_NAMES: Final = frozenset({"pulumi"})
@@ -114,7 +114,7 @@ def render_project(
     names = _Names([s.key for s in exported.secrets])
     program = program_names(exported, names, "-")
     resources, lookups, references = program.configs, program.lookups, program.references
-    numbers = {n.resource_name: names.make(n.resource_name, fallback="number") for n in exported.numbers}
+    members = {m.resource_name: names.make(m.resource_name, fallback="member") for m in exported.members}
     lines = [*_header(options, exported.secrets), f"name: {yaml_string(options.project)}"]
     description = f"Phone configs exported by `phonecfg export` from {options.url}."
     lines += [f"description: {text(description)}", "runtime: yaml"]
@@ -133,9 +133,9 @@ def render_project(
         resource = resources[config.resource_name]
         lines += [f"  {resource}:", f"    type: {RESOURCE_TYPE}", f"    name: {text(config.resource_name)}"]
         lines += block("properties", {**config.inputs, "adopt_existing": True}, 2, references)
-        for number in exported.numbers_of(config):
-            lines += [f"  {numbers[number.resource_name]}:", f"    type: {NUMBER_TYPE}"]
-            lines += [f"    name: {text(number.resource_name)}", *block("properties", number.inputs, 2, references)]
+        for member in exported.members_of(config):
+            lines += [f"  {members[member.resource_name]}:", f"    type: {TYPE_PREFIX}{member.kind}"]
+            lines += [f"    name: {text(member.resource_name)}", *block("properties", member.inputs, 2, references)]
         for output in config.outputs:
             name = to_camel(output)
             outputs.append(f"  {resource}{name[:1].upper()}{name[1:]}: ${{{resource}.{name}}}")

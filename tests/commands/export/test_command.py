@@ -380,3 +380,21 @@ def test_numbers_as_resources_flag(tenant: RunningEmulator, tmp_path: Path) -> N
     trunk = next(name for name, r in resources.items() if r["name"] == "support-sip-trunk")
     assert numbers and all(n["properties"]["configId"] == f"${{{trunk}.id}}" for n in numbers)
     assert "phoneNumbers" not in resources[trunk]["properties"]
+
+
+def test_attachments_as_resources_flag(tenant: RunningEmulator, tmp_path: Path) -> None:
+    make_configs(tenant)
+    out = tmp_path / "phones"
+    assert export("--all", "--language", "yaml", "--attachments-as-resources", "--out", str(out)) == 0
+    resources = yaml.safe_load((out / "Pulumi.yaml").read_text())["resources"]
+    attachments = {r["name"]: r for r in resources.values() if r["type"] == "phonecfg:index:AgentAttachment"}
+    genesys = next(name for name, r in resources.items() if r["type"] == "phonecfg:index:PhoneConfig"
+                   and r["properties"]["serviceProvider"] == "genesys_audio_connector")  # fmt: skip
+    [(name, attachment)] = attachments.items()
+    assert name == f"{resources[genesys]['name']}-billing-draft"
+    assert attachment["properties"] == {
+        "configId": f"${{{genesys}.id}}",
+        "agentId": "${billingDraft.agentId}",
+        "environmentId": "${billingDraft.environmentId}",
+    }
+    assert "attachedEnvironments" not in resources[genesys]["properties"]

@@ -36,6 +36,7 @@ from .test_render import (
     AFTER_HOURS,
     AGENTS,
     CARE,
+    UNKNOWN_AGENT,
     URL,
     canonical_declared,
     canonical_document,
@@ -129,7 +130,9 @@ def run_yaml(program_text: str, agents: Sequence[Agent]) -> Declared:
         return value
 
     for resource in program["resources"].values():
-        assert resource["type"] in ("phonecfg:index:PhoneConfig", "phonecfg:index:PhoneNumber")
+        assert resource["type"] in (
+            f"phonecfg:index:{kind}" for kind in ("PhoneConfig", "PhoneNumber", "AgentAttachment")
+        )
         declared.resources[resource["name"]] = keys_to_api(evaluate(resource["properties"]))
     declared.outputs = program.get("outputs") or {}
     return declared
@@ -238,6 +241,7 @@ export class PhoneConfig {
     }
 }
 export class PhoneNumber extends PhoneConfig {}
+export class AgentAttachment extends PhoneConfig {}
 export function getAgentOutput(args) {
     globalThis.recorded.lookups.push([args.name, args.environment]);
     return globalThis.agents[`${args.name}/${args.environment}`];
@@ -466,3 +470,65 @@ def test_numbers_as_resources_names_never_clash_with_a_config() -> None:
     ]
     assert len(names) == len(set(names)) == 4
     assert "support-sip-trunk-14155550101-2" in names
+
+
+# --------------------------------------------------------------------------------------------------------------
+# --attachments-as-resources
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_attachments_as_resources_declares_each_attachment_as_an_agent_attachment(
+    language: str, tmp_path: Path
+) -> None:
+    docs = [sip_document(), genesys_document()]
+    default = declared_resources(language, docs, tmp_path / "default")
+    declared = declared_resources(language, docs, tmp_path / "attachments", attachments_as_resources=True)
+
+    config_id = "id-of-genesys-audio-connector"
+    assert {name: inputs for name, inputs in declared.items() if inputs["kind"] == "AgentAttachment"} == {
+        # Named after the agent and environment it attaches, its labels as the config has them (adopted as is).
+        "genesys-audio-connector-customer-care-live": {
+            "kind": "AgentAttachment",
+            "config_id": config_id,
+            "agent_id": CARE.id,
+            "environment_id": env_id(CARE, "live"),
+            "agent_name": "customer-care",
+            "environment_name": "live",
+        },
+        "genesys-audio-connector-after-hours-draft": {
+            "kind": "AgentAttachment",
+            "config_id": config_id,
+            "agent_id": AFTER_HOURS.id,
+            "environment_id": env_id(AFTER_HOURS, "draft"),
+        },
+    }
+    # The config declares no attached_environments (never written by it); nothing else differs, the trunk keeps
+    # its phone_numbers.
+    assert "attached_environments" not in declared["genesys-audio-connector"]
+    assert declared["genesys-audio-connector"] == {
+        k: v for k, v in default["genesys-audio-connector"].items() if k != "attached_environments"
+    }
+    assert declared["support-sip-trunk"] == default["support-sip-trunk"]
+
+
+def test_both_flags_together_and_an_agent_the_tenant_does_not_list() -> None:
+    """Numbers and attachments both as resources; an attachment whose agent is gone keeps its ids, in its name too."""
+    gone = {"agent_id": UNKNOWN_AGENT, "environment_id": UNKNOWN_AGENT}
+    genesys = genesys_document(attached_environments=[gone])
+    rendered = render([sip_document(), genesys], numbers_as_resources=True, attachments_as_resources=True)
+    run = run_program(rendered.files["__main__.py"], AGENTS)
+    kinds = sorted((r.kind, r.resource_name) for r in run.resources)
+    assert kinds == [
+        ("AgentAttachment", f"genesys-audio-connector-{UNKNOWN_AGENT}-{UNKNOWN_AGENT}"),
+        ("PhoneConfig", "genesys-audio-connector"),
+        ("PhoneConfig", "support-sip-trunk"),
+        ("PhoneNumber", "support-sip-trunk-14155550101"),
+        ("PhoneNumber", "support-sip-trunk-14155550102"),
+    ]
+    attachment = next(r for r in run.resources if r.kind == "AgentAttachment")
+    assert attachment.inputs == {"config_id": "id-of-genesys-audio-connector", **gone}
+    assert len(rendered.warnings) == 1 and UNKNOWN_AGENT in rendered.warnings[0]
+    assert (
+        "from pulumi_phonecfg import AgentAttachment, PhoneConfig, PhoneNumber, get_agent"
+        in (rendered.files["__main__.py"])
+    )

@@ -172,6 +172,9 @@ class Recorder:
         class PhoneNumber(PhoneConfig):
             pass
 
+        class AgentAttachment(PhoneConfig):
+            pass
+
         def get_agent(name: str, environment: str = "live") -> types.SimpleNamespace:
             recorder.lookups.append((name, environment))
             agent = next(a for a in recorder.agents if a.name == name)
@@ -186,6 +189,7 @@ class Recorder:
         phonecfg = types.ModuleType("pulumi_phonecfg")
         phonecfg.PhoneConfig = PhoneConfig  # type: ignore[attr-defined]
         phonecfg.PhoneNumber = PhoneNumber  # type: ignore[attr-defined]
+        phonecfg.AgentAttachment = AgentAttachment  # type: ignore[attr-defined]
         phonecfg.get_agent = get_agent  # type: ignore[attr-defined]
         return {"pulumi": pulumi, "pulumi_phonecfg": phonecfg}
 
@@ -389,9 +393,11 @@ def test_same_tenant_same_files_whatever_the_listing_order() -> None:
         assert render(shuffled).files == first
 
 
-@pytest.mark.parametrize("numbers_as_resources", [False, True])
-def test_generated_program_is_formatted_and_lint_clean(tmp_path: Path, numbers_as_resources: bool) -> None:
-    rendered = render([sip_document(), genesys_document()], numbers_as_resources=numbers_as_resources)
+@pytest.mark.parametrize("as_resources", [False, True])
+def test_generated_program_is_formatted_and_lint_clean(tmp_path: Path, as_resources: bool) -> None:
+    rendered = render(
+        [sip_document(), genesys_document()], numbers_as_resources=as_resources, attachments_as_resources=as_resources
+    )
     (tmp_path / "__main__.py").write_text(rendered.files["__main__.py"])
     ruff = [sys.executable, "-m", "ruff"]
     formatted = subprocess.run(
