@@ -4,7 +4,8 @@ Configs made out of band (`make_tenant` of the Python round trip) -> `phonecfg e
 `pulumi stack init` and the secrets set with the exact commands the stack file lists (typed at the prompt) ->
 `pulumi up` adopts every config: no POST, no DELETE, the same ids, every field as it was -> `pulumi preview
 --expect-no-changes` is clean. Used by test_export_yaml.py, test_export_typescript.py and (with
-`--numbers-as-resources`, in Python and YAML) test_export_numbers.py.
+`--numbers-as-resources`, in Python and YAML) test_export_numbers.py and (with `--attachments-as-resources`)
+test_export_attachments.py.
 """
 
 from __future__ import annotations
@@ -113,8 +114,11 @@ class LanguageTrip:
             self.project.lines += [f"$ {command}", done.stdout, done.stderr]
             assert done.returncode == 0, done.stdout + done.stderr
 
-    def up_adopts(self, config_type: str = NATIVE_TYPE, number_type: str | None = None) -> None:
-        """Every config adopted (and with `number_type`, every number as a PhoneNumber): nothing created, nothing
+    def up_adopts(
+        self, config_type: str = NATIVE_TYPE, number_type: str | None = None, attachment_type: str | None = None
+    ) -> None:
+        """Every config adopted (and with `number_type`, every number as a PhoneNumber; with `attachment_type`, every
+        attachment as an AgentAttachment, with no POST and no write of any config's list): nothing created, nothing
         deleted, the same ids, every field as it was."""
         self.emulator.clear_requests()
         self.project.run("up", "--yes", "--skip-preview")
@@ -129,6 +133,17 @@ class LanguageTrip:
             numbers = {f"{c['id']}/{n['phone_number']}" for c in self.before.values() for n in c["phone_numbers"]}
             adopted = self.project.phone_resources(number_type)
             assert len(numbers) == 4 and sorted(r["id"] for r in adopted.values()) == sorted(numbers)
+        if attachment_type is not None:
+            pairs = {
+                f"{c['id']}/{a['agent_id']}/{a['environment_id']}"
+                for c in self.before.values()
+                for a in c["attached_environments"]
+            }
+            adopted = self.project.phone_resources(attachment_type)
+            assert len(pairs) == 2 and sorted(r["id"] for r in adopted.values()) == sorted(pairs)
+            # Adopting a config sends its credentials (the API never returns them); no write touches the pairs.
+            writes = [r for r in sent if r["method"] == "POST" or "attached_environments" in (r.get("body") or {})]
+            assert not writes, f"an attachment adopted as it is writes nothing: {summarize(writes)}"
         assert sorted(c["id"] for c in list_configs(self.emulator)) == sorted(self.before), "nothing new, nothing gone"
         for config_id, before in self.before.items():
             now = get_config(self.emulator, config_id)
