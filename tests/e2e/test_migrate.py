@@ -1,10 +1,12 @@
 """`phonecfg migrate`: a stack of dynamic PhoneConfigs (a SIP trunk with numbers routed to agents, a plain trunk, a
-Genesys config with attachments, a trunk shared with other teams) and a `PhoneNumber` on the shared trunk moves to
-the native provider and back, with the same ids and nothing sent to the API, and plans cleanly after each move.
+Genesys config, a trunk shared with other teams), a `PhoneNumber` on the shared trunk and the Genesys config's two
+`AgentAttachment`s moves to the native provider and back, with the same ids and nothing sent to the API, and plans
+cleanly after each move.
 
-The dynamic stack is the one `phonecfg export` writes in Python, deployed (adopting the tenant's configs). The
-native program is the same tenant exported in YAML into a directory of the same project name, so its resource
-names are the same; switching programs is what a user does: replace the program files, keep the stack file.
+The dynamic stack is the one `phonecfg export --attachments-as-resources` writes in Python, deployed (adopting the
+tenant's configs and pairs). The native program is the same tenant exported in YAML into a directory of the same
+project name, so its resource names are the same; switching programs is what a user does: replace the program
+files, keep the stack file.
 Real parts only: the `phonecfg` console script, the `pulumi` command (Python and YAML language hosts, the native
 plugin on PATH), an emulator process. Steps in order on one stack.
 """
@@ -24,7 +26,14 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
-from pulumi_phonecfg.commands.migrate import DYNAMIC_TYPE, NATIVE_TYPE, NUMBER_DYNAMIC_TYPE, NUMBER_NATIVE_TYPE
+from pulumi_phonecfg.commands.migrate import (
+    ATTACHMENT_DYNAMIC_TYPE,
+    ATTACHMENT_NATIVE_TYPE,
+    DYNAMIC_TYPE,
+    NATIVE_TYPE,
+    NUMBER_DYNAMIC_TYPE,
+    NUMBER_NATIVE_TYPE,
+)
 from pulumi_phonecfg.emulator.testing import RunningEmulator
 
 from .cli_project import CliProject
@@ -37,7 +46,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.e2e_sequence]
 STACK = "moving"
 PROJECT = "phones"
 PYTHON_FILES = ("__main__.py", "requirements.txt")
-MOVED_TYPES = (DYNAMIC_TYPE, NATIVE_TYPE, NUMBER_DYNAMIC_TYPE, NUMBER_NATIVE_TYPE)
+DYNAMIC_TYPES = (DYNAMIC_TYPE, NUMBER_DYNAMIC_TYPE, ATTACHMENT_DYNAMIC_TYPE)
+NATIVE_TYPES = (NATIVE_TYPE, NUMBER_NATIVE_TYPE, ATTACHMENT_NATIVE_TYPE)
+MOVED_TYPES = (*DYNAMIC_TYPES, *NATIVE_TYPES)
+# The Genesys config's attachments, which the export declares as AgentAttachments.
+ATTACHMENTS = ("genesys-audio-connector-after-hours-draft", "genesys-audio-connector-customer-care-live")
 # A trunk exported without numbers, and the one number the programs then declare on it as a PhoneNumber.
 SHARED_TRUNK = "Shared trunk"
 SHARED_LINE = "+14155550177"
@@ -60,8 +73,8 @@ class Move:
 
     def export(self, language: str, out: Path) -> None:
         env = {**os.environ, "PHONECFG_URL": self.emulator.url, "PHONECFG_TOKEN": self.emulator.token}
-        done = phonecfg("export", "--all", "--language", language, "--out", str(out), "--stack", STACK, cwd=self.base,
-                        env=env)  # fmt: skip
+        done = phonecfg("export", "--all", "--attachments-as-resources", "--language", language, "--out", str(out),
+                        "--stack", STACK, cwd=self.base, env=env)  # fmt: skip
         assert done.returncode == 0, done.stdout + done.stderr
 
     def migrate(self, *args: str, code: int = 0) -> subprocess.CompletedProcess[str]:
@@ -71,7 +84,7 @@ class Move:
         return done
 
     def resources(self) -> dict[str, dict[str, Any]]:
-        """PhoneConfigs and PhoneNumbers of either kind in the state, by resource name."""
+        """PhoneConfigs, PhoneNumbers and AgentAttachments of either kind in the state, by resource name."""
         exported = self.project.export()["deployment"].get("resources", [])
         return {r["urn"].rsplit("::", 1)[-1]: r for r in exported if r["type"] in MOVED_TYPES}
 
@@ -150,6 +163,7 @@ def test_a_dynamic_stack(move: Move) -> None:
     resources = move.resources()
     assert sorted(resources) == [
         "genesys-audio-connector",
+        *ATTACHMENTS,
         "plain-trunk",
         "shared-line",
         "shared-trunk",
@@ -157,7 +171,12 @@ def test_a_dynamic_stack(move: Move) -> None:
     ]
     assert resources["shared-line"]["type"] == NUMBER_DYNAMIC_TYPE
     assert resources["shared-line"]["id"] == f"{resources['shared-trunk']['id']}/{SHARED_LINE}"
-    assert {r["type"] for name, r in resources.items() if name != "shared-line"} == {DYNAMIC_TYPE}
+    assert {r["type"] for name, r in resources.items() if name != "shared-line" and name not in ATTACHMENTS} == {
+        DYNAMIC_TYPE
+    }
+    assert {resources[name]["type"] for name in ATTACHMENTS} == {ATTACHMENT_DYNAMIC_TYPE}
+    genesys_id = resources["genesys-audio-connector"]["id"]
+    assert all(resources[name]["id"].startswith(f"{genesys_id}/") for name in ATTACHMENTS)
     move.ids = {name: r["id"] for name, r in resources.items()}
     move.preview_is_clean()
 
@@ -166,11 +185,11 @@ def test_migrating_without_switching_the_program_puts_the_state_back(move: Move)
     """The Python program still in place would re-adopt each config and delete it under the native provider."""
     move.emulator.clear_requests()
     done = move.migrate(code=1)
-    assert "does not plan cleanly on the moved state (+ 5 to create, - 5 to delete)" in done.stderr, done.stderr
+    assert "does not plan cleanly on the moved state (+ 7 to create, - 7 to delete)" in done.stderr, done.stderr
     assert "was put back" in done.stderr and done.stderr.count("\n") == 1
     resources = move.resources()
     assert {name: r["id"] for name, r in resources.items()} == move.ids
-    assert {r["type"] for r in resources.values()} == {DYNAMIC_TYPE, NUMBER_DYNAMIC_TYPE}
+    assert {r["type"] for r in resources.values()} == set(DYNAMIC_TYPES)
     assert move.emulator.api_requests() == [], summarize(move.emulator.api_requests())
     for backup in move.project_dir.glob(f"{STACK}-state-before-migrate-*.json"):
         backup.unlink()  # the state it holds is the state now
@@ -189,18 +208,19 @@ def test_migrate_to_native_sends_nothing_and_keeps_the_ids(move: Move) -> None:
     assert "pulumi preview --expect-no-changes` passed" in done.stdout
     resources = move.resources()
     assert {name: r["id"] for name, r in resources.items()} == move.ids
-    assert {r["type"] for r in resources.values()} == {NATIVE_TYPE, NUMBER_NATIVE_TYPE}
+    assert {r["type"] for r in resources.values()} == set(NATIVE_TYPES)
     assert resources["shared-line"]["type"] == NUMBER_NATIVE_TYPE
+    assert {resources[name]["type"] for name in ATTACHMENTS} == {ATTACHMENT_NATIVE_TYPE}
     assert resources["shared-line"]["inputs"] == {"configId": move.ids["shared-trunk"], "phoneNumber": SHARED_LINE}
     assert "moving PhoneNumber shared-line" in done.stdout
+    assert all(f"moving AgentAttachment {name}" in done.stdout for name in ATTACHMENTS), done.stdout
     providers = [r["type"] for r in move.project.export()["deployment"]["resources"] if "providers" in r["type"]]
     assert providers == ["pulumi:providers:phonecfg"], "the dynamic provider went with its last resource"
     backups = sorted(move.project_dir.glob(f"{STACK}-state-before-migrate-*.json"))
     assert len(backups) == 1 and backups[0].name in done.stdout
     assert stat.S_IMODE(backups[0].stat().st_mode) == 0o600, "the backup holds the stack's state: owner only"
     before = json.loads(backups[0].read_text())["deployment"]["resources"]
-    dynamic = (DYNAMIC_TYPE, NUMBER_DYNAMIC_TYPE)
-    assert sorted(r["id"] for r in before if r["type"] in dynamic) == sorted(move.ids.values())
+    assert sorted(r["id"] for r in before if r["type"] in DYNAMIC_TYPES) == sorted(move.ids.values())
 
 
 def test_native_program_plans_cleanly(move: Move) -> None:
@@ -223,7 +243,7 @@ def test_migrate_back_to_dynamic(move: Move) -> None:
     assert move.emulator.api_requests() == [], summarize(move.emulator.requests())
     resources = move.resources()
     assert {name: r["id"] for name, r in resources.items()} == move.ids
-    assert {r["type"] for r in resources.values()} == {DYNAMIC_TYPE, NUMBER_DYNAMIC_TYPE}
+    assert {r["type"] for r in resources.values()} == set(DYNAMIC_TYPES)
     move.preview_is_clean()
 
 
