@@ -28,16 +28,20 @@ def floor(op: str, n: int) -> int:
 
 
 def shape_floor(op: str, row: dict[str, Any]) -> int:
-    """Writes (and reads, for refresh) a shape cannot do without: a POST per trunk and per PhoneNumber, the
-    trunk's one PATCH for an inline list, one PATCH for a one-number change, one GET / DELETE per resource."""
-    trunks, resources = int(row["trunks"]), int(row["number_resources"])
+    """Writes (and reads, for refresh) a shape cannot do without: a POST per config and per PhoneNumber, the
+    trunk's one PATCH for an inline list, one PATCH for a one-number change, one GET / DELETE per resource.
+
+    An AgentAttachment has no endpoint of its own: each attach, relabel and detach is a read-modify-write of its
+    config's list (a GET and a PATCH), so 2 per attachment to create or destroy and 2 for a one-label change."""
+    trunks, numbers = int(row["trunks"]), int(row["number_resources"])
+    attachments = int(row.get("attachment_resources", 0))
     inline_patches = trunks if row["inline_numbers"] else 0
     return {
-        "up": trunks + inline_patches + resources,
+        "up": trunks + inline_patches + numbers + 2 * attachments,
         "preview": 0,
-        "up-change": 1,
-        "refresh": trunks + resources,
-        "destroy": trunks + resources,
+        "up-change": 2 if attachments else 1,
+        "refresh": trunks + numbers + attachments,
+        "destroy": trunks + numbers + 2 * attachments,
     }[op]
 
 
@@ -48,7 +52,16 @@ def shape_label(shape: str) -> str:
     if kind == "trunks":
         trunks, per_trunk = size.split("x")
         return f"{trunks} trunks x {per_trunk} numbers inline"
+    if kind == "attachments":
+        return f"1 Genesys config + {int(size):,} AgentAttachment resources"
     return f"1 trunk + {int(size):,} PhoneNumber resources"
+
+
+def shape_operation(shape: str, op: str) -> str:
+    """The operation's title for `shape`: its change edits one attachment's label, or one number."""
+    if op == "up-change" and shape.startswith("attachments:"):
+        return "one-label change"
+    return SHAPE_TITLES[op]
 
 
 def _plain_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
@@ -179,8 +192,10 @@ def shape_tables(results: dict[str, Any]) -> list[str]:
         "### Shapes",
         "",
         "The one-number change edits the description of one number: on an inline list the whole list is sent "
-        "(one PATCH of the trunk), on a `PhoneNumber` one PATCH of that number. Floor: a POST per trunk and per "
-        "`PhoneNumber`, one PATCH per trunk with an inline list; one GET and one DELETE per resource.",
+        "(one PATCH of the trunk), on a `PhoneNumber` one PATCH of that number. Floor: a POST per config and per "
+        "`PhoneNumber`, one PATCH per trunk with an inline list; one GET and one DELETE per resource. An "
+        "`AgentAttachment` has no endpoint of its own: attach, relabel (the one-label change) and detach are each "
+        "a GET and a PATCH of its config's list.",
         "",
         "| shape | operation | latency ms | Pulumi s | requests | floor | peak RSS MiB provider / engine / program | "
         "CPU s engine / program / provider | state bytes per resource |",
@@ -197,8 +212,8 @@ def shape_tables(results: dict[str, Any]) -> list[str]:
             busy = " / ".join(str(cpu.get(k, "-")) for k in ("engine", "program", "provider"))
             state = row.get("state_bytes_per_resource")
             out.append(
-                f"| {shape_label(shape)} | {SHAPE_TITLES[op]} | {row['latency_ms']:g} | {row['seconds']:.2f} | "
-                f"{by_method(row)} | {shape_floor(op, row)} | {memory} | {busy} | "
+                f"| {shape_label(shape)} | {shape_operation(shape, op)} | {row['latency_ms']:g} | "
+                f"{row['seconds']:.2f} | {by_method(row)} | {shape_floor(op, row)} | {memory} | {busy} | "
                 f"{'n/a' if state is None else f'{state:.0f}'} |"
             )
     out.append("")
@@ -309,6 +324,6 @@ def plot_shapes(results: dict[str, Any], out: Path) -> None:
         axis.set_ylabel(label)
         axis.grid(True, axis="y", which="both", alpha=0.3)
         axis.legend(fontsize=7)
-    figure.suptitle("pulumi_phonecfg: the shapes teams have (numbers inline, many trunks, PhoneNumber resources)")
+    figure.suptitle("pulumi_phonecfg: the shapes teams have (numbers inline, many trunks, member resources)")
     figure.savefig(out / "bench-shapes.png", dpi=90)
     plt.close(figure)

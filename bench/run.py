@@ -9,8 +9,9 @@ For each N (configs with three numbers each) and each latency (the injected one 
   read everything, delete everything.
 
 Then the shapes teams have (workload.py: one trunk with 1,000 numbers inline, 20 trunks x 50 numbers, 200
-`PhoneNumber` resources on one trunk), through Pulumi only, at the injected latency: `up`, no-op `preview`, `up`
-changing one number, `refresh`, `destroy`.
+`PhoneNumber` resources on one trunk, 50 `AgentAttachment` resources on one Genesys config), through Pulumi only, at
+the injected latency: `up`, no-op `preview`, `up` changing one number (or one attachment's label), `refresh`,
+`destroy`.
 
 Per operation: wall time, API requests counted at the emulator by method, peak RSS (VmHWM, sampled every 50 ms)
 of the engine, the language host's program process and the dynamic-provider process; per N: state bytes per
@@ -20,6 +21,7 @@ of `<out>/benchmarks.md` and plots to `<out>/bench-*.png` (report.py).
     python bench/run.py                      # N = 1, 10, 100 at 50 ms and at 0 ms, then the shapes at 50 ms
     python bench/run.py --large              # adds N = 500 and 1,000
     python bench/run.py --sizes "" --append  # the shapes only, keeping the other rows
+    python bench/run.py --sizes "" --shapes attachments:50 --append  # one shape only, keeping the other rows
     python bench/run.py --sizes 1 --latency-ms 5 --shapes inline:2,numbers:2 --out /tmp/x   # smoke run
 """
 
@@ -47,7 +49,7 @@ from typing import Any
 import baseline
 import report
 
-from pulumi_phonecfg.dynamic.resources import NUMBER_TYPE_TOKEN, TYPE_TOKEN
+from pulumi_phonecfg.dynamic.resources import ATTACHMENT_TYPE_TOKEN, NUMBER_TYPE_TOKEN, TYPE_TOKEN
 from pulumi_phonecfg.emulator.testing import RunningEmulator, start_emulator
 
 PROGRAM = Path(__file__).resolve().parent / "program"
@@ -243,7 +245,7 @@ class PulumiProject:
 
     def state_sizes(self) -> dict[str, float]:
         exported = json.loads(self.run("stack", "export").stdout)
-        types = (TYPE_TOKEN, NUMBER_TYPE_TOKEN)
+        types = (TYPE_TOKEN, NUMBER_TYPE_TOKEN, ATTACHMENT_TYPE_TOKEN)
         resources = [r for r in exported["deployment"].get("resources", []) if r.get("type") in types]
         if not resources:
             return {"resources": 0}
@@ -347,10 +349,12 @@ def run_shape(
     provider_threads: int | None,
     skip_checkpoints: bool = False,
 ) -> list[dict[str, Any]]:
-    """One shape (workload.shape_resources) through Pulumi: up, no-op preview, one-number change, refresh, destroy."""
-    trunks, inline, resources = workload.shape_counts(shape)
+    """One shape (workload.shape_resources) through Pulumi: up, no-op preview, one-member change, refresh, destroy."""
+    trunks, inline, numbers, attachments = workload.shape_counts(shape)
+    resources = numbers + attachments
     label = {"shape": shape, "n": inline + resources, "latency_ms": latency_ms}
-    label.update({"trunks": trunks, "inline_numbers": inline, "number_resources": resources})
+    label.update({"trunks": trunks, "inline_numbers": inline, "number_resources": numbers})
+    label["attachment_resources"] = attachments
     with tempfile.TemporaryDirectory(prefix="phonecfg-bench-") as tmp:
         project = PulumiProject(Path(tmp), parallel, skip_checkpoints)
         project.setup(emulator.url, emulator.token, 0, provider_threads, shape=shape)
@@ -368,8 +372,9 @@ def run_shape(
             ("up", ("up", "--yes", "--skip-preview"), None),
             ("preview", ("preview", "--expect-no-changes"), None),
             ("up-change", ("up", "--yes", "--skip-preview"), next_revision),
-            # Not --expect-no-changes: a trunk's outputs list the numbers its PhoneNumbers added since its last
-            # read (the outputs show what the API returns), so this refresh updates them in the state.
+            # Not --expect-no-changes: a config's outputs list the numbers (attachments) its PhoneNumbers
+            # (AgentAttachments) added since its last read (the outputs show what the API returns), so this refresh
+            # updates them in the state.
             ("refresh", ("refresh", "--yes", "--skip-preview"), None),
             ("destroy", ("destroy", "--yes", "--skip-preview"), None),
         ]
@@ -445,7 +450,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--shapes",
         default=",".join(workload.DEFAULT_SHAPES),
-        help='comma-separated shapes (inline:<n>, trunks:<t>x<n>, numbers:<n>), at --latency-ms; "" for none',
+        help="comma-separated shapes (inline:<n>, trunks:<t>x<n>, numbers:<n>, attachments:<n>), at --latency-ms; "
+        '"" for none',
     )
     parser.add_argument(
         "--append", action="store_true", help="keep the rows of other N already in <out>/benchmarks.json"

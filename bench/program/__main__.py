@@ -2,19 +2,21 @@
 state, the baseline's too)."""
 
 import pulumi
-from workload import desired_configs, shape_resources
+from workload import AGENT_ATTACHMENT, PHONE_NUMBER, desired_configs, shape_resources
 
-from pulumi_phonecfg import PhoneConfig, PhoneNumber
+from pulumi_phonecfg import AgentAttachment, PhoneConfig, PhoneNumber
+
+MEMBER_RESOURCES = {PHONE_NUMBER: PhoneNumber, AGENT_ATTACHMENT: AgentAttachment}
 
 config = pulumi.Config("bench")
 revision = config.get_int("revision") or 1
 shape = config.get("shape")
 if shape:
-    configs, numbers = shape_resources(shape, revision)
-    trunks = {spec["name"]: PhoneConfig(spec["name"], **spec) for spec in configs}
-    for number in numbers:
-        trunk = trunks[number.pop("trunk")]
-        PhoneNumber(number["phone_number"].lstrip("+"), config_id=trunk.id, **number)
+    configs, members = shape_resources(shape, revision)
+    declared = {spec["name"]: PhoneConfig(spec["name"], **spec) for spec in configs}
+    for member in members:
+        resource = MEMBER_RESOURCES[member.pop("kind")]
+        resource(member.pop("resource_name"), config_id=declared[member.pop("config")].id, **member)
 else:
     for spec in desired_configs(config.require_int("count"), revision):
         PhoneConfig(spec["name"], **spec)
