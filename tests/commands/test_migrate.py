@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -260,24 +261,6 @@ def test_phone_numbers_move_to_native_with_their_trunk() -> None:
     assert DYNAMIC_PROVIDER not in resources
 
 
-def test_phone_numbers_alone_move_and_come_back() -> None:
-    """A stack owning numbers of a trunk another stack declares: no PhoneConfig in it at all."""
-    before = deployment(dynamic_number(dependencies=[], propertyDependencies={}))
-    native, moved = to_native(before)
-    assert [(m.kind, m.name) for m in moved] == [("PhoneNumber", "overflow-line")]
-    assert NATIVE_PROVIDER in by_urn(native) and DYNAMIC_PROVIDER not in by_urn(native)
-
-    config = {"phonecfg:url": "https://api.example.com", "phonecfg:token": secret("tok"), "phones:x": "1"}
-    back, moved_back = to_dynamic(native, serialized_providers=PICKLED_BY_KIND, stack_config=config)
-    assert [(m.kind, m.id) for m in moved_back] == [("PhoneNumber", "id-1/+14155550199")]
-    number = by_urn(back)[f"{PREFIX}{NUMBER_DYNAMIC_TYPE}::overflow-line"]
-    original = by_urn(before)[number["urn"]]
-    assert number["inputs"] == original["inputs"] and number["outputs"] == original["outputs"]
-    assert number["inputs"]["__provider"] == PICKLED_NUMBER != PICKLED, "pickled as PhoneNumberProvider"
-    assert number["provider"].startswith(DYNAMIC_PROVIDER + "::")
-    assert NATIVE_PROVIDER not in by_urn(back)
-
-
 def test_a_foreign_generic_dynamic_resource_is_not_taken_for_a_number() -> None:
     foreign = dynamic_number("foreign", type=GENERIC_DYNAMIC_TYPE, urn=f"{PREFIX}{GENERIC_DYNAMIC_TYPE}::foreign")
     foreign["inputs"] = {**foreign["inputs"], "__provider": "gASVIAAAAAAAAACMCm90aGVyLm1vZJSMBUNsYXNzlJOUKYGULg=="}
@@ -310,21 +293,28 @@ def test_agent_attachments_move_to_native_with_their_config() -> None:
     assert DYNAMIC_PROVIDER not in resources
 
 
-def test_agent_attachments_alone_move_and_come_back() -> None:
-    """A team's stack attaching its agent to a config another stack declares: no PhoneConfig in it at all."""
-    before = deployment(dynamic_attachment(dependencies=[], propertyDependencies={}))
+@pytest.mark.parametrize(
+    ("make_resource", "kind", "moved_id"),
+    [(dynamic_number, "PhoneNumber", "id-1/+14155550199"), (dynamic_attachment, "AgentAttachment", "id-2/a-1/e-1")],
+)
+def test_numbers_or_attachments_alone_move_and_come_back(
+    make_resource: Callable[..., dict[str, Any]], kind: str, moved_id: str
+) -> None:
+    """A team's stack owning numbers or attachments of a config another stack declares: no PhoneConfig in it."""
+    dynamic = make_resource(dependencies=[], propertyDependencies={})
+    before = deployment(dynamic)
     native, moved = to_native(before)
-    assert [(m.kind, m.name) for m in moved] == [("AgentAttachment", "billing-live")]
+    assert [(m.kind, m.id) for m in moved] == [(kind, moved_id)]
     assert NATIVE_PROVIDER in by_urn(native) and DYNAMIC_PROVIDER not in by_urn(native)
 
     config = {"phonecfg:url": "https://api.example.com", "phonecfg:token": secret("tok"), "phones:x": "1"}
     back, moved_back = to_dynamic(native, serialized_providers=PICKLED_BY_KIND, stack_config=config)
-    assert [(m.kind, m.id) for m in moved_back] == [("AgentAttachment", "id-2/a-1/e-1")]
-    attachment = by_urn(back)[f"{PREFIX}{ATTACHMENT_DYNAMIC_TYPE}::billing-live"]
-    original = by_urn(before)[attachment["urn"]]
-    assert attachment["inputs"] == original["inputs"] and attachment["outputs"] == original["outputs"]
-    assert attachment["inputs"]["__provider"] == PICKLED_ATTACHMENT not in (PICKLED, PICKLED_NUMBER)
-    assert attachment["provider"].startswith(DYNAMIC_PROVIDER + "::")
+    assert [(m.kind, m.id) for m in moved_back] == [(kind, moved_id)]
+    resource = by_urn(back)[dynamic["urn"]]
+    assert resource["inputs"] == dynamic["inputs"] and resource["outputs"] == dynamic["outputs"]
+    pickled = resource["inputs"]["__provider"]
+    assert pickled == PICKLED_BY_KIND[kind] and list(PICKLED_BY_KIND.values()).count(pickled) == 1, "its own class"
+    assert resource["provider"].startswith(DYNAMIC_PROVIDER + "::")
     assert NATIVE_PROVIDER not in by_urn(back)
 
 

@@ -4,8 +4,7 @@ Configs made out of band (`make_tenant` of the Python round trip) -> `phonecfg e
 `pulumi stack init` and the secrets set with the exact commands the stack file lists (typed at the prompt) ->
 `pulumi up` adopts every config: no POST, no DELETE, the same ids, every field as it was -> `pulumi preview
 --expect-no-changes` is clean. Used by test_export_yaml.py, test_export_typescript.py and (with
-`--numbers-as-resources`, in Python and YAML) test_export_numbers.py and (with `--attachments-as-resources`)
-test_export_attachments.py.
+`--numbers-as-resources` or `--attachments-as-resources`, in Python and YAML) test_export_members.py.
 """
 
 from __future__ import annotations

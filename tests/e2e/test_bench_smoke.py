@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 def test_bench_runs_at_one_config(pulumi_command: auto.PulumiCommand, tmp_path: Path) -> None:
     plots = importlib.util.find_spec("matplotlib") is not None  # the `bench` extra; `make bench` installs it
     command = [sys.executable, str(REPO / "bench" / "run.py"), "--sizes", "1", "--latency-ms", "5"]
-    command += ["--shapes", "inline:2,trunks:2x2,numbers:2"]
+    command += ["--shapes", "inline:2,trunks:2x2,numbers:2,attachments:2"]
     command += ["--out", str(tmp_path)] + ([] if plots else ["--no-plots"])
     done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
@@ -52,11 +52,19 @@ def test_bench_runs_at_one_config(pulumi_command: auto.PulumiCommand, tmp_path: 
         assert shapes[(shape, "up-change")] == {"PATCH": 1}
         assert shapes[(shape, "refresh")] == {"GET": resources}
         assert shapes[(shape, "destroy")] == {"DELETE": resources}
+    # A Genesys config without attachments and two AgentAttachments: the config's create (its name check, its POST),
+    # then a read-modify-write of the list per pair; a relabel is one more; a detach each, then the config's DELETE.
+    assert shapes[("attachments:2", "up")] == {"GET": 3, "POST": 1, "PATCH": 2}
+    assert shapes[("attachments:2", "preview")] == {}
+    assert shapes[("attachments:2", "up-change")] == {"GET": 1, "PATCH": 1}
+    assert shapes[("attachments:2", "refresh")] == {"GET": 3}
+    assert shapes[("attachments:2", "destroy")] == {"GET": 2, "PATCH": 2, "DELETE": 1}
     assert all(r["provider_pickle_bytes"] > 0 for r in rows if r["tool"] == "pulumi")
 
     report = (tmp_path / "benchmarks.md").read_text()
     assert "| 1 | up (create) |" in report and "<!-- bench:end -->" in report
     assert "| 1 trunk + 2 PhoneNumber resources | one-number change |" in report
+    assert "| 1 Genesys config + 2 AgentAttachment resources | one-label change |" in report
     if plots:
         assert (tmp_path / "bench-shapes.png").stat().st_size > 0
         assert (tmp_path / "bench-time.png").stat().st_size > 0

@@ -414,7 +414,7 @@ def test_validation_can_leave_the_credentials_to_config() -> None:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# --numbers-as-resources
+# --numbers-as-resources, --attachments-as-resources
 
 
 def declared_resources(language: str, docs: Sequence[Mapping[str, Any]], work: Path, **kwargs: Any) -> Any:
@@ -433,14 +433,10 @@ def declared_resources(language: str, docs: Sequence[Mapping[str, Any]], work: P
     return {name: {**inputs, "kind": kinds[name]} for name, inputs in declared.items()}
 
 
-@pytest.mark.parametrize("language", sorted(LANGUAGES))
-def test_numbers_as_resources_declares_each_number_of_a_trunk_as_a_phone_number(language: str, tmp_path: Path) -> None:
-    docs = [sip_document(), genesys_document()]
-    default = declared_resources(language, docs, tmp_path / "default")
-    declared = declared_resources(language, docs, tmp_path / "numbers", numbers_as_resources=True)
-
+def expected_numbers() -> dict[str, dict[str, Any]]:
+    """The trunk's numbers as PhoneNumbers, routing as the trunk has it."""
     trunk_id = "id-of-support-sip-trunk"
-    assert {name: inputs for name, inputs in declared.items() if inputs["kind"] == "PhoneNumber"} == {
+    return {
         "support-sip-trunk-14155550101": {
             "kind": "PhoneNumber",
             "config_id": trunk_id,
@@ -451,42 +447,13 @@ def test_numbers_as_resources_declares_each_number_of_a_trunk_as_a_phone_number(
         },
         "support-sip-trunk-14155550102": {"kind": "PhoneNumber", "config_id": trunk_id, "phone_number": "+14155550102"},
     }
-    # The trunk declares no phone_numbers (never written by it: the PhoneNumbers own them); nothing else differs.
-    assert "phone_numbers" not in declared["support-sip-trunk"]
-    assert declared["support-sip-trunk"] == {
-        k: v for k, v in default["support-sip-trunk"].items() if k != "phone_numbers"
-    }
-    assert declared["genesys-audio-connector"] == default["genesys-audio-connector"]
 
 
-def test_numbers_as_resources_names_never_clash_with_a_config() -> None:
-    docs = [
-        sip_document("c-1", "Support SIP trunk"),
-        sip_document("c-2", "Support SIP trunk 14155550101", phone_numbers=[]),
-    ]
-    names = [
-        r.resource_name
-        for r in run_program(render(docs, numbers_as_resources=True).files["__main__.py"], AGENTS).resources
-    ]
-    assert len(names) == len(set(names)) == 4
-    assert "support-sip-trunk-14155550101-2" in names
-
-
-# --------------------------------------------------------------------------------------------------------------
-# --attachments-as-resources
-
-
-@pytest.mark.parametrize("language", sorted(LANGUAGES))
-def test_attachments_as_resources_declares_each_attachment_as_an_agent_attachment(
-    language: str, tmp_path: Path
-) -> None:
-    docs = [sip_document(), genesys_document()]
-    default = declared_resources(language, docs, tmp_path / "default")
-    declared = declared_resources(language, docs, tmp_path / "attachments", attachments_as_resources=True)
-
+def expected_attachments() -> dict[str, dict[str, Any]]:
+    """The Genesys config's attachments as AgentAttachments, named after the agent and environment they attach,
+    with their labels as the config has them (adopted as they are)."""
     config_id = "id-of-genesys-audio-connector"
-    assert {name: inputs for name, inputs in declared.items() if inputs["kind"] == "AgentAttachment"} == {
-        # Named after the agent and environment it attaches, its labels as the config has them (adopted as is).
+    return {
         "genesys-audio-connector-customer-care-live": {
             "kind": "AgentAttachment",
             "config_id": config_id,
@@ -502,13 +469,46 @@ def test_attachments_as_resources_declares_each_attachment_as_an_agent_attachmen
             "environment_id": env_id(AFTER_HOURS, "draft"),
         },
     }
-    # The config declares no attached_environments (never written by it); nothing else differs, the trunk keeps
-    # its phone_numbers.
-    assert "attached_environments" not in declared["genesys-audio-connector"]
-    assert declared["genesys-audio-connector"] == {
-        k: v for k, v in default["genesys-audio-connector"].items() if k != "attached_environments"
-    }
-    assert declared["support-sip-trunk"] == default["support-sip-trunk"]
+
+
+# flag -> (the member resource, the config that leaves its list out, that list, the other config, the members)
+MEMBER_FLAGS = {
+    "numbers_as_resources": (
+        "PhoneNumber", "support-sip-trunk", "phone_numbers", "genesys-audio-connector", expected_numbers
+    ),
+    "attachments_as_resources": (
+        "AgentAttachment", "genesys-audio-connector", "attached_environments", "support-sip-trunk",
+        expected_attachments,
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("flag", sorted(MEMBER_FLAGS))
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_each_item_of_a_config_list_as_a_resource_of_its_own(language: str, flag: str, tmp_path: Path) -> None:
+    kind, owner, list_name, other, expected = MEMBER_FLAGS[flag]
+    docs = [sip_document(), genesys_document()]
+    default = declared_resources(language, docs, tmp_path / "default")
+    declared = declared_resources(language, docs, tmp_path / "members", **{flag: True})
+
+    assert {name: inputs for name, inputs in declared.items() if inputs["kind"] == kind} == expected()
+    # The config declares no list (never written by it: the members own it); nothing else differs.
+    assert list_name not in declared[owner]
+    assert declared[owner] == {k: v for k, v in default[owner].items() if k != list_name}
+    assert declared[other] == default[other]
+
+
+def test_numbers_as_resources_names_never_clash_with_a_config() -> None:
+    docs = [
+        sip_document("c-1", "Support SIP trunk"),
+        sip_document("c-2", "Support SIP trunk 14155550101", phone_numbers=[]),
+    ]
+    names = [
+        r.resource_name
+        for r in run_program(render(docs, numbers_as_resources=True).files["__main__.py"], AGENTS).resources
+    ]
+    assert len(names) == len(set(names)) == 4
+    assert "support-sip-trunk-14155550101-2" in names
 
 
 def test_both_flags_together_and_an_agent_the_tenant_does_not_list() -> None:
