@@ -32,7 +32,6 @@ from pulumi_phonecfg.commands.migrate import (
 PREFIX = "urn:pulumi:dev::phones::"
 PICKLED_BY_KIND = serialized_providers()
 PICKLED = PICKLED_BY_KIND["PhoneConfig"]
-PICKLED_NUMBER = PICKLED_BY_KIND["PhoneNumber"]
 PICKLED_ATTACHMENT = PICKLED_BY_KIND["AgentAttachment"]
 DYNAMIC_PROVIDER = f"{PREFIX}pulumi:providers:pulumi-python::default"
 NATIVE_PROVIDER = f"{PREFIX}pulumi:providers:phonecfg::default"
@@ -72,44 +71,39 @@ def dynamic_trunk(name: str = "support-sip-trunk", config_id: str = "id-1", **ex
     }
 
 
-def dynamic_number(name: str = "overflow-line", trunk: str = "support-sip-trunk", **extra: Any) -> dict[str, Any]:
-    """A dynamic PhoneNumber on `trunk` (its config_id an output of that PhoneConfig), as the state holds it."""
-    trunk_urn = f"{PREFIX}{DYNAMIC_TYPE}::{trunk}"
-    values = {"config_id": "id-1", "phone_number": "+14155550199", "agent_id": "a-1", "environment_id": "e-1"}
-    return {
-        "urn": f"{PREFIX}{NUMBER_DYNAMIC_TYPE}::{name}",
-        "custom": True,
-        "id": "id-1/+14155550199",
-        "type": NUMBER_DYNAMIC_TYPE,
-        "inputs": {"__provider": PICKLED_NUMBER, **values},
-        "outputs": {"__provider": PICKLED_NUMBER, **values},
-        "parent": f"{PREFIX}pulumi:pulumi:Stack::phones-dev",
-        "provider": f"{DYNAMIC_PROVIDER}::p-1",
-        "dependencies": [trunk_urn],
-        "propertyDependencies": {"config_id": [trunk_urn], "phone_number": []},
-        **extra,
-    }
-
-
-def dynamic_attachment(name: str = "billing-live", config: str = "genesys", **extra: Any) -> dict[str, Any]:
-    """A dynamic AgentAttachment on the Genesys config `config` (its config_id an output of it), as the state holds
-    it."""
+def dynamic_member(
+    kind: str, name: str, config: str, id_: str, inputs: dict[str, Any], outputs: dict[str, Any], **extra: Any
+) -> dict[str, Any]:
+    """A dynamic PhoneNumber or AgentAttachment (`kind`) on the PhoneConfig named `config` (its config_id an output
+    of it), as the state holds it."""
     config_urn = f"{PREFIX}{DYNAMIC_TYPE}::{config}"
-    inputs = {"config_id": "id-2", "agent_id": "a-1", "environment_id": "e-1", "agent_name": "billing"}
-    outputs = {**inputs, "connector_id": "c-1", "audio_connect_uri": "wss://x/audio"}
+    type_ = {"PhoneNumber": NUMBER_DYNAMIC_TYPE, "AgentAttachment": ATTACHMENT_DYNAMIC_TYPE}[kind]
+    pickled = PICKLED_BY_KIND[kind]
     return {
-        "urn": f"{PREFIX}{ATTACHMENT_DYNAMIC_TYPE}::{name}",
+        "urn": f"{PREFIX}{type_}::{name}",
         "custom": True,
-        "id": "id-2/a-1/e-1",
-        "type": ATTACHMENT_DYNAMIC_TYPE,
-        "inputs": {"__provider": PICKLED_ATTACHMENT, **inputs},
-        "outputs": {"__provider": PICKLED_ATTACHMENT, **outputs},
+        "id": id_,
+        "type": type_,
+        "inputs": {"__provider": pickled, **inputs},
+        "outputs": {"__provider": pickled, **outputs},
         "parent": f"{PREFIX}pulumi:pulumi:Stack::phones-dev",
         "provider": f"{DYNAMIC_PROVIDER}::p-1",
         "dependencies": [config_urn],
-        "propertyDependencies": {"config_id": [config_urn], "agent_id": []},
+        # The config's id comes from the config, the next input is a plain value.
+        "propertyDependencies": {"config_id": [config_urn], list(inputs)[1]: []},
         **extra,
     }
+
+
+def dynamic_number(name: str = "overflow-line", trunk: str = "support-sip-trunk", **extra: Any) -> dict[str, Any]:
+    values = {"config_id": "id-1", "phone_number": "+14155550199", "agent_id": "a-1", "environment_id": "e-1"}
+    return dynamic_member("PhoneNumber", name, trunk, "id-1/+14155550199", values, values, **extra)
+
+
+def dynamic_attachment(name: str = "billing-live", config: str = "genesys", **extra: Any) -> dict[str, Any]:
+    inputs = {"config_id": "id-2", "agent_id": "a-1", "environment_id": "e-1", "agent_name": "billing"}
+    outputs = {**inputs, "connector_id": "c-1", "audio_connect_uri": "wss://x/audio"}
+    return dynamic_member("AgentAttachment", name, config, "id-2/a-1/e-1", inputs, outputs, **extra)
 
 
 def deployment(*resources: dict[str, Any]) -> dict[str, Any]:
@@ -236,28 +230,53 @@ def test_refusals() -> None:
         to_native(half)
 
 
-def test_phone_numbers_move_to_native_with_their_trunk() -> None:
-    generic = dynamic_number(
-        "generic-line", type=GENERIC_DYNAMIC_TYPE, urn=f"{PREFIX}{GENERIC_DYNAMIC_TYPE}::generic-line", id="id-1/+2"
-    )
-    before = deployment(dynamic_trunk(), dynamic_number(), generic)
-    after, moved = to_native(before)
+NUMBER_NATIVE = {"configId": "id-1", "phoneNumber": "+14155550199", "agentId": "a-1", "environmentId": "e-1"}
+ATTACHMENT_NATIVE = {"configId": "id-2", "agentId": "a-1", "environmentId": "e-1", "agentName": "billing"}
 
-    assert sorted((m.kind, m.name, m.id) for m in moved) == [
-        ("PhoneConfig", "support-sip-trunk", "id-1"),
-        ("PhoneNumber", "generic-line", "id-1/+2"),
-        ("PhoneNumber", "overflow-line", "id-1/+14155550199"),
-    ]
+
+@pytest.mark.parametrize(
+    ("make_resource", "config", "native_type", "moved_id", "inputs", "outputs"),
+    [
+        (dynamic_number, dynamic_trunk(), NUMBER_NATIVE_TYPE, "id-1/+14155550199", NUMBER_NATIVE, NUMBER_NATIVE),
+        (
+            dynamic_attachment,
+            dynamic_trunk("genesys", "id-2"),
+            ATTACHMENT_NATIVE_TYPE,
+            "id-2/a-1/e-1",
+            ATTACHMENT_NATIVE,
+            {**ATTACHMENT_NATIVE, "connectorId": "c-1", "audioConnectUri": "wss://x/audio"},
+        ),
+    ],
+    ids=["PhoneNumber", "AgentAttachment"],
+)
+def test_numbers_and_attachments_move_to_native_with_their_config(
+    make_resource: Callable[..., dict[str, Any]],
+    config: dict[str, Any],
+    native_type: str,
+    moved_id: str,
+    inputs: dict[str, Any],
+    outputs: dict[str, Any],
+) -> None:
+    member = make_resource()
+    generic_urn = f"{PREFIX}{GENERIC_DYNAMIC_TYPE}::generic"
+    generic = make_resource("generic", type=GENERIC_DYNAMIC_TYPE, urn=generic_urn, id="id-x/generic")
+    after, moved = to_native(deployment(config, member, generic))
+
+    kind = native_type.rpartition(":")[2]
+    name = member["urn"].rsplit("::", 1)[1]
+    config_name = config["urn"].rsplit("::", 1)[1]
+    assert sorted((m.kind, m.name, m.id) for m in moved) == sorted(
+        [("PhoneConfig", config_name, config["id"]), (kind, name, moved_id), (kind, "generic", "id-x/generic")]
+    )
     resources = by_urn(after)
-    number = resources[f"{PREFIX}{NUMBER_NATIVE_TYPE}::overflow-line"]
-    assert number["type"] == NUMBER_NATIVE_TYPE and number["id"] == "id-1/+14155550199"
-    expected = {"configId": "id-1", "phoneNumber": "+14155550199", "agentId": "a-1", "environmentId": "e-1"}
-    assert number["inputs"] == expected and number["outputs"] == expected
-    trunk_urn = f"{PREFIX}{NATIVE_TYPE}::support-sip-trunk"
-    assert number["dependencies"] == [trunk_urn]
-    assert number["propertyDependencies"] == {"configId": [trunk_urn], "phoneNumber": []}
-    assert number["provider"] == resources[f"{PREFIX}{NATIVE_TYPE}::support-sip-trunk"]["provider"]
-    assert resources[f"{PREFIX}{NUMBER_NATIVE_TYPE}::generic-line"]["type"] == NUMBER_NATIVE_TYPE
+    native = resources[f"{PREFIX}{native_type}::{name}"]
+    assert native["type"] == native_type and native["id"] == moved_id
+    assert native["inputs"] == inputs and native["outputs"] == outputs
+    config_urn = f"{PREFIX}{NATIVE_TYPE}::{config_name}"
+    assert native["dependencies"] == [config_urn]
+    assert native["propertyDependencies"] == {"configId": [config_urn], list(inputs)[1]: []}
+    assert native["provider"] == resources[config_urn]["provider"]
+    assert resources[f"{PREFIX}{native_type}::generic"]["type"] == native_type, "found by its pickled provider"
     assert DYNAMIC_PROVIDER not in resources
 
 
@@ -265,32 +284,6 @@ def test_a_foreign_generic_dynamic_resource_is_not_taken_for_a_number() -> None:
     foreign = dynamic_number("foreign", type=GENERIC_DYNAMIC_TYPE, urn=f"{PREFIX}{GENERIC_DYNAMIC_TYPE}::foreign")
     foreign["inputs"] = {**foreign["inputs"], "__provider": "gASVIAAAAAAAAACMCm90aGVyLm1vZJSMBUNsYXNzlJOUKYGULg=="}
     assert to_native(deployment(foreign)) == (deployment(foreign), [])
-
-
-def test_agent_attachments_move_to_native_with_their_config() -> None:
-    generic = dynamic_attachment(
-        "generic-pair", type=GENERIC_DYNAMIC_TYPE, urn=f"{PREFIX}{GENERIC_DYNAMIC_TYPE}::generic-pair", id="id-2/a/e"
-    )
-    before = deployment(dynamic_trunk("genesys", "id-2"), dynamic_attachment(), generic)
-    after, moved = to_native(before)
-
-    assert sorted((m.kind, m.name, m.id) for m in moved) == [
-        ("AgentAttachment", "billing-live", "id-2/a-1/e-1"),
-        ("AgentAttachment", "generic-pair", "id-2/a/e"),
-        ("PhoneConfig", "genesys", "id-2"),
-    ]
-    resources = by_urn(after)
-    attachment = resources[f"{PREFIX}{ATTACHMENT_NATIVE_TYPE}::billing-live"]
-    assert attachment["type"] == ATTACHMENT_NATIVE_TYPE and attachment["id"] == "id-2/a-1/e-1"
-    inputs = {"configId": "id-2", "agentId": "a-1", "environmentId": "e-1", "agentName": "billing"}
-    assert attachment["inputs"] == inputs
-    assert attachment["outputs"] == {**inputs, "connectorId": "c-1", "audioConnectUri": "wss://x/audio"}
-    config_urn = f"{PREFIX}{NATIVE_TYPE}::genesys"
-    assert attachment["dependencies"] == [config_urn]
-    assert attachment["propertyDependencies"] == {"configId": [config_urn], "agentId": []}
-    assert attachment["provider"] == resources[config_urn]["provider"]
-    assert resources[f"{PREFIX}{ATTACHMENT_NATIVE_TYPE}::generic-pair"]["type"] == ATTACHMENT_NATIVE_TYPE
-    assert DYNAMIC_PROVIDER not in resources
 
 
 @pytest.mark.parametrize(
