@@ -105,7 +105,7 @@ def test_clearing_up_sends_nulls_the_strict_server_ignores(
     patches = emulator.api_requests("PATCH")
     assert [(r["path"], r["body"]) for r in patches] == [
         (
-            f"{PHONE_PATH}/{stack.outputs()['trunk_id'].value}/numbers/{NUMBER}",
+            f"{PHONE_PATH}/{stack.outputs()['trunk_id'].value}/numbers/{NUMBER.replace('+', '%2B')}",
             {"phone_number": NUMBER, "description": None, "agent_id": None, "environment_id": None},
         )
     ], summarize(patches)
