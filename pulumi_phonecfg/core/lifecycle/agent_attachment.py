@@ -32,6 +32,8 @@ id only when they are missing (`pulumi import`), after checking it before any re
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -64,8 +66,9 @@ REQUIRED_FIELDS: Final = tuple(f.name for f in AGENT_ATTACHMENT.inputs if f.requ
 # A change of these is another pair (or another config): a replace, the old pair detached first.
 ATTACHMENT_REPLACE_FIELDS: Final = frozenset(f.name for f in AGENT_ATTACHMENT.inputs if f.replaces)
 LABEL_FIELDS: Final = tuple(f.name for f in AGENT_ATTACHMENT.inputs if not f.replaces)
-# How many times one attach, relabel or detach is written when another writer keeps undoing it in between.
-MAX_WRITES: Final = 3
+# How many times one attach, relabel or detach is written when other writers keep undoing it: enough for three
+# stacks repairing at once (measured by tests/e2e/test_concurrent_attachments.py), bounded so it never loops.
+MAX_WRITES: Final = 5
 MAX_SHOWN_ID_CHARS: Final = 120
 
 Pair = tuple[str, str]
@@ -243,27 +246,48 @@ def _patch_list(
         raise PhoneApiError(operation, error.status, error.detail) from None
 
 
-def _write_pair(
-    api: PhoneApiClient, locks: ConfigLocks, config_id: str, wanted: dict[str, Any], operation: str
-) -> tuple[dict[str, Any], dict[str, Any], bool]:
-    """Make the config's list hold `wanted` (a pair and its labels), other pairs as they are: (the stored item, the
-    config document, whether anything was written). Under the config's lock; GET right before each PATCH."""
-    pair = _pair(wanted)
+def _settle_pair(
+    api: PhoneApiClient,
+    locks: ConfigLocks,
+    config_id: str,
+    wanted: dict[str, Any] | None,
+    pair: Pair,
+    operation: str,
+) -> tuple[dict[str, Any] | None, bool]:
+    """Make the config's list hold `wanted` (the pair and its labels), or not hold `pair` (`wanted` None), other
+    pairs as they are: (the config as last read, None when gone; whether anything was written). Under the config's
+    lock; the GET right before each PATCH, and a verifying GET after it: another party whose GET came before our
+    PATCH landed (another stack) writes its stale list one round trip later at most, which this GET, one round
+    trip after our answer, sees. Our pair undone (dropped, or put back after a detach): written again after a
+    random pause (up to one round trip, doubling after each undone write), so that writers repairing at once stop
+    undoing each other."""
+
+    def read() -> dict[str, Any] | None:
+        if wanted is None:
+            return api.get_config(config_id)
+        return _genesys_config(api, config_id, operation)
+
+    def holds(document: dict[str, Any]) -> bool:
+        return _find(_attachments(document), pair) == wanted  # None: the pair is not there
+
     with locks.holding(config_id):
-        for _ in range(MAX_WRITES):
-            document = _genesys_config(api, config_id, operation)
-            items = _attachments(document)
-            if _find(items, pair) == wanted:
-                return wanted, document, False  # already so: adopt, no write at all
-            others = [item for item in items if _pair(item) != pair]
-            answer = _patch_list(api, config_id, [*others, wanted], document, operation)
-            stored = None if answer is None else _find(_attachments(answer), pair)
-            if answer is not None and stored is not None:
-                return stored, answer, True
-            # The config went (the next GET says so in one line) or another writer's PATCH removed the pair.
+        document = read()
+        for writes in range(MAX_WRITES):
+            if document is None or holds(document):
+                return document, writes > 0  # already so (adopted, or detached: no write), or verified
+            others = [item for item in _attachments(document) if _pair(item) != pair]
+            started = time.monotonic()
+            if _patch_list(api, config_id, [*others, *([wanted] if wanted else [])], document, operation) is None:
+                return read(), True  # the config went: the attach says so in one line, the detach is done
+            document = read()  # verify: no stale write of another party has undone ours
+            if document is None or holds(document):
+                return document, True
+            round_trip = time.monotonic() - started
+            time.sleep(random.uniform(0, round_trip * 2**writes))
+            document = read()
+    undone = "removed again" if wanted else "put back"
     raise ConfigConflictError(
-        f"{operation} failed: the pair was removed again after each of {MAX_WRITES} writes (another writer); "
-        "run it again"
+        f"{operation} failed: the pair was {undone} after each of {MAX_WRITES} writes (another writer); run it again"
     )
 
 
@@ -273,8 +297,8 @@ def create_attachment(api: PhoneApiClient, locks: ConfigLocks, props: Mapping[st
     config_id, pair = _address(props)
     wanted = _item(props)
     operation = f"attach agent {pair[0]} environment {pair[1]} to phone config {config_id}"
-    stored, document, written = _write_pair(api, locks, config_id, wanted, operation)
-    outputs = _outputs(api, config_id, stored, document)
+    document, written = _settle_pair(api, locks, config_id, wanted, pair, operation)
+    outputs = _outputs(api, config_id, wanted, document or {})
     return CreateResult(attachment_id(config_id, *pair), outputs, adopted=not written)
 
 
@@ -296,8 +320,8 @@ def update_attachment(
     config_id, pair = _address(olds, id_)
     wanted = {**_item(news), "agent_id": pair[0], "environment_id": pair[1]}
     operation = f"update agent attachment {attachment_id(config_id, *pair)}"
-    stored, document, _ = _write_pair(api, locks, config_id, wanted, operation)
-    return UpdateResult(_outputs(api, config_id, stored, document))
+    document, _ = _settle_pair(api, locks, config_id, wanted, pair, operation)
+    return UpdateResult(_outputs(api, config_id, wanted, document or {}))
 
 
 def delete_attachment(api: PhoneApiClient, locks: ConfigLocks, id_: str, props: Mapping[str, Any]) -> None:
@@ -305,16 +329,4 @@ def delete_attachment(api: PhoneApiClient, locks: ConfigLocks, id_: str, props: 
     write."""
     config_id, pair = _address(props, id_)
     operation = f"detach agent {pair[0]} environment {pair[1]} from phone config {config_id}"
-    with locks.holding(config_id):
-        for _ in range(MAX_WRITES):
-            document = api.get_config(config_id)
-            items = [] if document is None else _attachments(document)
-            if document is None or _find(items, pair) is None:
-                return
-            others = [item for item in items if _pair(item) != pair]
-            answer = _patch_list(api, config_id, others, document, operation)
-            if answer is None or _find(_attachments(answer), pair) is None:
-                return
-    raise ConfigConflictError(
-        f"{operation} failed: the pair was put back after each of {MAX_WRITES} writes (another writer); run it again"
-    )
+    _settle_pair(api, locks, config_id, None, pair, operation)
