@@ -25,6 +25,7 @@ import contextlib
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -169,9 +170,11 @@ def test_three_stacks_change_their_attachments_at_once(teams: ConcurrentTeams, r
         assert DECLARED[team] != before[team]  # every round changes every stack's set
     attached = sum(len(DECLARED[t] - before[t]) for t in TEAMS)
     detached = sum(len(before[t] - DECLARED[t]) for t in TEAMS)
+    teams.emulator.clear_requests()
     started = time.monotonic()
     ups = teams.at_once("up")
     seconds = time.monotonic() - started
+    requests = Counter(r["method"] for r in teams.emulator.api_requests())
     for team, up in ups.items():
         kinds = changes(up.summary.resource_changes)
         assert kinds.get("create", 0) == len(DECLARED[team] - before[team]) + (round_ == 0), (team, kinds)
@@ -184,7 +187,8 @@ def test_three_stacks_change_their_attachments_at_once(teams: ConcurrentTeams, r
     for team in repaired:  # one `up --refresh` per stack that lost a pair, one after the other
         teams.stacks[team].up(refresh=True, **teams.transcripts[team].kwargs())
     line = (
-        f"round {round_}: +{attached} -{detached} pairs, {len(lost)} lost, {len(left_behind)} left behind, "
+        f"round {round_}: +{attached} -{detached} pairs in {requests['PATCH']} PATCH and {requests['GET']} GET, "
+        f"{len(lost)} lost, {len(left_behind)} left behind, "
         f"repaired by `up --refresh` of {''.join(repaired) or 'none'}; {seconds:.1f} s for the three `up`s, "
         f"all three writing at once for {teams.overlap():.2f} s"
     )

@@ -13,18 +13,21 @@ and copies every other pair as the GET returned it:
   field.
 * create (attach): `GET .../{config_id}`; a missing config or a SIP trunk fails with one line, before any write;
   the pair already there with the same labels is adopted with no write at all; else one `PATCH ?append=false`
-  with the list as read plus the pair.
-* update (labels): `GET` + `PATCH` of the list with the pair relabelled (added again if it went missing).
+  with the list as read plus the pair, and one verifying `GET`.
+* update (labels): `GET` + `PATCH` of the list with the pair relabelled (added again if it went missing) + `GET`.
 * read (refresh): one `GET`; the pair (or its config) gone leaves the state, and the next `up` attaches it again.
-* delete (detach): `GET` + `PATCH` of the list without the pair; a config gone (404) or a pair already gone is
-  done with no write.
+* delete (detach): `GET` + `PATCH` of the list without the pair + `GET`; a config gone (404) or a pair already
+  gone is done with no write.
 
 Lost updates. Two writers that each read the list and PATCH it back lose the pair of whoever PATCHed first. Here:
 the writes of one provider process to one config take turns on that config's lock (`ConfigLocks`), so the
 attachments of one `up` never lose each other; the GET is made right before its PATCH (inside the lock), so the
-window left to other processes is one round trip; and the PATCH's answer is checked: when it does not show the
-list as this write left it (another writer PATCHed in between), the write is made again from a fresh GET, at most
-`MAX_WRITES` times. What a party outside this provider can still lose is in the README ("Ownership").
+window left to other processes is one round trip. Another process whose GET came before our PATCH landed writes
+its stale list back within about one round trip: a verifying GET after our answer sees our pair dropped (or a
+detached pair put back), and the write is made again from a fresh GET after a jittered, doubling pause, at most
+`MAX_WRITES` times (tests/e2e/test_concurrent_attachments.py measures it; the README has the figures). A second
+GET right before the PATCH comparing `updated_at` would not help: a write in flight is invisible to every read
+made before it lands. What a party outside this provider can still lose is in the README ("Ownership").
 
 The id is `<config_id>/<agent_id>/<environment_id>`; every call addresses the pair by its properties, and by the
 id only when they are missing (`pulumi import`), after checking it before any request.
