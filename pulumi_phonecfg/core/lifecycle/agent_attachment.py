@@ -319,7 +319,7 @@ def read_attachment(api: PhoneApiClient, id_: str, props: Mapping[str, Any]) -> 
 def update_attachment(
     api: PhoneApiClient, locks: ConfigLocks, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]
 ) -> UpdateResult:
-    """New labels: the pair rewritten with them (GET + PATCH; added again if someone removed it meanwhile)."""
+    """New labels: the pair rewritten with them (GET + PATCH + GET; added again if someone removed it meanwhile)."""
     config_id, pair = _address(olds, id_)
     wanted = {**_item(news), "agent_id": pair[0], "environment_id": pair[1]}
     operation = f"update agent attachment {attachment_id(config_id, *pair)}"
