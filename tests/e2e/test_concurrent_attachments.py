@@ -6,9 +6,10 @@ the Genesys config and leaves `attached_environments` out; stacks B, C and D, ea
 different `AgentAttachment`s on it. Each round changes every team's set (attaches and detaches) and runs the three
 `up`s at once (threads released by one barrier). The API has no attach endpoint and no conditional write, so each
 attach or detach is a GET of the config and a PATCH of its whole list: a stack whose GET comes before another
-stack's PATCH lands writes the other's pair away (or puts back a pair the other just detached). Every request to
-the config is held `LATENCY` seconds before the emulator processes it (the latency of a real tenant), which opens
-that window as wide as on a real network.
+stack's PATCH lands writes the other's pair away (or puts back a pair the other just detached). The rounds
+alternate two latency models (emulator delay rules), which open that window as wide as on a real network: every
+request to the config held `LATENCY` seconds before the emulator processes it (network latency), or only each
+PATCH held twice that long (a server slow to commit a write, reads fast).
 
 After each round the test records the pairs lost (declared, not attached) and left behind (attached, declared by
 nobody); if any, each stack missing a pair runs one `pulumi up --refresh` (one after the other), after which the
@@ -49,7 +50,11 @@ SCHEDULE: tuple[frozenset[int], ...] = tuple(
     frozenset(s) for s in ({0, 1}, {1, 2, 3}, {3, 4}, {0, 4, 5}, {5}, {1, 2, 5})
 )
 ROUNDS = len(SCHEDULE)  # the first attaches, the other five attach and detach in every stack
-LATENCY = 0.15  # seconds each request to the config waits before the emulator processes it
+LATENCY = 0.15  # seconds a request to the config waits before the emulator processes it
+LATENCY_MODELS: dict[str, dict[str, Any]] = {
+    "every request held": {"kind": "delay", "delay": LATENCY},
+    "PATCH held": {"method": "PATCH", "kind": "delay", "delay": 2 * LATENCY},
+}
 CONFIG_PATH = r"/v1/channels/phone/[0-9a-f-]+$"
 AGENT_NAMESPACE = uuid.UUID("8d1c0f7e-5a2b-4c3d-9e8f-0a1b2c3d4e5f")
 DECLARED: dict[str, frozenset[int]] = {team: frozenset() for team in TEAMS}
@@ -158,8 +163,6 @@ def test_platform_stack_creates_the_config_without_attachments(teams: Concurrent
     for team in TEAMS:
         teams.stacks[team].set_config("configId", auto.ConfigValue(teams.config_id))
     assert teams.attached() == {}
-    # From here on every read and write of the config takes LATENCY seconds to reach the server.
-    teams.emulator.set_faults([{"path": CONFIG_PATH, "kind": "delay", "delay": LATENCY}])
 
 
 @pytest.mark.parametrize("round_", range(ROUNDS))
@@ -170,9 +173,12 @@ def test_three_stacks_change_their_attachments_at_once(teams: ConcurrentTeams, r
         assert DECLARED[team] != before[team]  # every round changes every stack's set
     attached = sum(len(DECLARED[t] - before[t]) for t in TEAMS)
     detached = sum(len(before[t] - DECLARED[t]) for t in TEAMS)
+    model = list(LATENCY_MODELS)[round_ % len(LATENCY_MODELS)]
+    teams.emulator.set_faults([{"path": CONFIG_PATH, **LATENCY_MODELS[model]}])
     teams.emulator.clear_requests()
     started = time.monotonic()
     ups = teams.at_once("up")
+    teams.emulator.set_faults([])
     seconds = time.monotonic() - started
     requests = Counter(r["method"] for r in teams.emulator.api_requests())
     for team, up in ups.items():
@@ -187,8 +193,8 @@ def test_three_stacks_change_their_attachments_at_once(teams: ConcurrentTeams, r
     for team in repaired:  # one `up --refresh` per stack that lost a pair, one after the other
         teams.stacks[team].up(refresh=True, **teams.transcripts[team].kwargs())
     line = (
-        f"round {round_}: +{attached} -{detached} pairs in {requests['PATCH']} PATCH and {requests['GET']} GET, "
-        f"{len(lost)} lost, {len(left_behind)} left behind, "
+        f"round {round_} ({model}): +{attached} -{detached} pairs in {requests['PATCH']} PATCH and "
+        f"{requests['GET']} GET, {len(lost)} lost, {len(left_behind)} left behind, "
         f"repaired by `up --refresh` of {''.join(repaired) or 'none'}; {seconds:.1f} s for the three `up`s, "
         f"all three writing at once for {teams.overlap():.2f} s"
     )
@@ -198,7 +204,6 @@ def test_three_stacks_change_their_attachments_at_once(teams: ConcurrentTeams, r
 
 
 def test_every_stack_agrees_with_the_config_without_a_refresh(teams: ConcurrentTeams) -> None:
-    teams.emulator.set_faults([])
     teams.emulator.clear_requests()
     previews = teams.at_once("preview", expect_no_changes=True)
     for team, preview in previews.items():
@@ -207,7 +212,7 @@ def test_every_stack_agrees_with_the_config_without_a_refresh(teams: ConcurrentT
 
 
 def test_destroying_the_three_at_once_leaves_the_config_without_attachments(teams: ConcurrentTeams) -> None:
-    teams.emulator.set_faults([{"path": CONFIG_PATH, "kind": "delay", "delay": LATENCY}])
+    teams.emulator.set_faults([{"path": CONFIG_PATH, **LATENCY_MODELS["every request held"]}])
     teams.at_once("destroy")
     teams.emulator.set_faults([])
     assert teams.attached() == {}

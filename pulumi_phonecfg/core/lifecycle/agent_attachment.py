@@ -23,11 +23,12 @@ Lost updates. Two writers that each read the list and PATCH it back lose the pai
 the writes of one provider process to one config take turns on that config's lock (`ConfigLocks`), so the
 attachments of one `up` never lose each other; the GET is made right before its PATCH (inside the lock), so the
 window left to other processes is one round trip. Another process whose GET came before our PATCH landed writes
-its stale list back within about one round trip: a verifying GET after our answer sees our pair dropped (or a
-detached pair put back), and the write is made again from a fresh GET after a jittered, doubling pause, at most
-`MAX_WRITES` times (tests/e2e/test_concurrent_attachments.py measures it; the README has the figures). A second
-GET right before the PATCH comparing `updated_at` would not help: a write in flight is invisible to every read
-made before it lands. What a party outside this provider can still lose is in the README ("Ownership").
+its stale list back within about as long as our PATCH took: a verifying GET that long after our answer sees our
+pair dropped (or a detached pair put back), and the write is made again from a fresh GET after a jittered,
+doubling pause, at most `MAX_WRITES` times (tests/e2e/test_concurrent_attachments.py measures it; the README has
+the figures). A second GET right before the PATCH comparing `updated_at` would not help: a write in flight is
+invisible to every read made before it lands. What a party outside this provider can still lose is in the
+README ("Ownership").
 
 The id is `<config_id>/<agent_id>/<environment_id>`; every call addresses the pair by its properties, and by the
 id only when they are missing (`pulumi import`), after checking it before any request.
@@ -260,10 +261,10 @@ def _settle_pair(
     """Make the config's list hold `wanted` (the pair and its labels), or not hold `pair` (`wanted` None), other
     pairs as they are: (the config as last read, None when gone; whether anything was written). Under the config's
     lock; the GET right before each PATCH, and a verifying GET after it: another party whose GET came before our
-    PATCH landed (another stack) writes its stale list one round trip later at most, which this GET, one round
-    trip after our answer, sees. Our pair undone (dropped, or put back after a detach): written again after a
-    random pause (up to one round trip, doubling after each undone write), so that writers repairing at once stop
-    undoing each other."""
+    PATCH landed (another stack) sent its stale PATCH before ours landed, so it lands about as long after that as
+    ours took; the verifying GET, made that long after our answer, sees it. Our pair undone (dropped, or put back
+    after a detach): written again after a random pause (up to one round trip, doubling after each undone write),
+    so that writers repairing at once stop undoing each other."""
 
     def read() -> dict[str, Any] | None:
         if wanted is None:
@@ -282,7 +283,9 @@ def _settle_pair(
             started = time.monotonic()
             if _patch_list(api, config_id, [*others, *([wanted] if wanted else [])], document, operation) is None:
                 return read(), True  # the config went: the attach says so in one line, the detach is done
-            document = read()  # verify: no stale write of another party has undone ours
+            # A stale PATCH sent before ours landed takes about as long as ours to land: wait that long, then verify.
+            time.sleep(time.monotonic() - started)
+            document = read()
             if document is None or holds(document):
                 return document, True
             round_trip = time.monotonic() - started
