@@ -65,10 +65,12 @@ def test_attach_refresh_relabel_detach_each_writes_only_its_pair(
     config_id = make_config(phone_api, PLATFORM_PAIR)
     news = {"config_id": config_id, "agent_id": AGENT.upper(), "environment_id": ENV, "agent_name": "billing"}
     config_path = f"{PHONES}/{config_id}"
+    # Every write: the GET it is made from, the PATCH, and the GET verifying no other writer undid it.
+    one_write = [f"GET {config_path}", f"PATCH {config_path}", f"GET {config_path}"]
 
     created = attachments.create(news, name="billing")
     assert created.id == f"{config_id}/{AGENT}/{ENV}"
-    assert sent(phone_api) == [f"GET {config_path}", f"PATCH {config_path}"]
+    assert sent(phone_api) == one_write
     (patch,) = phone_api.api_requests("PATCH")
     assert patch["query"] == {"append": "false"}
     assert patch["body"] == {
@@ -89,14 +91,14 @@ def test_attach_refresh_relabel_detach_each_writes_only_its_pair(
     assert read_id == created.id and read["connector_id"] == outputs["connector_id"]
     assert sent(phone_api) == [f"GET {config_path}"]
 
-    # A label: an update in place, GET + PATCH; the platform's pair keeps its labels.
+    # A label: an update in place, GET + PATCH + GET; the platform's pair keeps its labels.
     phone_api.clear_requests()
     relabelled = attachments.checked({**news, "environment_name": "live"}, "billing")
     diff = attachments.diff(created.id, read, relabelled, name="billing")
     assert diff.changes == diff.DIFF_SOME and list(diff.replaces) == []
     updated = attachments.update(created.id, read, relabelled, name="billing")
     assert updated["environment_name"] == "live"
-    assert sent(phone_api) == [f"GET {config_path}", f"PATCH {config_path}"]
+    assert sent(phone_api) == one_write
     assert stored(phone_api, config_id) == {
         (OTHER_AGENT, OTHER_ENV): PLATFORM_PAIR,
         (AGENT, ENV): {"agent_id": AGENT, "environment_id": ENV, "agent_name": "billing", "environment_name": "live"},
@@ -106,10 +108,10 @@ def test_attach_refresh_relabel_detach_each_writes_only_its_pair(
     moved = attachments.diff(created.id, updated, {**relabelled, "environment_id": OTHER_ENV}, name="billing")
     assert list(moved.replaces) == ["environment_id"] and moved.deleteBeforeReplace
 
-    # Detach: GET + PATCH of the list without the pair; again: one GET, no write.
+    # Detach: GET + PATCH of the list without the pair + GET; again: one GET, no write.
     phone_api.clear_requests()
     attachments.delete(created.id, updated, name="billing")
-    assert sent(phone_api) == [f"GET {config_path}", f"PATCH {config_path}"]
+    assert sent(phone_api) == one_write
     assert stored(phone_api, config_id) == {(OTHER_AGENT, OTHER_ENV): PLATFORM_PAIR}
     phone_api.clear_requests()
     attachments.delete(created.id, updated, name="billing")

@@ -3,8 +3,8 @@ a second stack attaches its agent to a Genesys config that a first stack owns.
 
 The contact centre's stack makes the Genesys config (no `attachedEnvironments`: it never writes the list); someone
 else (the console) attaches customer-care; the billing team's stack finds `billing` by name, reads the config id
-through a StackReference, attaches it (one GET + one PATCH, the console's pair kept) and exports its connector id;
-both previews are clean; destroying the billing stack detaches exactly its pair (one PATCH), and the contact
+through a StackReference, attaches it (one PATCH between two GETs, the console's pair kept) and exports its connector
+id; both previews are clean; destroying the billing stack detaches exactly its pair (one PATCH), and the contact
 centre's stack then deletes the config. Last, a scan of everything written and printed for the credentials.
 """
 

@@ -88,7 +88,7 @@ def test_attach_preview_relabel_replace_and_detach(attachments: NativePlugin, ph
 
     created = attachments.create(news, name="billing")
     assert created.id == f"{config_id}/{AGENT}/{ENV}"
-    assert sent(phone_api) == [f"GET {PHONES}/{config_id}", f"PATCH {PHONES}/{config_id}"]
+    assert sent(phone_api) == [f"GET {PHONES}/{config_id}", f"PATCH {PHONES}/{config_id}", f"GET {PHONES}/{config_id}"]
     assert created.outputs["connectorId"] == planned.outputs["connectorId"]
     assert created.outputs["audioConnectUri"].endswith("/")
     assert set(created.outputs) == {*news, "connectorId", "audioConnectUri"}
@@ -99,7 +99,7 @@ def test_attach_preview_relabel_replace_and_detach(attachments: NativePlugin, ph
     phone_api.clear_requests()
     updated = attachments.update(created.id, created.outputs, relabelled, name="billing")
     assert updated["environmentName"] == "live" and updated["connectorId"] == created.outputs["connectorId"]
-    assert sent(phone_api) == [f"GET {PHONES}/{config_id}", f"PATCH {PHONES}/{config_id}"]
+    assert sent(phone_api) == [f"GET {PHONES}/{config_id}", f"PATCH {PHONES}/{config_id}", f"GET {PHONES}/{config_id}"]
 
     moved = attachments.diff(created.id, updated, {**relabelled, "agentId": OTHER_AGENT}, name="billing")
     assert detailed(moved) == {"agentId": "UPDATE_REPLACE"}
@@ -107,7 +107,7 @@ def test_attach_preview_relabel_replace_and_detach(attachments: NativePlugin, ph
 
     phone_api.clear_requests()
     attachments.delete(created.id, updated, name="billing")
-    assert sent(phone_api) == [f"GET {PHONES}/{config_id}", f"PATCH {PHONES}/{config_id}"]
+    assert sent(phone_api) == [f"GET {PHONES}/{config_id}", f"PATCH {PHONES}/{config_id}", f"GET {PHONES}/{config_id}"]
     assert stored(phone_api, config_id) == {(OTHER_AGENT, OTHER_ENV): PLATFORM_PAIR}
 
 

@@ -13,18 +13,22 @@ and copies every other pair as the GET returned it:
   field.
 * create (attach): `GET .../{config_id}`; a missing config or a SIP trunk fails with one line, before any write;
   the pair already there with the same labels is adopted with no write at all; else one `PATCH ?append=false`
-  with the list as read plus the pair.
-* update (labels): `GET` + `PATCH` of the list with the pair relabelled (added again if it went missing).
+  with the list as read plus the pair, and one verifying `GET`.
+* update (labels): `GET` + `PATCH` of the list with the pair relabelled (added again if it went missing) + `GET`.
 * read (refresh): one `GET`; the pair (or its config) gone leaves the state, and the next `up` attaches it again.
-* delete (detach): `GET` + `PATCH` of the list without the pair; a config gone (404) or a pair already gone is
-  done with no write.
+* delete (detach): `GET` + `PATCH` of the list without the pair + `GET`; a config gone (404) or a pair already
+  gone is done with no write.
 
 Lost updates. Two writers that each read the list and PATCH it back lose the pair of whoever PATCHed first. Here:
 the writes of one provider process to one config take turns on that config's lock (`ConfigLocks`), so the
 attachments of one `up` never lose each other; the GET is made right before its PATCH (inside the lock), so the
-window left to other processes is one round trip; and the PATCH's answer is checked: when it does not show the
-list as this write left it (another writer PATCHed in between), the write is made again from a fresh GET, at most
-`MAX_WRITES` times. What a party outside this provider can still lose is in the README ("Ownership").
+window left to other processes is one round trip. Another process whose GET came before our PATCH landed writes
+its stale list back within about as long as our PATCH took: a verifying GET that long after our answer sees our
+pair dropped (or a detached pair put back), and the write is made again from a fresh GET after a jittered,
+doubling pause, at most `MAX_WRITES` times (tests/e2e/test_concurrent_attachments.py measures it; the README has
+the figures). A second GET right before the PATCH comparing `updated_at` would not help: a write in flight is
+invisible to every read made before it lands. What a party outside this provider can still lose is in the
+README ("Ownership").
 
 The id is `<config_id>/<agent_id>/<environment_id>`; every call addresses the pair by its properties, and by the
 id only when they are missing (`pulumi import`), after checking it before any request.
@@ -32,6 +36,8 @@ id only when they are missing (`pulumi import`), after checking it before any re
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -64,8 +70,9 @@ REQUIRED_FIELDS: Final = tuple(f.name for f in AGENT_ATTACHMENT.inputs if f.requ
 # A change of these is another pair (or another config): a replace, the old pair detached first.
 ATTACHMENT_REPLACE_FIELDS: Final = frozenset(f.name for f in AGENT_ATTACHMENT.inputs if f.replaces)
 LABEL_FIELDS: Final = tuple(f.name for f in AGENT_ATTACHMENT.inputs if not f.replaces)
-# How many times one attach, relabel or detach is written when another writer keeps undoing it in between.
-MAX_WRITES: Final = 3
+# How many times one attach, relabel or detach is written when other writers keep undoing it: enough for three
+# stacks repairing at once (measured by tests/e2e/test_concurrent_attachments.py), bounded so it never loops.
+MAX_WRITES: Final = 5
 MAX_SHOWN_ID_CHARS: Final = 120
 
 Pair = tuple[str, str]
@@ -243,27 +250,50 @@ def _patch_list(
         raise PhoneApiError(operation, error.status, error.detail) from None
 
 
-def _write_pair(
-    api: PhoneApiClient, locks: ConfigLocks, config_id: str, wanted: dict[str, Any], operation: str
-) -> tuple[dict[str, Any], dict[str, Any], bool]:
-    """Make the config's list hold `wanted` (a pair and its labels), other pairs as they are: (the stored item, the
-    config document, whether anything was written). Under the config's lock; GET right before each PATCH."""
-    pair = _pair(wanted)
+def _settle_pair(
+    api: PhoneApiClient,
+    locks: ConfigLocks,
+    config_id: str,
+    wanted: dict[str, Any] | None,
+    pair: Pair,
+    operation: str,
+) -> tuple[dict[str, Any] | None, bool]:
+    """Make the config's list hold `wanted` (the pair and its labels), or not hold `pair` (`wanted` None), other
+    pairs as they are: (the config as last read, None when gone; whether anything was written). Under the config's
+    lock; the GET right before each PATCH, and a verifying GET after it: another party whose GET came before our
+    PATCH landed (another stack) sent its stale PATCH before ours landed, so it lands about as long after that as
+    ours took; the verifying GET, made that long after our answer, sees it. Our pair undone (dropped, or put back
+    after a detach): written again after a random pause (up to one round trip, doubling after each undone write),
+    so that writers repairing at once stop undoing each other."""
+
+    def read() -> dict[str, Any] | None:
+        if wanted is None:
+            return api.get_config(config_id)
+        return _genesys_config(api, config_id, operation)
+
+    def holds(document: dict[str, Any]) -> bool:
+        return _find(_attachments(document), pair) == wanted  # None: the pair is not there
+
     with locks.holding(config_id):
-        for _ in range(MAX_WRITES):
-            document = _genesys_config(api, config_id, operation)
-            items = _attachments(document)
-            if _find(items, pair) == wanted:
-                return wanted, document, False  # already so: adopt, no write at all
-            others = [item for item in items if _pair(item) != pair]
-            answer = _patch_list(api, config_id, [*others, wanted], document, operation)
-            stored = None if answer is None else _find(_attachments(answer), pair)
-            if answer is not None and stored is not None:
-                return stored, answer, True
-            # The config went (the next GET says so in one line) or another writer's PATCH removed the pair.
+        document = read()
+        for writes in range(MAX_WRITES):
+            if document is None or holds(document):
+                return document, writes > 0  # already so (adopted, or detached: no write), or verified
+            others = [item for item in _attachments(document) if _pair(item) != pair]
+            started = time.monotonic()
+            if _patch_list(api, config_id, [*others, *([wanted] if wanted else [])], document, operation) is None:
+                return read(), True  # the config went: the attach says so in one line, the detach is done
+            # A stale PATCH sent before ours landed takes about as long as ours to land: wait that long, then verify.
+            time.sleep(time.monotonic() - started)
+            document = read()
+            if document is None or holds(document):
+                return document, True
+            round_trip = time.monotonic() - started
+            time.sleep(random.uniform(0, round_trip * 2**writes))
+            document = read()
+    undone = "removed again" if wanted else "put back"
     raise ConfigConflictError(
-        f"{operation} failed: the pair was removed again after each of {MAX_WRITES} writes (another writer); "
-        "run it again"
+        f"{operation} failed: the pair was {undone} after each of {MAX_WRITES} writes (another writer); run it again"
     )
 
 
@@ -273,8 +303,8 @@ def create_attachment(api: PhoneApiClient, locks: ConfigLocks, props: Mapping[st
     config_id, pair = _address(props)
     wanted = _item(props)
     operation = f"attach agent {pair[0]} environment {pair[1]} to phone config {config_id}"
-    stored, document, written = _write_pair(api, locks, config_id, wanted, operation)
-    outputs = _outputs(api, config_id, stored, document)
+    document, written = _settle_pair(api, locks, config_id, wanted, pair, operation)
+    outputs = _outputs(api, config_id, wanted, document or {})
     return CreateResult(attachment_id(config_id, *pair), outputs, adopted=not written)
 
 
@@ -292,12 +322,12 @@ def read_attachment(api: PhoneApiClient, id_: str, props: Mapping[str, Any]) -> 
 def update_attachment(
     api: PhoneApiClient, locks: ConfigLocks, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]
 ) -> UpdateResult:
-    """New labels: the pair rewritten with them (GET + PATCH; added again if someone removed it meanwhile)."""
+    """New labels: the pair rewritten with them (GET + PATCH + GET; added again if someone removed it meanwhile)."""
     config_id, pair = _address(olds, id_)
     wanted = {**_item(news), "agent_id": pair[0], "environment_id": pair[1]}
     operation = f"update agent attachment {attachment_id(config_id, *pair)}"
-    stored, document, _ = _write_pair(api, locks, config_id, wanted, operation)
-    return UpdateResult(_outputs(api, config_id, stored, document))
+    document, _ = _settle_pair(api, locks, config_id, wanted, pair, operation)
+    return UpdateResult(_outputs(api, config_id, wanted, document or {}))
 
 
 def delete_attachment(api: PhoneApiClient, locks: ConfigLocks, id_: str, props: Mapping[str, Any]) -> None:
@@ -305,16 +335,4 @@ def delete_attachment(api: PhoneApiClient, locks: ConfigLocks, id_: str, props: 
     write."""
     config_id, pair = _address(props, id_)
     operation = f"detach agent {pair[0]} environment {pair[1]} from phone config {config_id}"
-    with locks.holding(config_id):
-        for _ in range(MAX_WRITES):
-            document = api.get_config(config_id)
-            items = [] if document is None else _attachments(document)
-            if document is None or _find(items, pair) is None:
-                return
-            others = [item for item in items if _pair(item) != pair]
-            answer = _patch_list(api, config_id, others, document, operation)
-            if answer is None or _find(_attachments(answer), pair) is None:
-                return
-    raise ConfigConflictError(
-        f"{operation} failed: the pair was put back after each of {MAX_WRITES} writes (another writer); run it again"
-    )
+    _settle_pair(api, locks, config_id, None, pair, operation)

@@ -123,10 +123,12 @@ def test_attach_adopt_read_relabel_detach_write_only_the_pair(
     locks = ConfigLocks()
     props = check_attachment({"config_id": config_id, "agent_id": AGENT, "environment_id": ENV}).inputs
     pair = (AGENT.lower(), ENV)
+    # Every write: the GET it is made from, the PATCH, and the GET verifying no other writer undid it.
+    one_write = [f"GET {PHONES}/{config_id}", f"PATCH {PHONES}/{config_id}", f"GET {PHONES}/{config_id}"]
 
     created = create_attachment(client, locks, props)
     assert created.id == f"{config_id}/{AGENT.lower()}/{ENV}" and created.adopted is False
-    assert sent(phone_api) == [f"GET {PHONES}/{config_id}", f"PATCH {PHONES}/{config_id}"]
+    assert sent(phone_api) == one_write
     (patch,) = phone_api.api_requests("PATCH")
     assert patch["query"] == {"append": "false"}
     assert stored(phone_api, config_id) == {
@@ -147,18 +149,18 @@ def test_attach_adopt_read_relabel_detach_write_only_the_pair(
     assert read_attachment(client, created.id, created.outs).outs == created.outs
     assert sent(phone_api) == [f"GET {PHONES}/{config_id}"]
 
-    # A label: GET + PATCH, the other pair untouched.
+    # A label: GET + PATCH + GET, the other pair untouched.
     phone_api.clear_requests()
     updated = update_attachment(client, locks, created.id, created.outs, {**props, "agent_name": "billing"})
     assert updated.outs["agent_name"] == "billing"
-    assert sent(phone_api) == [f"GET {PHONES}/{config_id}", f"PATCH {PHONES}/{config_id}"]
+    assert sent(phone_api) == one_write
     assert stored(phone_api, config_id)[(OTHER_AGENT, OTHER_ENV)] == PLATFORM_PAIR
     assert stored(phone_api, config_id)[pair]["agent_name"] == "billing"
 
-    # Detach: GET + PATCH without the pair; then already gone: one GET, no write.
+    # Detach: GET + PATCH without the pair + GET; then already gone: one GET, no write.
     phone_api.clear_requests()
     delete_attachment(client, locks, created.id, updated.outs)
-    assert sent(phone_api) == [f"GET {PHONES}/{config_id}", f"PATCH {PHONES}/{config_id}"]
+    assert sent(phone_api) == one_write
     assert stored(phone_api, config_id) == {(OTHER_AGENT, OTHER_ENV): PLATFORM_PAIR}
     phone_api.clear_requests()
     delete_attachment(client, locks, created.id, updated.outs)
@@ -253,18 +255,21 @@ def genesys(*attached: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def test_a_pair_another_writer_removed_is_written_again_a_bounded_number_of_times() -> None:
+def test_a_pair_another_writer_removed_after_our_write_is_written_again() -> None:
+    """Another stack's PATCH, made from a GET before ours landed, lands after ours and drops our pair: the
+    verifying GET sees it, and the pair is written again from a fresh GET (which keeps their pair)."""
     mine = {"agent_id": AGENT.lower(), "environment_id": ENV}
     theirs = {"agent_id": OTHER_AGENT, "environment_id": OTHER_ENV}
     path = f"{FAKE_PHONES}/{CONFIG}"
     fake = FakeApi()
-    # The first PATCH's answer already shows another writer's list (without our pair); the second holds it.
-    fake.on("GET", path, document(200, genesys()), document(200, genesys(theirs)))
-    fake.on("PATCH", path, document(200, genesys(theirs)), document(200, genesys(theirs, mine)))
+    fake.on(
+        "GET", path, *(document(200, d) for d in (genesys(), genesys(theirs), genesys(theirs), genesys(theirs, mine)))
+    )
+    fake.on("PATCH", path, document(200, genesys(mine)), document(200, genesys(theirs, mine)))
     client = fake.client()
     created = create_attachment(client, ConfigLocks(), {"config_id": CONFIG, **mine})
     assert created.adopted is False
-    assert fake.sent() == [f"GET {path}", f"PATCH {path}", f"GET {path}", f"PATCH {path}"]
+    assert fake.sent() == [f"GET {path}", f"PATCH {path}", f"GET {path}", f"GET {path}", f"PATCH {path}", f"GET {path}"]
     second_patch = [r for r in fake.requests if r.method == "PATCH"][1]
     assert httpx.Response(200, content=second_patch.content).json() == {"attached_environments": [theirs, mine]}
 
@@ -273,4 +278,27 @@ def test_a_pair_another_writer_removed_is_written_again_a_bounded_number_of_time
     with pytest.raises(ConfigConflictError) as raised:
         create_attachment(stubborn.client(), ConfigLocks(), {"config_id": CONFIG, **mine})
     assert f"after each of {MAX_WRITES} writes" in str(raised.value)
+    assert len(stubborn.sent("PATCH")) == MAX_WRITES
+
+
+def test_a_pair_another_writer_put_back_after_our_detach_is_detached_again() -> None:
+    """Another stack's PATCH, made from a GET before our detach landed, puts our pair back: no stack owns it any
+    more, so no refresh would remove it. The verifying GET sees it, and the pair is detached again."""
+    mine = {"agent_id": AGENT.lower(), "environment_id": ENV}
+    theirs = {"agent_id": OTHER_AGENT, "environment_id": OTHER_ENV}
+    path = f"{FAKE_PHONES}/{CONFIG}"
+    fake = FakeApi()
+    back = document(200, genesys(mine, theirs))
+    fake.on("GET", path, back, back, back, document(200, genesys(theirs)))
+    fake.on("PATCH", path, document(200, genesys(theirs)))
+    delete_attachment(fake.client(), ConfigLocks(), f"{CONFIG}/{AGENT.lower()}/{ENV}", {"config_id": CONFIG, **mine})
+    assert fake.sent() == [f"GET {path}", f"PATCH {path}", f"GET {path}", f"GET {path}", f"PATCH {path}", f"GET {path}"]
+    for patch in (r for r in fake.requests if r.method == "PATCH"):
+        assert httpx.Response(200, content=patch.content).json() == {"attached_environments": [theirs]}
+
+    # Put back after every detach: an error after MAX_WRITES, never an endless loop.
+    stubborn = FakeApi().on("GET", path, back).on("PATCH", path, document(200, genesys(theirs)))
+    with pytest.raises(ConfigConflictError) as raised:
+        delete_attachment(stubborn.client(), ConfigLocks(), "", {"config_id": CONFIG, **mine})
+    assert f"put back after each of {MAX_WRITES} writes" in str(raised.value)
     assert len(stubborn.sent("PATCH")) == MAX_WRITES
