@@ -53,12 +53,13 @@ def test_bench_runs_at_one_config(pulumi_command: auto.PulumiCommand, tmp_path: 
         assert shapes[(shape, "refresh")] == {"GET": resources}
         assert shapes[(shape, "destroy")] == {"DELETE": resources}
     # A Genesys config without attachments and two AgentAttachments: the config's create (its name check, its POST),
-    # then a read-modify-write of the list per pair; a relabel is one more; a detach each, then the config's DELETE.
-    assert shapes[("attachments:2", "up")] == {"GET": 3, "POST": 1, "PATCH": 2}
+    # then a read-modify-write of the list per pair and the GET that verifies it (no other writer here, so no
+    # rewrite); a relabel is one more; a detach each, then the config's DELETE.
+    assert shapes[("attachments:2", "up")] == {"GET": 5, "POST": 1, "PATCH": 2}
     assert shapes[("attachments:2", "preview")] == {}
-    assert shapes[("attachments:2", "up-change")] == {"GET": 1, "PATCH": 1}
+    assert shapes[("attachments:2", "up-change")] == {"GET": 2, "PATCH": 1}
     assert shapes[("attachments:2", "refresh")] == {"GET": 3}
-    assert shapes[("attachments:2", "destroy")] == {"GET": 2, "PATCH": 2, "DELETE": 1}
+    assert shapes[("attachments:2", "destroy")] == {"GET": 4, "PATCH": 2, "DELETE": 1}
     assert all(r["provider_pickle_bytes"] > 0 for r in rows if r["tool"] == "pulumi")
 
     report = (tmp_path / "benchmarks.md").read_text()
