@@ -54,7 +54,9 @@ stop_emulators
 rm -rf "$WORK"
 mkdir -p "$WORK/state"
 touch "$WORK/$MARKER"
-export PULUMI_BACKEND_URL="file://$WORK/state"
+# The state: a file backend of its own, or $PHONECFG_PROMOTION_BACKEND_URL (a team backend such as
+# postgres://..., which must not hold these stacks yet).
+export PULUMI_BACKEND_URL="${PHONECFG_PROMOTION_BACKEND_URL:-file://$WORK/state}"
 # Provider settings come from each stack's config only, never from the caller's shell.
 unset PHONECFG_URL PHONECFG_TOKEN PHONECFG_API_KEY PHONECFG_AUTH_TYPE PHONECFG_AUTH_URL PHONECFG_ADOPT_EXISTING
 
