@@ -14,7 +14,8 @@
 # Request counts per stage, from the emulators' request logs, go to stdout and counts.json.
 #
 # Everything lives in .promotion-demo/ (.promotion-demo-yaml/; or $PHONECFG_PROMOTION_DIR), recreated on every
-# run: the project copy, a file backend, the emulators' state directories (emulators/<stack>: database, log,
+# run: the project copy, a file backend (or the state in $PHONECFG_PROMOTION_BACKEND_URL, e.g. postgres://...;
+# tests/e2e/test_postgres_backend.py), the emulators' state directories (emulators/<stack>: database, log,
 # token). The emulators are stopped when the script exits, and those of an earlier run that was killed are stopped
 # before the next starts.
 set -euo pipefail
