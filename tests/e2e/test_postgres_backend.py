@@ -27,12 +27,12 @@ from typing import Any
 
 import pytest
 from pulumi import automation as auto
+from support import REPO
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator
 
 from .helpers import (
     PULUMI_ROOT,
-    REPO,
     cli_env,
     list_configs,
     provider_config,
@@ -87,7 +87,7 @@ def test_promotion_walkthrough_in_one_postgres_backend(
     # The scan reads what the CLI wrote: a value stored in plaintext (the hand-made trunk's name) is found.
     assert "Support SIP trunk" in stored and "Support SIP trunk" not in dump
 
-    credentials = {}
+    credentials: dict[str, str] = {}
     for stack in ("dev", "staging", "prod"):
         client_secret = f"fake-promotion-client-secret-{stack}"
         credentials |= {
