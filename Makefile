@@ -99,8 +99,15 @@ test-unit: $(STAMP) ## the tests of the core, the faces and the commands (second
 test-fast: $(STAMP) lint ## lint + every test but the end-to-end ones (no CLI needed)
 	$(PY) -m pytest tests -m 'not e2e' $(PYTEST_ARGS)
 
-test-e2e: $(STAMP) cli ## the end-to-end tests through the real Pulumi CLI
+test-e2e: $(STAMP) cli postgres ## the end-to-end tests through the real Pulumi CLI
 	$(PY) -m pytest tests -m e2e $(PYTEST_ARGS)
+
+## PostgreSQL's server binaries for the tests of the PostgreSQL state backend (tests/e2e/test_postgres_backend.py,
+## which start a throwaway server of their own through the same script). Outside CI a machine where they cannot be
+## installed (not root, no apt-get) only skips those tests.
+.PHONY: postgres
+postgres: ## PostgreSQL for the team-backend tests (scripts/postgres.sh install: apt-get install postgresql if missing)
+	scripts/postgres.sh install $(if $(CI),,|| echo "[postgres] not installed: the PostgreSQL backend tests will skip")
 
 ## The wheel as a user gets it: see scripts/wheel_check.py.
 wheel-check: $(STAMP) cli ## build wheel + sdist, install the wheel into a clean venv, deploy a small program with it

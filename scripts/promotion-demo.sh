@@ -14,7 +14,8 @@
 # Request counts per stage, from the emulators' request logs, go to stdout and counts.json.
 #
 # Everything lives in .promotion-demo/ (.promotion-demo-yaml/; or $PHONECFG_PROMOTION_DIR), recreated on every
-# run: the project copy, a file backend, the emulators' state directories (emulators/<stack>: database, log,
+# run: the project copy, a file backend (or the state in $PHONECFG_PROMOTION_BACKEND_URL, e.g. postgres://...;
+# tests/e2e/test_postgres_backend.py), the emulators' state directories (emulators/<stack>: database, log,
 # token). The emulators are stopped when the script exits, and those of an earlier run that was killed are stopped
 # before the next starts.
 set -euo pipefail
@@ -54,7 +55,9 @@ stop_emulators
 rm -rf "$WORK"
 mkdir -p "$WORK/state"
 touch "$WORK/$MARKER"
-export PULUMI_BACKEND_URL="file://$WORK/state"
+# The state: a file backend of its own, or $PHONECFG_PROMOTION_BACKEND_URL (a team backend such as
+# postgres://..., which must not hold these stacks yet).
+export PULUMI_BACKEND_URL="${PHONECFG_PROMOTION_BACKEND_URL:-file://$WORK/state}"
 # Provider settings come from each stack's config only, never from the caller's shell.
 unset PHONECFG_URL PHONECFG_TOKEN PHONECFG_API_KEY PHONECFG_AUTH_TYPE PHONECFG_AUTH_URL PHONECFG_ADOPT_EXISTING
 

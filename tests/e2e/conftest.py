@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from support import in_ci
 from pulumi_phonecfg.emulator.testing import RunningEmulator, start_emulator
 
 from .helpers import CLI_FILES, PULUMI_ROOT, venv
+from .postgres import PostgresStartError, RunningPostgres, start_postgres, stop_postgres
 
 _FAILED_STEP = pytest.StashKey[str]()
 
@@ -95,3 +97,24 @@ def emulator(pulumi_command: auto.PulumiCommand) -> Iterator[RunningEmulator]:
     """One emulator subprocess per test module (depends on the CLI so a missing CLI skips before it starts)."""
     with start_emulator(token=f"e2e-emulator-token-{secrets.token_hex(12)}") as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def postgres(pulumi_command: auto.PulumiCommand) -> Iterator[RunningPostgres]:
+    """One throwaway PostgreSQL server for the session (scripts/postgres.sh: installed with apt-get when missing).
+
+    Skipped when it cannot be installed or started, except under CI where that is a failure. Its directory is
+    made with mkdtemp in the system temp dir, which the server's unprivileged user can reach (pytest's is 0700).
+    """
+    directory = Path(tempfile.mkdtemp(prefix="phonecfg-postgres-"))
+    try:
+        running = start_postgres(directory)
+    except PostgresStartError as error:
+        stop_postgres(directory)  # whatever a failed start left
+        if in_ci():
+            pytest.fail(f"CI=true and {error}", pytrace=False)
+        pytest.skip(str(error))
+    try:
+        yield running
+    finally:
+        stop_postgres(running.directory)

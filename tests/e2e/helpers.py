@@ -44,14 +44,15 @@ def makefile_env() -> dict[str, str]:
     return exports
 
 
-def pulumi_env(base: Path) -> dict[str, str]:
-    """The Makefile's Pulumi environment, with its own PULUMI_HOME and file backend under `base`."""
+def pulumi_env(base: Path, backend_url: str | None = None) -> dict[str, str]:
+    """The Makefile's Pulumi environment, with its own PULUMI_HOME and file backend under `base` (or the state in
+    `backend_url`, e.g. `postgres://...`)."""
     (base / "state").mkdir(parents=True, exist_ok=True)
     (base / "home").mkdir(parents=True, exist_ok=True)
     return {
         **makefile_env(),
         "PULUMI_HOME": str(base / "home"),
-        "PULUMI_BACKEND_URL": f"file://{base / 'state'}",
+        "PULUMI_BACKEND_URL": backend_url or f"file://{base / 'state'}",
         # The dynamic-provider shim runs the interpreter running these tests (inline programs have no
         # virtualenv runtime option), whichever venv that is.
         "PULUMI_PYTHON_CMD": sys.executable,
@@ -61,19 +62,22 @@ def pulumi_env(base: Path) -> dict[str, str]:
     }
 
 
-def workspace_options(base: Path, pulumi_command: auto.PulumiCommand, **kwargs: Any) -> auto.LocalWorkspaceOptions:
+def workspace_options(
+    base: Path, pulumi_command: auto.PulumiCommand, backend_url: str | None = None, **kwargs: Any
+) -> auto.LocalWorkspaceOptions:
     return auto.LocalWorkspaceOptions(
         pulumi_home=str(base / "home"),
-        env_vars=pulumi_env(base),
+        env_vars=pulumi_env(base, backend_url),
         pulumi_command=pulumi_command,
         secrets_provider="passphrase",
         **kwargs,
     )
 
 
-def cli_env(base: Path) -> dict[str, str]:
+def cli_env(base: Path, backend_url: str | None = None) -> dict[str, str]:
     """The environment to run the CLI as a user would: this process's, the Pulumi one under `base`, the CLI on PATH."""
-    return {**os.environ, **pulumi_env(base), "PATH": f"{PULUMI_ROOT / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    path = f"{PULUMI_ROOT / 'bin'}{os.pathsep}{os.environ['PATH']}"
+    return {**os.environ, **pulumi_env(base, backend_url), "PATH": path}
 
 
 def venv() -> Path:
