@@ -51,9 +51,9 @@ $(STAMP): pyproject.toml sdk/python/setup.py | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]' -e ./sdk/python
 	touch $@
 
-## Pulumi CLI, dynamic-provider shim and the Python, YAML and Node.js language hosts in .pulumi/bin (cached build;
+## Pulumi CLI, dynamic-provider and policy-pack shims and the Python, YAML and Node.js language hosts in .pulumi/bin (cached build;
 ## see the script).
-cli: ## the Pulumi CLI, its language hosts (Python, YAML, Node.js) and the dynamic-provider shim in .pulumi/bin
+cli: ## the Pulumi CLI, its language hosts (Python, YAML, Node.js), the dynamic-provider and policy-pack shims in .pulumi/bin
 	scripts/install-pulumi.sh
 	@mkdir -p $(PULUMI_HOME) $(PULUMI_DIR)/state
 

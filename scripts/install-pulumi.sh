@@ -16,6 +16,9 @@
 #   pulumi                          pkg/v3@vX (wrapper module + clipboard replace + version ldflag)
 #   pulumi-resource-pulumi-python   the dynamic-provider shim script, from the sdk/v3@vX module zip
 #   pulumi-language-python-exec     the program runner script, from the sdk/v3@vX module zip
+#   pulumi-analyzer-policy-python   the policy-pack shim script (`python -m pulumi.policy <engine> <pack dir>`), from
+#       the sdk/v3@v$PULUMI_LANGHOST_SDK module zip (later sdk zips no longer carry it). policy/run hands it our
+#       pack: the built language host cannot start policy packs itself.
 #   pulumi-language-python          the language host (only needed for on-disk `runtime: python` projects).
 #       Its own module (sdk/python/cmd/pulumi-language-python/v3) has no tags and our Go proxy does not serve
 #       it, so unless PULUMI_LANGHOST_COMMIT names a commit the proxy serves, it is built from
@@ -44,7 +47,7 @@ BIN="$ROOT/.pulumi/bin"
 CACHE_BASE="${PHONECFG_CLI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi_phonecfg}"
 CACHE="$CACHE_BASE/pulumi-v$V"
 NEEDED=(pulumi pulumi-resource-pulumi-python pulumi-language-python pulumi-language-python-exec
-        pulumi-language-nodejs pulumi-language-yaml)
+        pulumi-language-nodejs pulumi-language-yaml pulumi-analyzer-policy-python)
 LD_VERSION_FLAG="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
 YAML_LD_VERSION_FLAG="-X github.com/pulumi/pulumi-yaml/pkg/version.Version"
 # pkg/v3's go.mod replaces atotto/clipboard; a dependency's replaces are ignored, so each build module re-adds it.
@@ -86,6 +89,9 @@ copy_scripts() {  # copy_scripts OUT -> the shim and the exec script from the sd
          | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')"
   install -m 0755 "$sdk/python/dist/pulumi-resource-pulumi-python" "$out/"
   install -m 0755 "$sdk/python/cmd/pulumi-language-python-exec" "$out/"
+  sdk="$(cd "$w" && go mod download -json "github.com/pulumi/pulumi/sdk/v3@v$LANGHOST_SDK" \
+         | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')"
+  install -m 0755 "$sdk/python/dist/pulumi-analyzer-policy-python" "$out/"
 }
 
 build_langhost() {  # build_langhost OUT

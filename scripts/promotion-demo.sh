@@ -8,7 +8,9 @@
 #
 # Starts three emulators on free ports, each its own tenant (--instance-id dev/staging/prod, so the same agent
 # names have different UUIDs), then for dev, staging and prod in turn: `pulumi up`, then `pulumi preview
-# --expect-no-changes` as the gate before the next stack. Before prod, a "Support SIP trunk" is made by hand
+# --expect-no-changes` as the gate before the next stack, each with the policy pack (policy/run) at the stack's
+# levels (policy-<stack>.json: advisory on dev, mandatory on staging and prod). Before prod's up, a copy of the
+# program with secure trunking turned off shows the pack stopping prod's preview before any phone request. Before prod, a "Support SIP trunk" is made by hand
 # (as in the console) so prod's `up` adopts it. Finally ./consumer reads prod's integration outputs through a
 # StackReference. Then a change to the program (a description) goes dev -> staging -> prod the same way.
 # Request counts per stage, from the emulators' request logs, go to stdout and counts.json.
@@ -109,14 +111,27 @@ print(f"[promotion] hand-made config {made.json()['id']}")
 PYTHON
   fi
 
+  gate=(--policy-pack "$ROOT/policy/run" --policy-pack-config "policy-$STACK.json")
+  if [ "$STACK" = prod ]; then
+    say "the policy gate: prod's program with secure trunking turned off, previewed with the pack (mandatory)"
+    cp "$PROGRAM" "$WORK/program.reviewed"
+    sed -i 's/"secure_trunking": True/"secure_trunking": False/; s/secureTrunking: true/secureTrunking: false/' "$PROGRAM"
+    ! cmp -s "$PROGRAM" "$WORK/program.reviewed" || { say "could not edit the program"; exit 1; }
+    requests clear "$url"
+    if pulumi preview --stack "$STACK" "${gate[@]}"; then say "the policy pack let insecure trunking through"; exit 1; fi
+    requests count "$url" "$STACK" "policy gate" "$WORK/counts.json"
+    say "stopped by phonecfg-sip-secure-trunking before any phone request; the fix: secure trunking back on"
+    cp "$WORK/program.reviewed" "$PROGRAM"
+  fi
+
   requests clear "$url"
   say "pulumi up ($STACK)"
-  pulumi up --stack "$STACK" --yes --skip-preview
+  pulumi up --stack "$STACK" --yes --skip-preview "${gate[@]}"
   requests count "$url" "$STACK" up "$WORK/counts.json"
 
   requests clear "$url"
-  say "pulumi preview --expect-no-changes ($STACK): the gate before the next stack"
-  pulumi preview --stack "$STACK" --expect-no-changes
+  say "pulumi preview --expect-no-changes ($STACK), with the policy pack: the gate before the next stack"
+  pulumi preview --stack "$STACK" --expect-no-changes "${gate[@]}"
   requests count "$url" "$STACK" preview "$WORK/counts.json"
   pulumi stack output --stack "$STACK"
 done
@@ -127,11 +142,12 @@ grep -q 'carrier, 24/7' "$WORK/project/$PROGRAM" || { say "could not edit the pr
 for STACK in "${STACKS[@]}"; do
   url="${URLS[$STACK]}"
   requests clear "$url"
+  gate=(--policy-pack "$ROOT/policy/run" --policy-pack-config "policy-$STACK.json")
   say "pulumi up ($STACK, change)"
-  pulumi up --stack "$STACK" --yes --skip-preview
+  pulumi up --stack "$STACK" --yes --skip-preview "${gate[@]}"
   requests count "$url" "$STACK" "change up" "$WORK/counts.json"
   requests clear "$url"
-  pulumi preview --stack "$STACK" --expect-no-changes
+  pulumi preview --stack "$STACK" --expect-no-changes "${gate[@]}"
   requests count "$url" "$STACK" "change preview" "$WORK/counts.json"
 done
 

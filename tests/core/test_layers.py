@@ -23,6 +23,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "native": {"core", "native"},
     "commands": {"core", "dynamic", "native", "commands", "emulator"},
     "emulator": {"emulator"},
+    "policy": {"core", "policy"},
     "provider": {"dynamic"},
     "errors": {"core"},
     "__init__": {"core", "dynamic", "errors", "provider"},

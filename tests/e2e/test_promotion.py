@@ -124,9 +124,14 @@ def test_promotion_walkthrough(
     for (stack, operation), requests in counts.items():
         print(f"  {stack:8} {operation:8} {requests}", file=sys.stderr)
     stacks = ("dev", "staging", "prod")
-    assert list(counts) == [(s, op) for s in stacks for op in ("up", "preview")] + [
-        (s, op) for s in stacks for op in ("change up", "change preview")
+    assert list(counts) == [
+        *[(s, op) for s in ("dev", "staging") for op in ("up", "preview")],
+        *[("prod", op) for op in ("policy gate", "up", "preview")],
+        *[(s, op) for s in stacks for op in ("change up", "change preview")],
     ]
+    # The policy pack (mandatory on prod) stopped the insecure trunk's preview: no phone request at all.
+    assert all(key.startswith("agents ") for key in counts[("prod", "policy gate")]), counts[("prod", "policy gate")]
+    assert "[mandatory]  phonecfg-sip-secure-trunking" in stdout, stdout[-3000:]
     for stack in ("dev", "staging"):
         assert counts[(stack, "up")].get("phone POST") == 2, counts[(stack, "up")]  # trunk + Genesys, created
     # prod: the trunk made by hand is adopted, not created again; only the Genesys config is POSTed.
