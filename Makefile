@@ -92,7 +92,7 @@ test: $(STAMP) lint test-unit ## everything CI runs, fastest first (lint ... end
 
 # The tests of the package's own folders (tests/ mirrors pulumi_phonecfg/): unit tests and the gRPC contract tests
 # of both faces, seconds each. The emulator's tests, the demo's and the end-to-end tests run after them.
-PACKAGE_TESTS := tests/core tests/dynamic tests/native tests/commands
+PACKAGE_TESTS := tests/core tests/dynamic tests/native tests/commands tests/policy
 test-unit: $(STAMP) ## the tests of the core, the faces and the commands (seconds; no CLI needed)
 	$(PY) -m pytest $(PACKAGE_TESTS) -m 'not e2e' $(PYTEST_ARGS)
 
