@@ -9,7 +9,7 @@ finds each one in the checked-in SDKs and the dynamic classes).
 
 A command, not part of a face: it reads both faces' knowledge (dynamic class names, native schema), which only
 `commands/` may import together. `make docs` (and `make schema`) runs `python -m
-pulumi_phonecfg.commands.reference_docs docs/reference`; the test fails when the checked-in pages are stale.
+pulumi_phonecfg.commands.reference_docs docs`; the test fails when the checked-in pages are stale.
 """
 
 from __future__ import annotations
@@ -433,6 +433,39 @@ def config_change(key: ConfigKey) -> str:
     return "nothing (applies to the next requests)"
 
 
+def config_keys_table() -> list[str]:
+    """Every configuration key: type, secret, environment variable, what a change does."""
+    return table(
+        ["Key", "Type", "Secret", "Environment variable", "On change", "Description"],
+        (
+            [
+                f"`{PACKAGE}:{key.name}`",
+                key.type,
+                "yes" if key.secret else "no",
+                f"`{environment_variable(key)}`",
+                config_change(key),
+                key.description,
+            ]
+            for key in CONFIG_KEYS
+        ),
+    )
+
+
+# The hand-written installation page holds the generated key table between these two lines.
+CONFIG_KEYS_START: Final = "<!-- config-keys:start -->"
+CONFIG_KEYS_END: Final = "<!-- config-keys:end -->"
+INSTALLATION_PAGE: Final = "installation-configuration.md"
+
+
+def with_config_keys(text: str) -> str:
+    """`text` (the installation page) with the generated key table between its markers."""
+    head, start, rest = text.partition(CONFIG_KEYS_START)
+    _, end, tail = rest.partition(CONFIG_KEYS_END)
+    if not start or not end:
+        raise ValueError(f"{INSTALLATION_PAGE}: the lines {CONFIG_KEYS_START} and {CONFIG_KEYS_END} are missing")
+    return "\n".join([head + start, *config_keys_table(), end + tail])
+
+
 def provider_page() -> str:
     lines = [
         GENERATED_NOTE,
@@ -443,20 +476,7 @@ def provider_page() -> str:
         "credentials), read by both providers; unset keys fall back to the environment variable. A native "
         "program can also give the keys to an explicit provider resource.",
         "",
-        *table(
-            ["Key", "Type", "Secret", "Environment variable", "On change", "Description"],
-            (
-                [
-                    f"`{PACKAGE}:{key.name}`",
-                    key.type,
-                    "yes" if key.secret else "no",
-                    f"`{environment_variable(key)}`",
-                    config_change(key),
-                    key.description,
-                ]
-                for key in CONFIG_KEYS
-            ),
-        ),
+        *config_keys_table(),
         "## An explicit provider",
         "",
         *table(
@@ -533,11 +553,18 @@ def write(directory: Path) -> list[Path]:
     return written
 
 
+def write_docs(docs: Path) -> list[Path]:
+    """The reference pages into `docs`/reference, the key table into `docs`/installation-configuration.md."""
+    installation = docs / INSTALLATION_PAGE
+    installation.write_text(with_config_keys(installation.read_text()))
+    return [*write(docs / "reference"), installation]
+
+
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        sys.exit("usage: python -m pulumi_phonecfg.commands.reference_docs DIRECTORY")
-    for path in write(Path(args[0])):
+        sys.exit("usage: python -m pulumi_phonecfg.commands.reference_docs DOCS_DIRECTORY")
+    for path in write_docs(Path(args[0])):
         print(path)
 
 

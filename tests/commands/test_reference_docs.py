@@ -63,6 +63,8 @@ def test_the_checked_in_pages_are_current() -> None:
     for name, text in reference_docs.pages().items():
         path = REFERENCE / name
         assert path.exists() and path.read_text() == text, f"docs/reference/{name} is stale: run `make docs`"
+    installation = REPO / "docs" / reference_docs.INSTALLATION_PAGE
+    assert installation.read_text() == reference_docs.with_config_keys(installation.read_text()), "run `make docs`"
     generated = {path.name for path in REFERENCE.glob("*.md")}
     assert generated == set(reference_docs.pages()), "a page no longer generated is still checked in"
 
