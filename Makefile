@@ -96,7 +96,7 @@ sdk-check: ## fail when regenerating the SDKs from schema.json would change sdk/
 	scripts/sdk.sh --check
 
 # Fails fast: the checks that take seconds run before the CLI build and the minutes of end-to-end tests.
-test: $(STAMP) lint docs test-unit ## everything CI runs, fastest first (lint ... end-to-end tests, wheel check)
+test: $(STAMP) lint docs test-unit chromium ## everything CI runs, fastest first (lint ... end-to-end tests, wheel check)
 	$(PY) -m pytest tests $(addprefix --ignore=,$(PACKAGE_TESTS)) -m 'not e2e' $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory cli
 	$(MAKE) --no-print-directory sdk-check  # after the CLI build: the generator's build reuses its Go build cache
@@ -118,6 +118,11 @@ test-e2e: $(STAMP) cli postgres ## the end-to-end tests through the real Pulumi 
 ## PostgreSQL's server binaries for the tests of the PostgreSQL state backend (tests/e2e/test_postgres_backend.py,
 ## which start a throwaway server of their own through the same script). Outside CI a machine where they cannot be
 ## installed (not root, no apt-get) only skips those tests.
+## Headless Chromium for the site's smoke test (tests/docs/test_site.py); outside CI a machine without it only skips it.
+.PHONY: chromium
+chromium: ## headless Chromium for the docs smoke test (scripts/chromium.sh install: apt-get install chromium if missing)
+	scripts/chromium.sh install $(if $(CI),,|| echo "[chromium] not installed: the site's smoke test will skip")
+
 .PHONY: postgres
 postgres: ## PostgreSQL for the team-backend tests (scripts/postgres.sh install: apt-get install postgresql if missing)
 	scripts/postgres.sh install $(if $(CI),,|| echo "[postgres] not installed: the PostgreSQL backend tests will skip")
