@@ -67,12 +67,13 @@ lint: $(STAMP) ## ruff check + ruff format --check on every Python file, mypy --
 
 # Both generated from the field table; tests/core/schema/test_field_table.py fails when either is stale. The args
 # module is written beside and then moved, so a failed run leaves the package importable.
+# The reference pages follow (tests/commands/test_reference_docs.py fails when they are stale).
 .PHONY: schema
-schema: $(STAMP) ## regenerate schema.json and the dynamic PhoneConfig's typed args from the field table (fields.py)
+schema: $(STAMP) ## regenerate schema.json, the dynamic PhoneConfig's typed args and docs/reference from the field table
 	$(PY) -m pulumi_phonecfg.native.schema > schema.json
 	$(PY) -m pulumi_phonecfg.dynamic.args_codegen > pulumi_phonecfg/dynamic/phone_config_args.py.new
 	mv pulumi_phonecfg/dynamic/phone_config_args.py.new pulumi_phonecfg/dynamic/phone_config_args.py
-	$(MAKE) --no-print-directory reference-docs
+	$(PY) -m pulumi_phonecfg.commands.reference_docs docs >/dev/null
 
 # The reference pages (docs/reference/*.md, and the key table of docs/installation-configuration.md) come from the
 # field table and the native schema;

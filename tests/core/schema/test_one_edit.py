@@ -123,6 +123,7 @@ def copy(tmp_path: Path) -> Path:
         "Makefile",
         "schema.json",
         "docs/wxo-phone-api.md",
+        "docs/installation-configuration.md",
         "tests/core/schema/test_field_table.py",
     ):
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
@@ -157,6 +158,8 @@ def test_adding_a_field_is_one_edit_to_the_table(copy: Path) -> None:
         _run(["bash", "-eu", "-o", "pipefail", "-c", command], copy, env)
     generated = (copy / "pulumi_phonecfg" / "dynamic" / "phone_config_args.py").read_text()
     assert "hold_music_url: pulumi.Input[str] | None = None" in generated
+    reference = (copy / "docs" / "reference" / "phone-config.md").read_text()
+    assert "| `holdMusicUrl` | `hold_music_url` | `hold_music_url` | `holdMusicUrl` | `HoldMusicUrl` |" in reference
     assert json.loads((copy / "schema.json").read_text()) != json.loads((ROOT / "schema.json").read_text())
 
     # Everything else follows with no other edit: the copy's own cross-checks pass, and a program declares it.
