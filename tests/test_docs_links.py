@@ -91,7 +91,7 @@ def problem(page: Path, target: str) -> str | None:
             return None if not anchor else f"{target}: an anchor into a reference page not generated here"
         return f"{target}: no file {linked}"
     if anchor and linked.suffix == ".md" and anchor not in anchors(linked):
-        return f"{target}: no heading with the anchor #{anchor} in {linked.relative_to(ROOT)}"
+        return f"{target}: no heading with the anchor #{anchor} in {linked}"
     return None
 
 
