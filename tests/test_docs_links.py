@@ -74,9 +74,7 @@ def anchors(path: Path) -> set[str]:
 
 def links(path: Path) -> list[str]:
     """The link targets of a page's prose (inline code spans are not links)."""
-    return [
-        target for line in prose_lines(path) for target in LINK.findall(INLINE_CODE.sub("", line))
-    ]
+    return [target for line in prose_lines(path) for target in LINK.findall(INLINE_CODE.sub("", line))]
 
 
 def problem(page: Path, target: str) -> str | None:
