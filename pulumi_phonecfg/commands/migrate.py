@@ -184,7 +184,8 @@ def _check_movable(deployment: Mapping[str, Any]) -> None:
     if deployment.get("pending_operations"):
         raise MigrateError(
             "the stack has pending operations from an interrupted update: finish them first "
-            "(`pulumi refresh --clear-pending-creates`, see the README's 'Recovering from an interrupted up')"
+            "(`pulumi refresh --clear-pending-creates`, see 'Recovering from an interrupted up' in "
+            "docs/guides/troubleshooting.md)"
         )
 
 

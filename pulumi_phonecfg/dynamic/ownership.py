@@ -19,7 +19,7 @@ Attachments follow the same rules: a Genesys `PhoneConfig` that declares `attach
 the whole list, and an `AgentAttachment` on it is refused (`check_attachment_owner`), naming the pair when the list
 holds it too; so is one whose `config_id` is a SIP trunk of the program.
 
-What this cannot see (README, "Ownership"): a `config_id` derived from the output (`trunk.id.apply(...)`), read
+What this cannot see (docs/guides/ownership.md): a `config_id` derived from the output (`trunk.id.apply(...)`), read
 from a StackReference or given as a string; inline numbers or a `phone_number` that are Outputs (unknown until
 deployment); another stack. Across stacks, the API itself is the referee: see
 `core/lifecycle/phone_number.create_number`.

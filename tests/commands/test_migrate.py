@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -219,8 +220,12 @@ def test_nothing_to_move_is_no_change() -> None:
 
 def test_refusals() -> None:
     pending = {**deployment(dynamic_trunk()), "pending_operations": [{"type": "creating"}]}
-    with pytest.raises(MigrateError, match="pending operations"):
+    with pytest.raises(MigrateError, match="pending operations") as refused:
         to_native(pending)
+    # The way out it names is a page that exists and has that section.
+    page = Path(__file__).resolve().parents[2] / "docs/guides/troubleshooting.md"
+    assert "docs/guides/troubleshooting.md" in str(refused.value)
+    assert "## Recovering from an interrupted `up`" in page.read_text(encoding="utf-8")
     encrypted = copy.deepcopy(deployment(dynamic_trunk()))
     encrypted["resources"][2]["inputs"]["security"] = {SECRET_SIG: SECRET_SIG_VALUE, "ciphertext": "v1:abc"}
     with pytest.raises(MigrateError, match="--show-secrets"):

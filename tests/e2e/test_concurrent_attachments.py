@@ -13,7 +13,7 @@ PATCH held twice that long (a server slow to commit a write, reads fast).
 
 After each round the test records the pairs lost (declared, not attached) and left behind (attached, declared by
 nobody); if any, each stack missing a pair runs one `pulumi up --refresh` (one after the other), after which the
-config must hold exactly the union. The per-round figures are printed (`-s` shows them); README "Ownership" has
+config must hold exactly the union. The per-round figures are printed (`-s` shows them); docs/guides/ownership.md has
 the measured table. A pair left behind cannot be repaired by a refresh (no stack owns it any more), so it fails
 the round.
 

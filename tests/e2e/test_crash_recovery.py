@@ -3,7 +3,7 @@
 The CLI runs an on-disk project (`pulumi up` through the language host, as a user or a CI runner would) in its
 own session against an emulator whose POSTs are slowed down. Once some configs exist, the CLI and every
 process it started (language host, program, dynamic-provider server) are SIGKILLed, like a runner that
-vanished. Then, with the exact commands of the README's "Recovering from an interrupted `up`":
+vanished. Then, with the exact commands of "Recovering from an interrupted `up`" (docs/guides/troubleshooting.md):
 
 1. a plain `pulumi up` refuses: one line naming a config, its id and the way out; no duplicate is created;
 2. `pulumi cancel --yes` (if the stack is still locked), `pulumi refresh --clear-pending-creates --yes`,
@@ -93,7 +93,7 @@ def remove_empty_attrs(backend: Path) -> list[str]:
 
     The file backend writes each state file atomically (temp file + rename) but its `.attrs` sidecar in place,
     so a kill can leave it empty, and every later command fails with `failed to load checkpoint: EOF`. The
-    README's recovery says to delete it; the state file beside it is intact.
+    The recovery (docs/guides/troubleshooting.md) says to delete it; the state file beside it is intact.
     """
     empty = [path for path in backend.rglob("*.attrs") if path.stat().st_size == 0]
     for path in empty:

@@ -277,7 +277,7 @@ def test_state_holds_nothing_machine_local(trip: RoundTrip) -> None:
 
 
 def test_scheduled_refresh_preview_catches_a_console_edit(trip: RoundTrip) -> None:
-    """The README's drift job: `pulumi refresh --preview-only --expect-no-changes` passes, then fails on an edit."""
+    """The guides' drift job: `pulumi refresh --preview-only --expect-no-changes` passes, then fails on an edit."""
     env = cli_env(trip.base)
     env.pop("PULUMI_SKIP_CONFIRMATIONS")  # it implies --yes, which the CLI refuses with --preview-only
     command = ["pulumi", "refresh", "--preview-only", "--expect-no-changes", "--stack", STACK, "--non-interactive"]

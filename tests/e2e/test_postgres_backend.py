@@ -5,7 +5,7 @@ The server is the session's throwaway one (scripts/postgres.sh, the `postgres` f
 * the promotion walkthrough (scripts/promotion-demo.sh, Python program) with dev, staging, prod and the consumer's
   stack all in that one backend; then a scan of the database for the credentials the walkthrough used;
 * the stack lock: a second `pulumi up` while one runs is refused with the CLI's lock message and sends nothing to
-  the API; a killed `up` leaves its lock, and the README's recovery (`pulumi cancel --yes`, then the recovery of
+  the API; a killed `up` leaves its lock, and the guides' recovery (`pulumi cancel --yes`, then the recovery of
   an interrupted `up`) clears it.
 
 Waiting is on observable conditions only (the emulator's request log, the database's lock rows), with deadlines.
@@ -213,7 +213,7 @@ def test_second_up_is_refused_by_the_lock_and_a_killed_up_is_recovered(lock_proj
     refused = project.cli("up", "--yes", "--skip-preview")
     assert refused.returncode != 0 and LOCKED in refused.stderr, refused.stdout + refused.stderr
 
-    # 4. The README's recovery: `pulumi cancel --yes` clears the lock, then that of an interrupted `up`.
+    # 4. The guides' recovery: `pulumi cancel --yes` clears the lock, then that of an interrupted `up`.
     cancel = project.cli("cancel", "--yes")
     assert cancel.returncode == 0, cancel.stdout + cancel.stderr
     assert postgres.lock_keys() == []

@@ -5,7 +5,7 @@ Once for the Python program (examples/promotion, dynamic provider) and once for 
 Runs the script as `make` would (the offline Pulumi environment, but a temp PULUMI_HOME and work dir) and
 checks what it claims: every stack deployed and passed `pulumi preview --expect-no-changes`, prod adopted the
 hand-made trunk (no POST for it), each tenant got its own agent ids, the consumer read prod's outputs through a
-StackReference. The request counts per stage are printed (`pytest -s`) for the README.
+StackReference. The request counts per stage are printed (`pytest -s`) for docs/guides/promotion.md.
 """
 
 from __future__ import annotations

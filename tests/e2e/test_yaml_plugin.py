@@ -1,7 +1,7 @@
 """How the CLI finds `pulumi-resource-phonecfg` for a YAML program, and a bad input refused before any request.
 
 Each case is its own project, PULUMI_HOME and backend, previewing one SIP trunk (a preview of a create sends
-nothing to the API). The three ways the README gives: the plugin on PATH (the package's virtualenv; the CLI warns),
+nothing to the API). The three ways the guides give: the plugin on PATH (the package's virtualenv; the CLI warns),
 `plugins: providers: path:` in Pulumi.yaml, and `pulumi plugin install resource phonecfg <version> --file`. With
 none of them the CLI says the plugin is missing.
 """

@@ -25,10 +25,10 @@ attachments of one `up` never lose each other; the GET is made right before its 
 window left to other processes is one round trip. Another process whose GET came before our PATCH landed writes
 its stale list back within about as long as our PATCH took: a verifying GET that long after our answer sees our
 pair dropped (or a detached pair put back), and the write is made again from a fresh GET after a jittered,
-doubling pause, at most `MAX_WRITES` times (tests/e2e/test_concurrent_attachments.py measures it; the README has
-the figures). A second GET right before the PATCH comparing `updated_at` would not help: a write in flight is
-invisible to every read made before it lands. What a party outside this provider can still lose is in the
-README ("Ownership").
+doubling pause, at most `MAX_WRITES` times (tests/e2e/test_concurrent_attachments.py measures it; the figures are in
+docs/guides/ownership.md). A second GET right before the PATCH comparing `updated_at` would not help: a write in
+flight is invisible to every read made before it lands. What a party outside this provider can still lose is in
+docs/guides/ownership.md.
 
 The id is `<config_id>/<agent_id>/<environment_id>`; every call addresses the pair by its properties, and by the
 id only when they are missing (`pulumi import`), after checking it before any request.

@@ -178,7 +178,7 @@ def test_what_the_program_cannot_see_is_not_refused() -> None:
     mocks = Mocks()
     pulumi.runtime.set_mocks(mocks, preview=False)
     trunk = PhoneConfig("trunk", name="Shared trunk", phone_numbers=[{"phone_number": "+14155550100"}])
-    # A derived output and a plain id are not recognised as the trunk: the program cannot tell (README).
+    # A derived output and a plain id are not recognised as the trunk: the program cannot tell (guides/ownership).
     PhoneNumber("derived", config_id=trunk.id.apply(lambda i: i), phone_number="+14155550100")
     PhoneNumber("plain", config_id="trunk-id", phone_number="+14155550100")
     _wait(trunk.name)
