@@ -128,8 +128,13 @@ chromium: ## headless Chromium for the docs smoke test (scripts/chromium.sh inst
 postgres: ## PostgreSQL for the team-backend tests (scripts/postgres.sh install: apt-get install postgresql if missing)
 	scripts/postgres.sh install $(if $(CI),,|| echo "[postgres] not installed: the PostgreSQL backend tests will skip")
 
-## The wheel as a user gets it: see scripts/wheel_check.py.
-wheel-check: $(STAMP) cli ## build wheel + sdist, install the wheel into a clean venv, deploy a small program with it
+## The artifacts a user installs, into dist/: see scripts/dist.py.
+.PHONY: dist
+dist: $(STAMP) ## the wheel + sdist, the Python SDK's wheel and the npm package (compiled bin/) into dist/
+	$(PY) scripts/dist.py --outdir dist
+
+## Every artifact as a user gets it: see scripts/wheel_check.py.
+wheel-check: $(STAMP) cli ## build every artifact, install each into a fresh project of its language, deploy with it
 	PYTHON=$(PYTHON) $(PY) scripts/wheel_check.py
 
 ## Demo: emulator on 127.0.0.1:8787 (state in .demo/), stack "demo" in the local file backend.
