@@ -49,9 +49,7 @@ def say(message: str) -> None:
 
 
 def run(command: Sequence[str | Path], cwd: Path | None = None) -> str:
-    done = subprocess.run(
-        [str(c) for c in command], cwd=cwd, capture_output=True, text=True, stdin=subprocess.DEVNULL
-    )
+    done = subprocess.run([str(c) for c in command], cwd=cwd, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     if done.returncode != 0:
         sys.stderr.write(done.stdout + done.stderr)
         raise SystemExit(f"[dist] failed: {' '.join(str(c) for c in command)} (exit {done.returncode})")
