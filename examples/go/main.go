@@ -3,12 +3,15 @@
 // Pulumi Automation API program: the Pulumi program is the function below, run inside this process, so no Go
 // language host is needed, only the `pulumi` CLI and the plugin on PATH.
 //
-//	go run . [-stack dev] [-workdir .workspace] [-config key=value]... up|preview|destroy
+//	go run . [-program quickstart|every-resource] [-stack dev] [-workdir .workspace] [-config key=value]... \
+//	    up|preview|plan|destroy
 //
 // The tenant and the credentials come from the environment and become stack config (the credentials as
 // secrets, never printed): PHONECFG_URL, PHONECFG_API_KEY or PHONECFG_TOKEN, SIP_PASSWORD, GENESYS_API_KEY,
 // GENESYS_CLIENT_SECRET (base64). `-config` sets plain stack config the program reads (agentEnvironment,
-// supportNumber, billingNumber, billingDescription). `preview` fails when anything would change.
+// supportNumber, billingNumber, billingDescription). `preview` fails when anything would change; `plan` prints
+// what would change, one `<op>=<count>` line each. `-program every-resource` runs every_resource.go instead: every
+// resource and function of the package, the program of examples/yaml/every-resource.
 package main
 
 import (
@@ -17,6 +20,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 
 	"example.com/pulumi-phonecfg/sdk/go/phonecfg"
@@ -28,7 +32,14 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )
 
-const project = "phonecfg-go"
+// programs are the Pulumi programs this command runs (`-program`), by name, each its own Pulumi project.
+var programs = map[string]struct {
+	project string
+	run     pulumi.RunFunc
+}{
+	"quickstart":     {"phonecfg-go", program},
+	"every-resource": {"phonecfg-go-every-resource", everyResource},
+}
 
 // program is the Pulumi program: agents by name, then the two configs.
 func program(ctx *pulumi.Context) error {
@@ -158,12 +169,16 @@ func stackConfig(extra configFlags) (auto.ConfigMap, error) {
 	return values, nil
 }
 
-func run(ctx context.Context, stackName, workDir, command string, extra configFlags) error {
+func run(ctx context.Context, programName, stackName, workDir, command string, extra configFlags) error {
+	chosen, ok := programs[programName]
+	if !ok {
+		return fmt.Errorf("unknown program %q: want quickstart or every-resource", programName)
+	}
 	if err := os.MkdirAll(workDir, 0o700); err != nil {
 		return err
 	}
 	// The workspace directory keeps Pulumi.<stack>.yaml (the stack's encryption salt) between runs.
-	stack, err := auto.UpsertStackInlineSource(ctx, stackName, project, program,
+	stack, err := auto.UpsertStackInlineSource(ctx, stackName, chosen.project, chosen.run,
 		auto.WorkDir(workDir), auto.SecretsProvider("passphrase"))
 	if err != nil {
 		return err
@@ -187,24 +202,38 @@ func run(ctx context.Context, stackName, workDir, command string, extra configFl
 	case "preview":
 		_, err := stack.Preview(ctx, optpreview.ExpectNoChanges(), optpreview.ProgressStreams(os.Stdout))
 		return err
+	case "plan":
+		result, err := stack.Preview(ctx)
+		if err != nil {
+			return err
+		}
+		ops := make([]string, 0, len(result.ChangeSummary))
+		for op, count := range result.ChangeSummary {
+			ops = append(ops, fmt.Sprintf("%s=%d", op, count))
+		}
+		sort.Strings(ops)
+		fmt.Println(strings.Join(ops, "\n"))
+		return nil
 	case "destroy":
 		_, err := stack.Destroy(ctx, optdestroy.ProgressStreams(os.Stdout))
 		return err
 	}
-	return fmt.Errorf("unknown command %q: want up, preview or destroy", command)
+	return fmt.Errorf("unknown command %q: want up, preview, plan or destroy", command)
 }
 
 func main() {
+	programName := flag.String("program", "quickstart", "the program: quickstart or every-resource")
 	stackName := flag.String("stack", "dev", "stack name")
 	workDir := flag.String("workdir", ".workspace", "directory for the stack settings (Pulumi.<stack>.yaml)")
 	extra := configFlags{}
 	flag.Var(extra, "config", "plain stack config key=value (repeatable)")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: phonecfg-go [-stack dev] [-workdir dir] [-config key=value]... up|preview|destroy")
+		fmt.Fprintln(os.Stderr, "usage: phonecfg-go [-program quickstart|every-resource] [-stack dev] [-workdir dir] "+
+			"[-config key=value]... up|preview|plan|destroy")
 		os.Exit(2)
 	}
-	if err := run(context.Background(), *stackName, *workDir, flag.Arg(0), extra); err != nil {
+	if err := run(context.Background(), *programName, *stackName, *workDir, flag.Arg(0), extra); err != nil {
 		fmt.Fprintf(os.Stderr, "phonecfg-go: %v\n", err)
 		os.Exit(1)
 	}

@@ -70,6 +70,16 @@ GENERATED_NOTE: Final = (
 )
 LANGUAGES: Final = ("Python (dynamic)", "Python (native SDK)", "TypeScript", "Go", "YAML")
 
+#: The program per language that declares every resource and calls getAgent; tests/e2e/test_every_resource.py
+#: compiles and previews each against the emulator. Paths, not links: the site holds docs/ only.
+EVERY_RESOURCE_EXAMPLES: Final = (
+    "`examples/python-dynamic/__main__.py`",
+    "`examples/python-native/every-resource/__main__.py`",
+    "`examples/typescript/every-resource/index.ts`",
+    "`examples/go/every_resource.go` (`go run . -program every-resource up`)",
+    "`examples/yaml/every-resource/Pulumi.yaml`",
+)
+
 
 # ---- names in each language ---------------------------------------------------------------------------------------
 
@@ -337,6 +347,7 @@ def resource_page(table_: ResourceTable) -> str:
             else "a create that finds the same one already there (same routing or labels) takes it over."
         ),
         "",
+        *examples_section(),
     ]
     return "\n".join(lines)
 
@@ -419,8 +430,21 @@ def get_agent_page(spec: Mapping[str, Any]) -> str:
             ["Property", *LANGUAGES],
             (name_row(name) for name in [*inputs["properties"], *outputs["properties"]]),
         ),
+        *examples_section(),
     ]
     return "\n".join(lines)
+
+
+def examples_section() -> list[str]:
+    """The every-resource example of each language (each page's last section)."""
+    return [
+        "## Examples",
+        "",
+        "One program per language declares every resource (PhoneConfig, PhoneNumber, AgentAttachment) and calls "
+        "getAgent; CI type-checks or compiles each and previews it against the emulator.",
+        "",
+        *table(list(LANGUAGES), [list(EVERY_RESOURCE_EXAMPLES)]),
+    ]
 
 
 def environment_variable(key: ConfigKey) -> str:

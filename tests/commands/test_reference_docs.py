@@ -146,3 +146,14 @@ def test_every_config_key_and_its_environment_variable_is_on_the_provider_page()
         variable = reference_docs.environment_variable(key)
         assert f'"{key.name}", "{variable}"' in settings, variable
         assert f"| `phonecfg:{key.name}` |" in page and f"`{variable}`" in page
+
+
+def test_the_examples_named_on_each_page_exist() -> None:
+    """The Examples section (programs run by tests/e2e/test_every_resource.py) names files of the repository, on
+    the page of every resource and of getAgent."""
+    paths = [example.split("`")[1] for example in reference_docs.EVERY_RESOURCE_EXAMPLES]
+    assert [path for path in paths if not (REPO / path).is_file()] == []
+    pages = reference_docs.pages()
+    row = reference_docs.examples_section()[-2]
+    named = {name for name, page in reference_docs.PAGE_FILES.items() if row in pages[page]}
+    assert named == {*(table.name for table in RESOURCES), "getAgent"}
