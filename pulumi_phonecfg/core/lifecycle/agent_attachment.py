@@ -41,14 +41,13 @@ import time
 from collections.abc import Mapping
 from typing import Any, Final
 
-from pulumi.output import contains_unknowns
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from pulumi_phonecfg.core.http.client import PhoneApiClient
 from pulumi_phonecfg.core.http.errors import ConfigConflictError, InvalidIdError, PhoneApiError
 from pulumi_phonecfg.core.http.field_text import FieldName, FieldText
 from pulumi_phonecfg.core.lifecycle.config_locks import ConfigLocks
-from pulumi_phonecfg.core.lifecycle.flat_inputs import canonical, failures_of, unknown_field
+from pulumi_phonecfg.core.lifecycle.flat_inputs import FlatResource
 from pulumi_phonecfg.core.lifecycle.results import (
     CheckFailure,
     CheckResult,
@@ -86,33 +85,23 @@ def attachment_id(config_id: str, agent_id: str, environment_id: str) -> str:
     return f"{config_id}/{agent_id}/{environment_id}"
 
 
-def _validated(name: str, value: Any) -> BaseModel:
+def _validated(name: str, value: Any, _strict: bool = False) -> BaseModel:
     """One field validated on its own (the required others stand in with valid placeholders)."""
     placeholder = "00000000-0000-4000-8000-000000000000"
     return AgentAttachmentInputs.model_validate({**dict.fromkeys(REQUIRED_FIELDS, placeholder), name: value})
+
+
+ATTACHMENT: Final = FlatResource(
+    "AgentAttachment", ATTACHMENT_FIELDS, ATTACHMENT_REPLACE_FIELDS, "config_id", _validated
+)
 
 
 def check_attachment(news: Mapping[str, Any]) -> CheckResult:
     """Validate and canonicalise the declared attachment. Unknown values (a preview before the config exists) pass
     through; what is known is still checked, so a bad id fails the preview."""
     raw = {k: v for k, v in news.items() if k != PROVIDER_KEY and v is not None}
-    failures: list[CheckFailure] = []
-    checked: dict[str, Any] = {}
-    known = {k: v for k, v in raw.items() if not contains_unknowns(v)}
-    for name, value in known.items():
-        if name not in AgentAttachmentInputs.model_fields:
-            failures.append(CheckFailure(name, unknown_field("AgentAttachment", ATTACHMENT_FIELDS)))
-            continue
-        try:
-            field_model = _validated(name, value)
-        except ValidationError as error:
-            failures += failures_of(error, "AgentAttachment", ATTACHMENT_FIELDS, "config_id")
-            checked[name] = value
-            continue
-        checked[name] = canonical(field_model).get(name)
+    inputs, failures = ATTACHMENT.check_fields(raw)
     failures += [CheckFailure(name, "is required") for name in REQUIRED_FIELDS if name not in raw]
-    inputs = {k: v for k, v in checked.items() if v is not None}
-    inputs.update({k: v for k, v in raw.items() if k not in known})
     return CheckResult(inputs, failures)
 
 
@@ -120,36 +109,12 @@ def check_attachment(news: Mapping[str, Any]) -> CheckResult:
 # diff: no HTTP
 
 
-def _canonical_values(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Input-shaped values in canonical form, whether or not `check` produced them; invalid ones as given."""
-    result: dict[str, Any] = {}
-    for name in ATTACHMENT_FIELDS:
-        value = values.get(name)
-        if value is None or value == "":
-            continue
-        if contains_unknowns(value):
-            result[name] = value
-            continue
-        try:
-            result[name] = canonical(_validated(name, value)).get(name, value)
-        except ValidationError:  # a comparison never refuses what check let through
-            result[name] = value
-    return result
-
-
 def changed_attachment_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
-    new_values, old_values = _canonical_values(news), _canonical_values(olds)
-    return [
-        name
-        for name in ATTACHMENT_FIELDS
-        if contains_unknowns(new_values.get(name)) or new_values.get(name) != old_values.get(name)
-    ]
+    return ATTACHMENT.changed_fields(olds, news)
 
 
 def diff_attachment(olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
-    changed = changed_attachment_fields(olds, news)
-    replaces = [name for name in changed if name in ATTACHMENT_REPLACE_FIELDS]
-    return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=True)
+    return ATTACHMENT.diff(olds, news)
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -31,13 +31,12 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
-from pulumi.output import contains_unknowns
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from pulumi_phonecfg.core.http.client import PhoneApiClient
 from pulumi_phonecfg.core.http.errors import ConfigConflictError, InvalidIdError, PhoneApiError
 from pulumi_phonecfg.core.http.field_text import FieldName, FieldText
-from pulumi_phonecfg.core.lifecycle.flat_inputs import canonical, failures_of, unknown_field
+from pulumi_phonecfg.core.lifecycle.flat_inputs import FlatResource
 from pulumi_phonecfg.core.lifecycle.results import (
     CheckFailure,
     CheckResult,
@@ -65,15 +64,14 @@ def number_id(config_id: str, phone_number: str) -> str:
     return f"{config_id}/{phone_number}"
 
 
-def _messages(error: ValidationError) -> list[CheckFailure]:
-    return failures_of(error, "PhoneNumber", NUMBER_FIELDS, "phone_number")
-
-
-def _validated(name: str, value: Any, *, strict_numbers: bool = False) -> BaseModel:
+def _validated(name: str, value: Any, strict_numbers: bool = False) -> BaseModel:
     """One field validated on its own (the others stand in with valid placeholders)."""
     placeholders = {"config_id": "00000000-0000-4000-8000-000000000000", "phone_number": "+14155550100"}
     context = validation_context(strict_numbers=strict_numbers)
     return PhoneNumberInputs.model_validate({**placeholders, name: value}, context=context)
+
+
+NUMBER: Final = FlatResource("PhoneNumber", NUMBER_FIELDS, NUMBER_REPLACE_FIELDS, "phone_number", _validated)
 
 
 def check_number(news: Mapping[str, Any], *, strict_numbers: bool = False) -> CheckResult:
@@ -81,27 +79,12 @@ def check_number(news: Mapping[str, Any], *, strict_numbers: bool = False) -> Ch
     through; what is known is still checked, so a bad number fails the preview. `strict_numbers`:
     `phonecfg:strictPhoneNumbers` (numbers the installed metadata calls invalid are refused)."""
     raw = {k: v for k, v in news.items() if k != PROVIDER_KEY and v is not None}
-    failures: list[CheckFailure] = []
-    checked: dict[str, Any] = {}
-    known = {k: v for k, v in raw.items() if not contains_unknowns(v)}
-    for name, value in known.items():
-        if name not in PhoneNumberInputs.model_fields:
-            failures.append(CheckFailure(name, unknown_field("PhoneNumber", NUMBER_FIELDS)))
-            continue
-        try:
-            field_model = _validated(name, value, strict_numbers=strict_numbers)
-        except ValidationError as error:
-            failures += _messages(error)
-            checked[name] = value
-            continue
-        checked[name] = canonical(field_model).get(name)
+    inputs, failures = NUMBER.check_fields(raw, strict=strict_numbers)
     for name in ("config_id", "phone_number"):
         if name not in raw:
             failures.append(CheckFailure(name, "is required"))
     if ("agent_id" in raw) != ("environment_id" in raw):
         failures.append(CheckFailure("agent_id", ROUTING_TOGETHER))
-    inputs = {k: v for k, v in checked.items() if v is not None}
-    inputs.update({k: v for k, v in raw.items() if k not in known})
     return CheckResult(inputs, failures)
 
 
@@ -109,38 +92,12 @@ def check_number(news: Mapping[str, Any], *, strict_numbers: bool = False) -> Ch
 # diff: no HTTP
 
 
-def _canonical_values(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Input-shaped values in canonical form, whether or not `check` produced them; invalid ones as given."""
-    result: dict[str, Any] = {}
-    for name in NUMBER_FIELDS:
-        value = values.get(name)
-        if value is None or value == "":
-            continue
-        if contains_unknowns(value):
-            result[name] = value
-            continue
-        try:
-            model = _validated(name, value)  # lenient: a comparison never refuses what check let through
-        except ValidationError:
-            result[name] = value
-            continue
-        result[name] = canonical(model).get(name, value)
-    return result
-
-
 def changed_number_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
-    new_values, old_values = _canonical_values(news), _canonical_values(olds)
-    return [
-        name
-        for name in NUMBER_FIELDS
-        if contains_unknowns(new_values.get(name)) or new_values.get(name) != old_values.get(name)
-    ]
+    return NUMBER.changed_fields(olds, news)
 
 
 def diff_number(olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
-    changed = changed_number_fields(olds, news)
-    replaces = [name for name in changed if name in NUMBER_REPLACE_FIELDS]
-    return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=True)
+    return NUMBER.diff(olds, news)
 
 
 # --------------------------------------------------------------------------------------------------------------
