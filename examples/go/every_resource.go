@@ -20,6 +20,7 @@ func everyResource(ctx *pulumi.Context) error {
 	if supportNumber == "" {
 		supportNumber = "+14155550100"
 	}
+	// --8<-- [start:trunk]
 	customerCare := phonecfg.GetAgentOutput(ctx, phonecfg.GetAgentOutputArgs{
 		Name: pulumi.String("customer-care"), Environment: pulumi.String(environment),
 	})
@@ -49,6 +50,7 @@ func everyResource(ctx *pulumi.Context) error {
 	}); err != nil {
 		return err
 	}
+	// --8<-- [end:trunk]
 
 	// No AttachedEnvironments here: the AgentAttachment resources own the attached agents.
 	genesys, err := phonecfg.NewPhoneConfig(ctx, "genesysAudioConnector", &phonecfg.PhoneConfigArgs{

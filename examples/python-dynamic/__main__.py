@@ -15,8 +15,10 @@ from pulumi_phonecfg import AgentAttachment, PhoneConfig, PhoneNumber, get_agent
 
 config = pulumi.Config()
 environment = config.get("agentEnvironment") or "live"
+# --8<-- [start:agents]
 customer_care = get_agent("customer-care", environment=environment)
 billing = get_agent("billing", environment=environment)
+# --8<-- [end:agents]
 
 # No phone_numbers here: the PhoneNumber resources own the trunk's numbers (declaring the list would own it all).
 support_trunk = PhoneConfig(
@@ -29,6 +31,7 @@ support_trunk = PhoneConfig(
         "password": config.require_secret("sipPassword"),
     },
 )
+# --8<-- [start:phone-number]
 PhoneNumber(
     "supportLine",
     config_id=support_trunk.id,
@@ -37,6 +40,7 @@ PhoneNumber(
     agent_id=customer_care.agent_id,
     environment_id=customer_care.environment_id,
 )
+# --8<-- [end:phone-number]
 
 # No attached_environments here: the AgentAttachment resources own the attached agents.
 genesys = PhoneConfig(
@@ -48,6 +52,7 @@ genesys = PhoneConfig(
         "client_secret": config.require_secret("genesysClientSecret"),  # base64
     },
 )
+# --8<-- [start:attachment]
 billing_attachment = AgentAttachment(
     "billingAttachment",
     config_id=genesys.id,
@@ -56,6 +61,7 @@ billing_attachment = AgentAttachment(
     agent_name=billing.agent_name,
     environment_name=billing.environment_name,
 )
+# --8<-- [end:attachment]
 
 pulumi.export("sipUri", support_trunk.sip_uri)  # give this to the carrier
 pulumi.export("connectorId", billing_attachment.connector_id)  # enter these two in Genesys Cloud

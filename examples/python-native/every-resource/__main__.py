@@ -9,6 +9,7 @@ import pulumi_phonecfg_native as phonecfg
 config = pulumi.Config()
 environment = config.require("agentEnvironment")
 
+# --8<-- [start:trunk]
 customer_care = phonecfg.get_agent_output(name="customer-care", environment=environment)
 billing = phonecfg.get_agent_output(name="billing", environment=environment)
 
@@ -31,6 +32,7 @@ phonecfg.PhoneNumber(
     agent_id=customer_care.agent_id,
     environment_id=customer_care.environment_id,
 )
+# --8<-- [end:trunk]
 
 # No attached_environments here: the AgentAttachment resources own the attached agents.
 genesys = phonecfg.PhoneConfig(

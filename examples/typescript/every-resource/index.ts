@@ -6,6 +6,7 @@ import * as phonecfg from "pulumi-phonecfg";
 const config = new pulumi.Config();
 const agentEnvironment = config.require("agentEnvironment");
 
+// --8<-- [start:trunk]
 const customerCare = phonecfg.getAgentOutput({ name: "customer-care", environment: agentEnvironment });
 const billing = phonecfg.getAgentOutput({ name: "billing", environment: agentEnvironment });
 
@@ -26,6 +27,7 @@ new phonecfg.PhoneNumber("supportLine", {
     agentId: customerCare.agentId,
     environmentId: customerCare.environmentId,
 });
+// --8<-- [end:trunk]
 
 // No attachedEnvironments here: the AgentAttachment resources own the attached agents.
 const genesysAudioConnector = new phonecfg.PhoneConfig("genesysAudioConnector", {
