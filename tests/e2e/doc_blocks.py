@@ -53,7 +53,7 @@ class Block:
         return self.language in PROGRAM_LANGUAGES
 
     def runnable(self) -> str | None:
-        """"python" (a whole dynamic-provider program) or "yaml" (a whole YAML program), which the e2e test runs."""
+        """`python` (a whole dynamic-provider program) or `yaml` (a whole YAML program): what the e2e test runs."""
         if self.language == "python" and "from pulumi_phonecfg import" in self.text and "import pulumi\n" in self.text:
             return "python"
         if self.language == "yaml" and re.search(r"^runtime: yaml$", self.text, re.M):
