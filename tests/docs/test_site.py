@@ -78,6 +78,7 @@ def test_the_site_builds_strictly_and_a_broken_anchor_fails_it(tmp_path: Path) -
     shutil.copy(REPO / "mkdocs.yml", copy)
     (copy / "scripts").mkdir()
     shutil.copy(REPO / "scripts" / "mkdocs_hooks.py", copy / "scripts")
+    (copy / "examples").symlink_to(REPO / "examples")  # the pages include sections of the examples (snippets)
     built = build_site(copy, tmp_path / "site")
     assert built.returncode == 0, built.stderr
     assert (tmp_path / "site" / "index.html").exists(), "docs/_index.md is the home page"
