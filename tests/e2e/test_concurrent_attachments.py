@@ -23,12 +23,10 @@ Steps on one emulator and four stacks (module scope); a failed step fails the la
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +38,8 @@ from pulumi_phonecfg import AgentAttachment, PhoneConfig
 from pulumi_phonecfg.dynamic.resources import ATTACHMENT_TYPE_TOKEN
 from pulumi_phonecfg.emulator.testing import RunningEmulator, start_emulator
 
-from .helpers import Transcript, changes, get_config, inline_stack, provider_config
+from .concurrent_stacks import StacksAtOnce
+from .helpers import changes, get_config, inline_stack, provider_config
 
 pytestmark = [pytest.mark.e2e, pytest.mark.e2e_sequence]
 
@@ -91,18 +90,12 @@ def team_program(team: str) -> Callable[[], None]:
     return program
 
 
-class ConcurrentTeams:
+class ConcurrentTeams(StacksAtOnce):
     def __init__(self, stacks: dict[str, auto.Stack], emulator: RunningEmulator) -> None:
-        self.stacks = stacks
+        super().__init__(stacks, TEAMS, ATTACHMENT_TYPE_TOKEN)
         self.emulator = emulator
-        self.transcripts = {name: Transcript() for name in stacks}
         self.config_id = ""
-        self.step_times: dict[str, list[float]] = {}
         self.report: list[str] = []
-
-    def overlap(self) -> float:
-        """Seconds during which all three stacks had attachment steps in flight (negative: never all at once)."""
-        return min(max(t) for t in self.step_times.values()) - max(min(t) for t in self.step_times.values())
 
     def attached(self) -> dict[Pair, str | None]:
         config = get_config(self.emulator, self.config_id)
@@ -111,28 +104,6 @@ class ConcurrentTeams:
 
     def declared_union(self) -> dict[Pair, str]:
         return {pair: label for team in TEAMS for pair, label in declared_pairs(team).items()}
-
-    def at_once(self, operation: str, **kwargs: Any) -> dict[str, Any]:
-        """`operation` of B, C and D at the same moment (one barrier), each stack from its own thread."""
-        barrier = threading.Barrier(len(TEAMS))
-        self.step_times = {team: [] for team in TEAMS}
-
-        def run(team: str) -> Any:
-            transcript = self.transcripts[team].kwargs()
-            record = transcript["on_event"]
-
-            def on_event(event: auto.EngineEvent) -> None:
-                step = event.resource_pre_event or event.res_outputs_event
-                if step is not None and step.metadata.type == ATTACHMENT_TYPE_TOKEN:
-                    self.step_times[team].append(time.monotonic())  # an attachment's step started or ended
-                record(event)
-
-            barrier.wait(timeout=60)
-            return getattr(self.stacks[team], operation)(**{**transcript, "on_event": on_event}, **kwargs)
-
-        with ThreadPoolExecutor(max_workers=len(TEAMS)) as pool:
-            futures = {team: pool.submit(run, team) for team in TEAMS}
-            return {team: future.result() for team, future in futures.items()}
 
 
 @pytest.fixture(scope="module")

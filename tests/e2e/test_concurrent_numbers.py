@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +29,8 @@ from pulumi_phonecfg import PhoneConfig, PhoneNumber
 from pulumi_phonecfg.dynamic.resources import NUMBER_TYPE_TOKEN
 from pulumi_phonecfg.emulator.testing import RunningEmulator, start_emulator
 
-from .helpers import Transcript, changes, get_config, inline_stack, provider_config, summarize
+from .concurrent_stacks import StacksAtOnce
+from .helpers import changes, get_config, inline_stack, provider_config, summarize
 
 pytestmark = [pytest.mark.e2e, pytest.mark.e2e_sequence]
 
@@ -70,20 +69,13 @@ def team_program(team: str) -> Callable[[], None]:
     return program
 
 
-class ConcurrentTeams:
+class ConcurrentTeams(StacksAtOnce):
     def __init__(self, stacks: dict[str, auto.Stack], emulator: RunningEmulator) -> None:
-        self.stacks = stacks
+        super().__init__(stacks, TEAMS, NUMBER_TYPE_TOKEN)
         self.emulator = emulator
-        self.transcripts = {name: Transcript() for name in stacks}
         self.trunk_id = ""
         self.requests_per_round: list[Counter[str]] = []
         self.seconds_per_round: list[float] = []
-        self.step_times: dict[str, list[float]] = {}
-
-    def overlap(self) -> float:
-        """Seconds during which all three stacks had number steps in flight (negative: never all three at once),
-        as their engine events reached this process."""
-        return min(max(t) for t in self.step_times.values()) - max(min(t) for t in self.step_times.values())
 
     def numbers_on_trunk(self) -> dict[str, str | None]:
         trunk = get_config(self.emulator, self.trunk_id)
@@ -92,29 +84,6 @@ class ConcurrentTeams:
 
     def declared_union(self) -> dict[str, str | None]:
         return {number: f"team {team}" for team in TEAMS for number in DECLARED[team]}
-
-    def at_once(self, operation: str, **kwargs: Any) -> dict[str, Any]:
-        """`operation` of B, C and D at the same moment (one barrier), each stack from its own thread."""
-        barrier = threading.Barrier(len(TEAMS))
-
-        self.step_times = {team: [] for team in TEAMS}
-
-        def run(team: str) -> Any:
-            transcript = self.transcripts[team].kwargs()
-            record = transcript["on_event"]
-
-            def on_event(event: auto.EngineEvent) -> None:
-                step = event.resource_pre_event or event.res_outputs_event
-                if step is not None and step.metadata.type == NUMBER_TYPE_TOKEN:
-                    self.step_times[team].append(time.monotonic())  # a number's step started or ended
-                record(event)
-
-            barrier.wait(timeout=60)
-            return getattr(self.stacks[team], operation)(**{**transcript, "on_event": on_event}, **kwargs)
-
-        with ThreadPoolExecutor(max_workers=len(TEAMS)) as pool:
-            futures = {team: pool.submit(run, team) for team in TEAMS}
-            return {team: future.result() for team, future in futures.items()}
 
 
 @pytest.fixture(scope="module")
