@@ -34,7 +34,7 @@ from typing import Any
 
 import pulumi
 
-from pulumi_phonecfg.core.schema.models import GENESYS, normalize_e164
+from pulumi_phonecfg.core.schema.models import GENESYS, number_key
 
 
 class NumberOwnershipError(pulumi.RunError):
@@ -85,22 +85,13 @@ _lock = threading.Lock()
 _declared: dict[int, tuple[Any, DeclaredConfig]] = {}
 
 
-def _canonical_number(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return normalize_e164(value)
-    except ValueError:
-        return value.strip()
-
-
 def inline_numbers(phone_numbers: Any) -> frozenset[str]:
     """The plain numbers of a `phone_numbers` value (dicts after `resource.to_plain`); Outputs are skipped."""
     if not isinstance(phone_numbers, Iterable) or isinstance(phone_numbers, (str, Mapping)):
         return frozenset()
     found = set()
     for item in phone_numbers:
-        number = _canonical_number(item.get("phone_number")) if isinstance(item, Mapping) else None
+        number = number_key(item.get("phone_number")) if isinstance(item, Mapping) else None
         if number is not None:
             found.add(number)
     return frozenset(found)
@@ -160,7 +151,7 @@ def check_number_owner(resource_name: str, config_id: Any, phone_number: Any) ->
     if config is None:
         return
     message = None
-    number = _canonical_number(phone_number)
+    number = number_key(phone_number)
     if config.kind == GENESYS:
         message = (
             f"PhoneNumber {resource_name!r}: config_id is the genesys_audio_connector config "

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from pulumi_phonecfg.core.schema.models import SIP_TRUNK, normalize_e164
+from pulumi_phonecfg.core.schema.models import SIP_TRUNK, number_key
 
 
 class _Unknown:
@@ -207,15 +207,6 @@ def config_name_pattern(resource: Declared, options: Mapping[str, Any]) -> list[
     return [resource.says("name", f"'{name}' does not match the pattern '{pattern}'")]
 
 
-def _canonical_number(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return normalize_e164(value)
-    except ValueError:
-        return value.strip()
-
-
 def _owner_key(resource: Declared, by_urn: Mapping[str, Declared]) -> str | None:
     """Which config a PhoneNumber/AgentAttachment belongs to: the PhoneConfig its `config_id` comes from (traced
     through the engine's dependencies, so known even while the id is not), else the literal id; None if unknown."""
@@ -243,7 +234,7 @@ def _inline(config: Declared, list_path: str, key: Callable[[Face, Mapping[str, 
 
 
 def _number_key(face: Face, entry: Mapping[str, Any]) -> str | None:
-    return _canonical_number(entry.get(face.spell("phone_number")))
+    return number_key(entry.get(face.spell("phone_number")))
 
 
 def _attachment_key(face: Face, entry: Mapping[str, Any]) -> tuple[str, str] | None:
@@ -271,7 +262,7 @@ def one_owner(resources: Iterable[Declared], options: Mapping[str, Any]) -> list
         config = by_urn.get(owner)
         if resource.type_token == face.number_type:
             what, list_path = "number", "phone_numbers"
-            item: Any = _canonical_number(resource.get("phone_number"))
+            item: Any = number_key(resource.get("phone_number"))
             shown, fields = f"{item}", "phone_number"
             inline = _inline(config, list_path, _number_key) if config else None
         else:

@@ -116,6 +116,17 @@ def normalize_e164(value: str, *, strict: bool = False) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+def number_key(value: Any) -> str | None:
+    """What identifies a number when comparing declarations (who owns it): its E.164 form, or the text as given
+    when it is not a number (its own check reports that); None for a value that is not text (unknown, missing)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return normalize_e164(value)
+    except ValueError:
+        return value.strip()
+
+
 # --------------------------------------------------------------------------------------------------------------
 # The input models, built from the field table
 
