@@ -30,7 +30,7 @@ export PULUMI_PYTHON_CMD := $(PY)
 PULUMI_ENV_VARS := PATH PULUMI_HOME PULUMI_BACKEND_URL PULUMI_CONFIG_PASSPHRASE PULUMI_SKIP_UPDATE_CHECK \
 	PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION PULUMI_SKIP_CONFIRMATIONS PULUMI_PYTHON_CMD
 
-.PHONY: help venv install cli lint test test-unit test-fast test-e2e wheel-check demo demo-stop demo-clean env clean
+.PHONY: help venv install cli tofu lint test test-unit test-fast test-e2e wheel-check demo demo-stop demo-clean env clean
 
 help: ## this list (each target's `##` comment)
 	@awk -F ':.*## ' '/^[a-zA-Z0-9_-]+:.*## / { printf "  make %-20s %s\n", $$1, $$2 }' $(firstword $(MAKEFILE_LIST))
@@ -56,6 +56,11 @@ $(STAMP): pyproject.toml sdk/python/setup.py | $(PY)
 cli: ## the Pulumi CLI, its language hosts (Python, YAML, Node.js), the dynamic-provider and policy-pack shims in .pulumi/bin
 	scripts/install-pulumi.sh
 	@mkdir -p $(PULUMI_HOME) $(PULUMI_DIR)/state
+
+## OpenTofu CLI in .tofu/bin, for the Terraform face's end-to-end tests (built from the Go module proxy and cached;
+## see the script).
+tofu: ## the OpenTofu CLI (`tofu`) in .tofu/bin
+	scripts/install-tofu.sh
 
 # Every Python file of the repository (ruff finds them, skipping what .gitignore lists; Markdown code blocks are
 # left as written: pyproject.toml), then the package, bench/ and scripts/ type-checked strictly.
@@ -106,14 +111,14 @@ test: $(STAMP) lint docs test-unit chromium ## everything CI runs, fastest first
 
 # The tests of the package's own folders (tests/ mirrors pulumi_phonecfg/): unit tests and the gRPC contract tests
 # of both faces, seconds each. The emulator's tests, the demo's and the end-to-end tests run after them.
-PACKAGE_TESTS := tests/core tests/dynamic tests/native tests/commands tests/policy
+PACKAGE_TESTS := tests/core tests/dynamic tests/native tests/terraform tests/commands tests/policy
 test-unit: $(STAMP) ## the tests of the core, the faces and the commands (seconds; no CLI needed)
 	$(PY) -m pytest $(PACKAGE_TESTS) -m 'not e2e' $(PYTEST_ARGS)
 
 test-fast: $(STAMP) lint ## lint + every test but the end-to-end ones (no CLI needed)
 	$(PY) -m pytest tests -m 'not e2e' $(PYTEST_ARGS)
 
-test-e2e: $(STAMP) cli postgres ## the end-to-end tests through the real Pulumi CLI
+test-e2e: $(STAMP) cli tofu postgres ## the end-to-end tests through the real Pulumi and OpenTofu CLIs
 	$(PY) -m pytest tests -m e2e $(PYTEST_ARGS)
 
 ## PostgreSQL's server binaries for the tests of the PostgreSQL state backend (tests/e2e/test_postgres_backend.py,

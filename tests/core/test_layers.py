@@ -21,7 +21,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     "core": {"core"},
     "dynamic": {"core", "dynamic"},
     "native": {"core", "native"},
-    "commands": {"core", "dynamic", "native", "commands", "emulator"},
+    "commands": {"core", "dynamic", "native", "terraform", "commands", "emulator"},
+    "terraform": {"core", "terraform"},
     "emulator": {"emulator"},
     "policy": {"core", "policy"},
     "provider": {"dynamic"},
@@ -29,7 +30,12 @@ MAY_IMPORT: dict[str, set[str]] = {
     "__init__": {"core", "dynamic", "errors", "provider"},
 }
 # Pulumi's own modules that belong to one face: the core decides, each face speaks its protocol.
-FACE_ONLY_LIBRARIES = {"pulumi.dynamic": "dynamic", "pulumi.provider": "native", "pulumi.runtime.proto": "native"}
+FACE_ONLY_LIBRARIES = {
+    "pulumi.dynamic": "dynamic",
+    "pulumi.provider": "native",
+    "pulumi.runtime.proto": "native",
+    "tf": "terraform",
+}
 
 
 def _module_name(path: Path) -> str:
