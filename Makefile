@@ -139,7 +139,7 @@ dist: $(STAMP) ## the wheel + sdist, the Python SDK's wheel and the npm package 
 	$(PY) scripts/dist.py --outdir dist
 
 ## Every artifact as a user gets it: see scripts/wheel_check.py.
-wheel-check: $(STAMP) cli ## build every artifact, install each into a fresh project of its language, deploy with it
+wheel-check: $(STAMP) cli tofu ## build every artifact, install each into a fresh project of its language, deploy with it
 	PYTHON=$(PYTHON) $(PY) scripts/wheel_check.py
 
 ## Demo: emulator on 127.0.0.1:8787 (state in .demo/), stack "demo" in the local file backend.

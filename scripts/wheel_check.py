@@ -13,7 +13,8 @@ the registry) into a fresh TypeScript project: no install script, one TypeScript
 emulator process, three programs, each a PhoneConfig with a secret: Python on the dynamic provider, Python on
 the native SDK, TypeScript on the npm package (both native ones through the plugin from the venv, on PATH as an
 activated venv puts it): `pulumi preview`, `pulumi up`, `pulumi preview --expect-no-changes`, `pulumi destroy`,
-and no secret in the state. Prints each step and its duration; exits non-zero at the first failure.
+and no secret in the state; and an OpenTofu configuration through the wheel's `terraform-provider-phonecfg`
+(plan, apply, a clean plan, destroy). Prints each step and its duration; exits non-zero at the first failure.
 """
 
 from __future__ import annotations
@@ -232,6 +233,58 @@ def deploy(program: Program, env: dict[str, str], emulator: RunningEmulator) -> 
         raise SystemExit(f"[wheel-check] {program.label}: a secret reached the exported state in plaintext")
 
 
+TOFU_CONFIG = """terraform {
+  required_providers {
+    phonecfg = { source = "phonecfg/phonecfg" }
+  }
+}
+variable "pw" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+provider "phonecfg" {}
+resource "phonecfg_phone_config" "trunk" {
+  name     = "Wheel check OpenTofu"
+  security = { authentication = true, username = "wheel", password = var.pw }
+}
+"""
+
+
+def deploy_with_tofu(directory: Path, venv: Path, env: dict[str, str], emulator: RunningEmulator) -> None:
+    """The wheel's `terraform-provider-phonecfg`, found by OpenTofu through dev_overrides: plan, apply, a clean
+    plan, destroy; no credential in the state."""
+    tofu = REPO / ".tofu" / "bin" / "tofu"
+    directory.mkdir()
+    (directory / "main.tf").write_text(TOFU_CONFIG)
+    (directory / "tofurc").write_text(
+        f'provider_installation {{\n  dev_overrides {{\n    "phonecfg/phonecfg" = "{venv / "bin"}"\n  }}\n'
+        "  direct {}\n}\n"
+    )
+    tofu_env = env | {
+        "TF_CLI_CONFIG_FILE": str(directory / "tofurc"),
+        "TF_IN_AUTOMATION": "1",
+        "PHONECFG_URL": emulator.url,
+        "PHONECFG_TOKEN": emulator.token,
+        "TF_VAR_pw": FAKE_PASSWORD,
+    }
+
+    def tofu_run(*args: str) -> str:
+        return run([tofu, *args, "-no-color"], env=tofu_env, cwd=directory)
+
+    with step("OpenTofu: plan, apply with the wheel's terraform-provider-phonecfg"):
+        tofu_run("plan")
+        tofu_run("apply", "-auto-approve")
+    with step("OpenTofu: plan -detailed-exitcode (no changes)"):
+        tofu_run("plan", "-detailed-exitcode")
+    with step("OpenTofu: destroy"):
+        tofu_run("destroy", "-auto-approve")
+    if emulator.api().get("/v1/channels/phone").json()["phones"]:
+        raise SystemExit("[wheel-check] OpenTofu: destroy left configs behind")
+    if FAKE_PASSWORD in (directory / "terraform.tfstate").read_text():
+        raise SystemExit("[wheel-check] OpenTofu: the password reached the state in plaintext")
+
+
 def main() -> int:
     python = os.environ.get("PYTHON", "python3.11")
     # Nothing of the development setup may leak into the clean venv or the programs: no PYTHONPATH, no
@@ -275,6 +328,7 @@ def main() -> int:
         with start_emulator(token=f"fake-wheel-check-token-{secrets.token_hex(8)}") as emulator:
             for program in (dynamic, native_python, typescript):
                 deploy(program, env, emulator)
+            deploy_with_tofu(root / "opentofu", venv, env, emulator)
     say("passed")
     return 0
 

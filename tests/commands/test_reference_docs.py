@@ -21,6 +21,7 @@ from pulumi_phonecfg.core.schema.fields import PHONE_CONFIG, RESOURCES, TYPES, F
 from pulumi_phonecfg.dynamic import resources
 from pulumi_phonecfg.native.config import CONFIG_KEYS
 from pulumi_phonecfg.native.names import to_camel
+from pulumi_phonecfg.terraform.schema import TfAttribute, resource_schema
 
 REPO = Path(__file__).resolve().parents[2]
 REFERENCE = REPO / "docs" / "reference"
@@ -103,7 +104,7 @@ def test_the_names_given_are_the_sdks_and_the_dynamic_classes(table: ResourceTab
     dynamic_known = dynamic_names(table)
     output_paths = {row.path for row in reference_docs._walk(table.outputs, inputs=False)}
     for row in rows(table):
-        python_dynamic, python_native, typescript, go, yaml = (leaf(name) for name in property_names(row.path))
+        python_dynamic, python_native, typescript, go, yaml, hcl = (leaf(name) for name in property_names(row.path))
         camel = to_camel(row.field.name)
         # A nested output of the dynamic provider is a dict key, the API's name: the generator's column says so.
         nested_output = row.path in output_paths and len(row.path) > 1
@@ -115,6 +116,18 @@ def test_the_names_given_are_the_sdks_and_the_dynamic_classes(table: ResourceTab
         )
         assert re.search(rf'^\t{go}\s+\S+\s+`pulumi:"{camel}"`', GO, re.M), (row.path, go)
         assert yaml == camel
+        assert hcl_attribute(table, row.path).name == hcl, (row.path, hcl)
+
+
+def hcl_attribute(table: ResourceTable, path: tuple[str, ...]) -> TfAttribute:
+    """The Terraform schema's attribute at an API path (`phone_numbers[]`, `phone_number`)."""
+    attributes = resource_schema(table).attributes
+    found = None
+    for part in path:
+        found = next(a for a in attributes if a.name == part.removesuffix("[]"))
+        attributes = found.nested
+    assert found is not None
+    return found
 
 
 def test_the_type_and_class_names_given_are_the_sdks() -> None:

@@ -1,7 +1,7 @@
 """Every example program under examples/ is run by an end-to-end test, so a new example cannot be forgotten.
 
-An example program is a directory holding a Pulumi.yaml (a Pulumi project) or a go.mod (an Automation API
-program). RUN_BY names, for each, the e2e test module that runs it (or the script such a test runs); this test
+An example program is a directory holding a Pulumi.yaml (a Pulumi project), a go.mod (an Automation API
+program) or a main.tf (an OpenTofu/Terraform configuration). RUN_BY names, for each, the e2e test module that runs it (or the script such a test runs); this test
 fails when a program is missing from it, when it names one that is gone, and when the runner does not name
 the program's directory. It needs no CLI: it runs with the unit tests (`-m 'not e2e'`).
 """
@@ -33,11 +33,12 @@ RUN_BY = {
     "promotion/consumer": "scripts/promotion-demo.sh",
     "yaml-promotion": "tests/e2e/test_promotion.py",
     "yaml-promotion/consumer": "scripts/promotion-demo.sh",
+    "terraform": "tests/e2e/test_terraform_example.py",
 }
 
 
 def example_programs() -> set[str]:
-    markers = [*EXAMPLES.rglob("Pulumi.yaml"), *EXAMPLES.rglob("go.mod")]
+    markers = [*EXAMPLES.rglob("Pulumi.yaml"), *EXAMPLES.rglob("go.mod"), *EXAMPLES.rglob("main.tf")]
     return {str(m.parent.relative_to(EXAMPLES)) for m in markers if "node_modules" not in m.parts}
 
 
