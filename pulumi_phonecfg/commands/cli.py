@@ -15,23 +15,27 @@ USAGE = """usage: phonecfg <command> [options]
 
 commands:
   emulator    run the local phone-config API emulator (FastAPI + SQLite)
-  export      write a Pulumi project (Python, YAML or TypeScript) that adopts a tenant's phone configs
+  export      write a Pulumi project (Python, YAML, TypeScript) or a Terraform/OpenTofu configuration (HCL)
+              that adopts a tenant's phone configs
   migrate     move a stack's PhoneConfigs from the dynamic provider to the native one (or back)
 """
 
 # `phonecfg export --language` (kept here: importing the export package is left until the command runs).
-LANGUAGES = ("python", "yaml", "typescript")
+LANGUAGES = ("python", "yaml", "typescript", "hcl")
 
 EXPORT_EPILOG = """credentials:
   PHONECFG_API_KEY or PHONECFG_TOKEN from the environment (never on the command line);
   PHONECFG_AUTH_TYPE / PHONECFG_AUTH_URL as for the provider.
 
-writes (DIR/Pulumi.<stack>.yaml always):
+writes (DIR/Pulumi.<stack>.yaml too, for the Pulumi languages):
   python      DIR/Pulumi.yaml, DIR/__main__.py, DIR/requirements.txt (dynamic provider)
   yaml        DIR/Pulumi.yaml (native provider plugin pulumi-resource-phonecfg)
   typescript  DIR/Pulumi.yaml, DIR/index.ts, DIR/package.json, DIR/tsconfig.json (npm SDK pulumi-phonecfg)
+  hcl         DIR/main.tf (OpenTofu/Terraform, provider phonecfg/phonecfg: an import block per resource,
+              credentials as sensitive ephemeral variables; --stack is not used)
   Nothing secret: each credential is read from secret stack config; the stack file
-  lists the `pulumi config set --secret` commands to run. Errors write nothing.
+  lists the `pulumi config set --secret` commands to run (main.tf lists the environment
+  variables to set). Errors write nothing.
   --numbers-as-resources: each trunk's numbers as PhoneNumber resources (adopted, same
   routing) and no phone_numbers on the trunk, so teams sharing it can each own theirs.
   --attachments-as-resources: each Genesys config's attachments as AgentAttachment
@@ -40,6 +44,7 @@ writes (DIR/Pulumi.<stack>.yaml always):
 examples:
   phonecfg export --all --out ./phone-configs
   phonecfg export --all --language typescript --out ./phone-configs-ts
+  phonecfg export --all --language hcl --out ./phone-configs-tf
   phonecfg export --name "Shared trunk" --numbers-as-resources --language yaml --out ./shared
   phonecfg export --name "Contact centre" --attachments-as-resources --out ./contact-centre
   phonecfg export --name "Support SIP trunk" --name "Genesys" --out ./phone --stack prod
@@ -60,7 +65,10 @@ def build_export_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="phonecfg export",
         usage="phonecfg export (--all | --name NAME ... | --id ID ...) --out DIR [-l LANG] [--stack STACK] [options]",
-        description="Export phone configs as a Pulumi project that adopts them (adopt_existing=True).",
+        description=(
+            "Export phone configs as a Pulumi project that adopts them (adopt_existing=True),\n"
+            "or as an OpenTofu/Terraform configuration that imports them (--language hcl)."
+        ),
         epilog=EXPORT_EPILOG,
         formatter_class=_HelpFormatter,
     )
@@ -79,7 +87,7 @@ def build_export_parser() -> argparse.ArgumentParser:
         choices=LANGUAGES,
         default="python",
         metavar="LANG",
-        help="Language of the project: python (default), yaml or typescript",
+        help="Language of the project: python (default), yaml, typescript or hcl (OpenTofu/Terraform)",
     )
     parser.add_argument(
         "--numbers-as-resources",

@@ -16,6 +16,9 @@ from .helpers import REPO
 
 FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<lang>[a-z]*)[^\n]*\n(?P<body>.*?)^(?P=indent)```[ \t]*$", re.M | re.S)
 PROGRAM_LANGUAGES = {"python", "typescript", "ts", "go", "yaml"}
+#: Fence languages of HCL (OpenTofu/Terraform). A block declaring a resource or a data source is a program; a CLI
+#: configuration, a `provider` or an `import` block alone is not.
+HCL_LANGUAGES = {"hcl", "terraform", "tf"}
 RESOURCE_TYPES = ("PhoneConfig", "PhoneNumber", "AgentAttachment")
 
 #: Program-looking blocks no test runs, each with why it may stay inline: (file, first line) -> reason.
@@ -50,6 +53,8 @@ class Block:
     def is_program(self) -> bool:
         if self.language == "yaml":  # a config or API document is not a program; one with resources is
             return re.search(r"^\s*(runtime|resources):", self.text, re.M) is not None
+        if self.language in HCL_LANGUAGES:  # no test runs HCL inline: a program block must be an include
+            return re.search(r'^\s*(resource|data)\s+"', self.text, re.M) is not None
         return self.language in PROGRAM_LANGUAGES
 
     def runnable(self) -> str | None:

@@ -30,3 +30,18 @@ def test_a_fragment_is_caught() -> None:
     fragment = Block("docs/x.md", 1, "python", 'PhoneConfig("t", name="n")\n')
     assert fragment.is_program() and not fragment.runnable() and not fragment.is_include()
     assert Block("docs/x.md", 1, "go", '--8<-- "examples/go/every_resource.go:trunk"\n').is_include()
+
+
+def test_an_hcl_resource_is_a_program_and_a_cli_configuration_is_not() -> None:
+    """HCL: a block declaring a resource or a data source must be an include of examples/terraform; a CLI
+    configuration or an import block alone may stay inline."""
+    resource = Block("docs/x.md", 1, "hcl", 'resource "phonecfg_phone_config" "t" {\n  name = "n"\n}\n')
+    assert resource.is_program() and not resource.runnable() and not resource.is_include()
+    lookup = Block("docs/x.md", 1, "terraform", 'data "phonecfg_agent" "a" {\n  name = "billing"\n}\n')
+    assert lookup.is_program()
+    for text in (
+        "provider_installation {\n  direct {}\n}\n",
+        'import {\n  to = phonecfg_phone_config.t\n  id = "x"\n}\n',
+    ):
+        assert not Block("docs/x.md", 1, "hcl", text).is_program()
+    assert Block("docs/x.md", 1, "hcl", '--8<-- "examples/terraform/main.tf:trunk"\n').is_include()

@@ -1,4 +1,5 @@
-"""`phonecfg export`: the phone configs of a live tenant as a ready Pulumi project, in Python, YAML or TypeScript.
+"""`phonecfg export`: the phone configs of a live tenant as a ready Pulumi project (Python, YAML or TypeScript) or
+OpenTofu/Terraform configuration (HCL).
 
 | Module | What it does |
 |---|---|
@@ -6,13 +7,15 @@
 | `python.py` | The Python project on the dynamic `PhoneConfig` (`__main__.py`, laid out as ruff format does). |
 | `yaml.py` | The Pulumi YAML project on the native provider (`Pulumi.yaml`). |
 | `typescript.py` | The TypeScript project on the generated npm SDK `pulumi-phonecfg` (`index.ts`, `package.json`). |
-| `stack_config.py` | The stack file every project gets: plain settings, the secrets as commands to run. |
+| `hcl.py` | The OpenTofu/Terraform configuration on the provider `phonecfg/phonecfg` (`main.tf`, import blocks). |
+| `stack_config.py` | The stack file every Pulumi project gets: plain settings, the secrets as commands to run. |
 | `strings.py` | String literals the renderers share. |
 | `command.py` | Reading the tenant, writing the files, the command. |
 
-Every program adopts each config (`adopt_existing` / `adoptExisting`), names agents through `getAgent` instead of
-their tenant-specific UUIDs, and reads every credential from a secret stack config key: the API never returns
-credentials, so nothing secret can end up in a file.
+Every program adopts each config (`adopt_existing` / `adoptExisting`; in HCL an `import` block), names agents through
+`getAgent` (`data "phonecfg_agent"`) instead of their tenant-specific UUIDs, and reads every credential from a secret
+stack config key (a sensitive, ephemeral variable): the API never returns credentials, so nothing secret can end up
+in a file.
 """
 
 from pulumi_phonecfg.commands.export.command import (

@@ -2,7 +2,8 @@
 
 - `read_tenant` lists the configs, reads each selected one and (only if some config routes to an agent) the
   tenant's agents, through `PhoneApiClient` (same settings, auth, retries and redaction as the provider);
-- `render` hands the documents to the renderer of the language: a pure function, no I/O;
+- `render` hands the documents to the renderer of the language (a Pulumi project, or an OpenTofu/Terraform
+  configuration for `hcl`): a pure function, no I/O;
 - `write_project` writes the files, refusing a non-empty directory unless forced.
 """
 
@@ -18,7 +19,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Final
 
-from pulumi_phonecfg.commands.export import python, typescript, yaml
+from pulumi_phonecfg.commands.export import hcl, python, typescript, yaml
 from pulumi_phonecfg.commands.export.model import (
     ROUTED_LISTS,
     ExportError,
@@ -35,7 +36,7 @@ from pulumi_phonecfg.core.http.settings import ProviderSettings
 from pulumi_phonecfg.core.lifecycle.agents import Agent, fetch_agents
 from pulumi_phonecfg.core.schema.api_documents import config_kind, config_name
 
-LANGUAGES: Final = ("python", "yaml", "typescript")
+LANGUAGES: Final = ("python", "yaml", "typescript", "hcl")
 STACK_NAME: Final = re.compile(r"[A-Za-z0-9_.-]+")
 # What to run between writing the project and `pulumi up`, besides `pulumi stack init` and the secrets.
 SETUP: Final = {"python": "", "yaml": "", "typescript": "`npm install`, "}
@@ -92,6 +93,8 @@ def render(
         return yaml.render_project(documents, agents, options)
     if language == "typescript":
         return typescript.render_project(documents, agents, options, sdk_requirement=_sdk_requirement())
+    if language == "hcl":
+        return hcl.render_project(documents, agents, options)
     raise ExportError(f"--language {language!r}: use one of {', '.join(LANGUAGES)}")
 
 
@@ -204,8 +207,17 @@ def run_export(
         _say(str(error))
         return 1
     print(f"Wrote {len(snapshot.documents)} phone config(s) to {out_dir}: {', '.join(rendered.files)}")
-    print(
+    print(_next_steps(language, out_dir, stack))
+    return 0
+
+
+def _next_steps(language: str, out_dir: Path, stack: str) -> str:
+    if language == "hcl":
+        return (
+            f"Next: cd {out_dir}, set the credentials listed at the top of main.tf in the environment, `tofu plan` "
+            "(imports every config, writes nothing), `tofu apply`."
+        )
+    return (
         f"Next: cd {out_dir}, {SETUP[language]}`pulumi stack init {stack}`, set the secrets listed in "
         f"Pulumi.{stack}.yaml, `pulumi up`."
     )
-    return 0

@@ -3,7 +3,7 @@
 A pure function of the API documents and the tenant's agents (`export_model`): which configs (selection), their
 resource names, the inputs that declare each one as it is (API names, server defaults left out), where an agent
 is named through a `getAgent` lookup instead of its tenant-specific UUIDs, and which credential is read from which
-secret stack config key. The renderers (`python.py`, `yaml.py`, `typescript.py`) only spell this out.
+secret stack config key. The renderers (`python.py`, `yaml.py`, `typescript.py`, `hcl.py`) only spell this out.
 
 Values that are not literals are placeholders: `SecretRead` (a secret config read), `AgentOutput` (an output of
 an agent lookup) and `ConfigIdOf` (the id of an exported config, where a `PhoneNumber` names its trunk).
@@ -126,7 +126,8 @@ class Language:
     """How the warnings name things in the project a renderer writes."""
 
     program_file: str  # where the user fixes a declared value
-    agent_function: str  # what replaces an agent id the tenant cannot name
+    agent_lookup: str  # what replaces an agent id the tenant cannot name (`get_agent(...)`)
+    apply_command: str = "pulumi up"  # what runs the program; a warning says to fix it before that
 
 
 @dataclass(frozen=True)
@@ -323,18 +324,18 @@ class _AgentRefs:
     def resolve(self, agent_id: str, environment_id: str, where: str) -> AgentLookup | None:
         """The lookup that names (agent_id, environment_id) in this tenant, or None (with a warning)."""
         agent = next((a for a in self.agents if str(a.id).lower() == agent_id.lower()), None)
-        function = self.language.agent_function
+        lookup_text = self.language.agent_lookup
         if agent is None:
             self.warnings.append(
                 f"{where}: agent {agent_id} is not in the tenant's agent list; its id is kept as is "
-                f"(ids differ per tenant: replace it with {function}(...) before promoting)"
+                f"(ids differ per tenant: replace it with {lookup_text} before promoting)"
             )
             return None
         environment = next((e for e in agent.environments if str(e.id).lower() == environment_id.lower()), None)
         if environment is None or environment.name not in ENVIRONMENTS:
             self.warnings.append(
                 f"{where}: agent {agent.name!r} has no environment {environment_id}; its ids are kept as is "
-                f"(ids differ per tenant: replace them with {function}(...) before promoting)"
+                f"(ids differ per tenant: replace them with {lookup_text} before promoting)"
             )
             return None
         lookup = AgentLookup(agent.name, environment.name)
@@ -398,7 +399,9 @@ def export_model(
         inputs = declared_inputs(document)
         # Validated as declared, the credentials aside: the program reads them from secret config.
         for violation in validate_inputs(inputs, strict_numbers=strict_numbers, credentials_later=True)[1]:
-            warnings.append(f"{label}: {violation} (fix it in {language.program_file} before `pulumi up`)")
+            warnings.append(
+                f"{label}: {violation} (fix it in {language.program_file} before `{language.apply_command}`)"
+            )
         credentials = credential_fields(document)
         if credentials:
             security = dict(inputs.get("security", {}))

@@ -32,7 +32,7 @@ from pulumi_phonecfg.commands.export.stack_config import secret_commands, stack_
 from pulumi_phonecfg.commands.export.strings import quoted
 from pulumi_phonecfg.core.lifecycle.agents import Agent
 
-LANGUAGE: Final = Language(program_file="__main__.py", agent_function="get_agent")
+LANGUAGE: Final = Language(program_file="__main__.py", agent_lookup="get_agent(...)")
 # Names the generated module defines or imports itself; no resource or agent variable may take them.
 RESERVED_NAMES: Final = frozenset({"pulumi", "config", "PhoneConfig", "PhoneNumber", "AgentAttachment", "get_agent"})
 LINE_LENGTH: Final = 88  # ruff/black default: the generated project carries no formatter config

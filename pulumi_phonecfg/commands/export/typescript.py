@@ -34,7 +34,7 @@ from pulumi_phonecfg.commands.export.strings import yaml_string
 from pulumi_phonecfg.core.lifecycle.agents import Agent
 from pulumi_phonecfg.native.names import to_camel
 
-LANGUAGE: Final = Language(program_file="index.ts", agent_function="phonecfg.getAgentOutput")
+LANGUAGE: Final = Language(program_file="index.ts", agent_lookup="phonecfg.getAgentOutput(...)")
 SDK_PACKAGE: Final = "pulumi-phonecfg"
 PULUMI_VERSION: Final = "3.270.0"  # see the module docstring
 TYPESCRIPT_VERSION: Final = "~5.9.0"

@@ -32,7 +32,7 @@ from pulumi_phonecfg.commands.export.strings import yaml_string
 from pulumi_phonecfg.core.lifecycle.agents import Agent
 from pulumi_phonecfg.native.names import to_camel
 
-LANGUAGE: Final = Language(program_file="Pulumi.yaml", agent_function="phonecfg:index:getAgent")
+LANGUAGE: Final = Language(program_file="Pulumi.yaml", agent_lookup="phonecfg:index:getAgent(...)")
 TYPE_PREFIX: Final = "phonecfg:index:"
 RESOURCE_TYPE: Final = f"{TYPE_PREFIX}PhoneConfig"
 GET_AGENT: Final = "phonecfg:index:getAgent"

@@ -271,6 +271,7 @@ def test_help_lists_options_and_examples(capsys: pytest.CaptureFixture[str]) -> 
     [
         ("yaml", ["Pulumi.dev.yaml", "Pulumi.yaml"]),
         ("typescript", ["Pulumi.dev.yaml", "Pulumi.yaml", "index.ts", "package.json", "tsconfig.json"]),
+        ("hcl", ["main.tf"]),
     ],
 )
 def test_export_in_another_language(
@@ -281,10 +282,12 @@ def test_export_in_another_language(
     assert export("--all", "--language", language, "--out", str(out)) == 0
     assert sorted(p.name for p in out.iterdir()) == files
     captured = capsys.readouterr()
-    assert "getAgent" in "".join(p.read_text() for p in out.iterdir())
+    lookup = 'data "phonecfg_agent"' if language == "hcl" else "getAgent"
+    assert lookup in "".join(p.read_text() for p in out.iterdir())
     everything = captured.out + captured.err + "".join(p.read_text() for p in out.iterdir())
     assert tenant.token not in everything
     assert ("`npm install`" in captured.out) == (language == "typescript")
+    assert ("`tofu plan`" in captured.out) == (language == "hcl")
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -347,7 +350,7 @@ def plaintext_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     thread.join()
 
 
-@pytest.mark.parametrize("language", ["python", "yaml", "typescript"])
+@pytest.mark.parametrize("language", ["python", "yaml", "typescript", "hcl"])
 def test_plaintext_credentials_in_the_answer_are_never_written(
     plaintext_api: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], language: str
 ) -> None:
@@ -356,9 +359,12 @@ def test_plaintext_credentials_in_the_answer_are_never_written(
 
     captured = capsys.readouterr()
     files = {p.name: p.read_text() for p in out.iterdir()}
-    assert len(files) >= 2 and "Leaky SIP trunk" in "".join(files.values())
-    # The credentials are declared as secret config reads instead, one key per credential.
-    assert "leakySipTrunkPassword" in files["Pulumi.dev.yaml"]
+    assert len(files) >= (1 if language == "hcl" else 2) and "Leaky SIP trunk" in "".join(files.values())
+    # The credentials are declared as secret config reads (in HCL, ephemeral variables) instead, one per credential.
+    if language == "hcl":
+        assert 'variable "leaky_sip_trunk_password" {' in files["main.tf"]
+    else:
+        assert "leakySipTrunkPassword" in files["Pulumi.dev.yaml"]
     everything = captured.out + captured.err + "".join(files.values())
     for secret in (PLAINTEXT_PASSWORD, PLAINTEXT_API_KEY, PLAINTEXT_CLIENT_SECRET, "fake-token-plaintext-api"):
         assert secret not in everything
@@ -398,3 +404,25 @@ def test_attachments_as_resources_flag(tenant: RunningEmulator, tmp_path: Path) 
         "environmentId": "${billingDraft.environmentId}",
     }
     assert "attachedEnvironments" not in resources[genesys]["properties"]
+
+
+def test_hcl_imports_each_config_by_its_id(tenant: RunningEmulator, tmp_path: Path) -> None:
+    """`--language hcl`: an import block per config with the tenant's id, agents as data sources, credentials as
+    variables; nothing but main.tf is written."""
+    ids = make_configs(tenant)
+    out = tmp_path / "tf"
+    assert export("--all", "--language", "hcl", "--numbers-as-resources", "--out", str(out)) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["main.tf"]
+    program = (out / "main.tf").read_text()
+    for address, config_id in (("support_sip_trunk", ids["sip"]), ("genesys", ids["genesys"])):
+        assert f'import {{\n  to = phonecfg_phone_config.{address}\n  id = "{config_id}"\n}}\n' in program
+    assert f'  id = "{ids["sip"]}/+14155550101"\n' in program
+    assert (
+        'data "phonecfg_agent" "billing_draft" {' in program
+        and 'data "phonecfg_agent" "customer_care_live" {' in program
+    )
+    for variable in ("support_sip_trunk_password", "genesys_api_key", "genesys_client_secret"):
+        assert f'variable "{variable}" {{' in program
+    assert f'provider "phonecfg" {{\n  url = "{tenant.url}"\n}}\n' in program
+    for secret in (SIP_PASSWORD, GENESYS_API_KEY, GENESYS_CLIENT_SECRET, tenant.token):
+        assert secret not in program

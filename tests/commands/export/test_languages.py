@@ -1,10 +1,11 @@
-"""`phonecfg export --language yaml|typescript`: what each program declares is the exported config, field for field.
+"""`phonecfg export --language yaml|typescript|hcl`: what each program declares is the exported config, field for field.
 
 The YAML program is evaluated the way Pulumi YAML reads it (PyYAML for the document; `$$` and `${...}` as
 pulumi-yaml's `parseInterpolate` reads strings; `fn::invoke` of getAgent answered from the tenant's agents). The
 TypeScript program is run by node as a JavaScript module with stand-ins for `@pulumi/pulumi` and `pulumi-phonecfg`
 that record what it declares. Either way, the declared inputs (camelCase turned back into API names) must
-validate and equal the exported document in canonical form, as for the Python program.
+validate and equal the exported document in canonical form, as for the Python program. HCL (`main.tf`) is read by
+test_hcl.py's reader; it joins the tests of every language below.
 """
 
 from __future__ import annotations
@@ -25,13 +26,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from support import in_ci
 
-from pulumi_phonecfg.commands.export import python, typescript
+from pulumi_phonecfg.commands.export import hcl, python, typescript
 from pulumi_phonecfg.commands.export import yaml as yaml_export
 from pulumi_phonecfg.commands.export.model import ProjectOptions, resource_names
 from pulumi_phonecfg.core.lifecycle.agents import Agent
 from pulumi_phonecfg.core.schema.models import validate_inputs
 from pulumi_phonecfg.native.names import keys_to_api
 
+from .test_hcl import run_hcl
 from .test_render import (
     AFTER_HOURS,
     AGENTS,
@@ -347,8 +349,11 @@ LANGUAGES = {
     "python": python.render_project,
     "yaml": yaml_export.render_project,
     "typescript": typescript.render_project,
+    "hcl": hcl.render_project,
 }
-PROGRAM_FILES = {"python": "__main__.py", "yaml": "Pulumi.yaml", "typescript": "index.ts"}
+PULUMI_LANGUAGES = ("python", "yaml", "typescript")
+PROGRAM_FILES = {"python": "__main__.py", "yaml": "Pulumi.yaml", "typescript": "index.ts", "hcl": "main.tf"}
+APPLY_COMMANDS = {"python": "pulumi up", "yaml": "pulumi up", "typescript": "pulumi up", "hcl": "tofu apply"}
 
 
 @pytest.mark.parametrize("language", sorted(LANGUAGES))
@@ -365,8 +370,8 @@ def test_same_tenant_same_files_whatever_the_listing_order(language: str) -> Non
 def test_every_language_reads_the_same_secrets_and_writes_the_same_stack_file() -> None:
     docs = [sip_document(), genesys_document()]
     rendered = {
-        name: render(docs, AGENTS, options(project="p", stack="prod", credential_key="phonecfg:apiKey"))
-        for name, render in LANGUAGES.items()
+        name: LANGUAGES[name](docs, AGENTS, options(project="p", stack="prod", credential_key="phonecfg:apiKey"))
+        for name in PULUMI_LANGUAGES
     }
     assert len({r.secrets for r in rendered.values()}) == 1
     assert len({r.files["Pulumi.prod.yaml"] for r in rendered.values()}) == 1
@@ -382,7 +387,7 @@ def test_credentials_are_not_missing_values(language: str) -> None:
     rendered = LANGUAGES[language](docs, AGENTS, options(project="p"))
     assert len(rendered.warnings) == 1, rendered.warnings
     assert "security.username: is required when authentication is true" in rendered.warnings[0]
-    assert rendered.warnings[0].endswith(f"(fix it in {PROGRAM_FILES[language]} before `pulumi up`)")
+    assert rendered.warnings[0].endswith(f"(fix it in {PROGRAM_FILES[language]} before `{APPLY_COMMANDS[language]}`)")
 
 
 @pytest.mark.parametrize("language", sorted(LANGUAGES))
@@ -422,6 +427,15 @@ def declared_resources(language: str, docs: Sequence[Mapping[str, Any]], work: P
     if language == "python":
         run = run_program(render(docs, **kwargs).files["__main__.py"], AGENTS)
         return {r.resource_name: {**r.inputs, "kind": r.kind} for r in run.resources}
+    if language == "hcl":
+        found = run_hcl(hcl.render_project(docs, AGENTS, options(**kwargs)).files["main.tf"])
+        kinds = {"phonecfg_phone_config": "PhoneConfig", "phonecfg_phone_number": "PhoneNumber",
+                 "phonecfg_agent_attachment": "AgentAttachment"}  # fmt: skip
+        # The labels are the resource names in snake_case (these names are slugs).
+        return {
+            address.partition(".")[2].replace("_", "-"): {**inputs, "kind": kinds[address.partition(".")[0]]}
+            for address, inputs in found.resources.items()
+        }
     if language == "yaml":
         program = render_yaml(docs, **kwargs).files["Pulumi.yaml"]
         kinds = {r["name"]: r["type"].rpartition(":")[2] for r in yaml.safe_load(program)["resources"].values()}
