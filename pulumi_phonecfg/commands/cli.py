@@ -18,6 +18,9 @@ commands:
   export      write a Pulumi project (Python, YAML, TypeScript) or a Terraform/OpenTofu configuration (HCL)
               that adopts a tenant's phone configs
   migrate     move a stack's PhoneConfigs from the dynamic provider to the native one (or back)
+  terraform-mirror DIR
+              make terraform-provider-phonecfg installable by `tofu init` (a filesystem mirror in DIR and the
+              CLI configuration to use it)
 """
 
 # `phonecfg export --language` (kept here: importing the export package is left until the command runs).
@@ -144,6 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pulumi_phonecfg.commands.migrate import main as migrate_main
 
         return migrate_main(rest)
+    if command == "terraform-mirror":
+        from pulumi_phonecfg.terraform.mirror import main as mirror_main
+
+        return mirror_main(rest)
     print(f"phonecfg: unknown command {command!r}\n\n{USAGE}", end="", file=sys.stderr)
     return 2
 

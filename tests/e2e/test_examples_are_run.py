@@ -1,9 +1,10 @@
 """Every example program under examples/ is run by an end-to-end test, so a new example cannot be forgotten.
 
 An example program is a directory holding a Pulumi.yaml (a Pulumi project), a go.mod (an Automation API
-program) or a main.tf (an OpenTofu/Terraform configuration). RUN_BY names, for each, the e2e test module that runs it (or the script such a test runs); this test
-fails when a program is missing from it, when it names one that is gone, and when the runner does not name
-the program's directory. It needs no CLI: it runs with the unit tests (`-m 'not e2e'`).
+program) or a main.tf (an OpenTofu/Terraform configuration). RUN_BY names, for each, the e2e test module that
+runs it (or the script such a test runs); this test fails when a program is missing from it, when it names one
+that is gone, and when the runner does not name the program's directory. It needs no CLI: it runs with the unit
+tests (`-m 'not e2e'`).
 """
 
 from __future__ import annotations

@@ -154,9 +154,21 @@ def test_init_and_apply(work: TofuDir, tofu_emulator: RunningEmulator) -> None:
     assert "phonecfg/phonecfg" in init.output
     tofu_emulator.clear_requests()
     work.apply()
-    posts = [path for method, path in writes(tofu_emulator) if method == "POST"]
-    assert len(posts) == 3, writes(tofu_emulator)  # three configs; the attachment and the number are PATCHes
     trunk = work.resource("phonecfg_phone_config.trunk")
+    genesys_id = work.resource("phonecfg_phone_config.genesys")["id"]
+    shared_id = work.resource("phonecfg_phone_config.shared")["id"]
+    # The Pulumi faces' requests: a POST per config, the trunk's numbers in one PATCH after it, the attachment a
+    # PATCH of the Genesys config's list, the number its own POST to the shared trunk's numbers.
+    assert sorted(writes(tofu_emulator)) == sorted(
+        [
+            ("POST", PHONE_PATH),
+            ("POST", PHONE_PATH),
+            ("POST", PHONE_PATH),
+            ("PATCH", f"{PHONE_PATH}/{trunk['id']}"),
+            ("PATCH", f"{PHONE_PATH}/{genesys_id}"),
+            ("POST", f"{PHONE_PATH}/{shared_id}/numbers"),
+        ]
+    )
     assert trunk["security"]["password"] is None  # write-only: never stored
     assert trunk["security_fingerprints"]["password"].startswith("pbkdf2_sha256$")
     numbers = {n["phone_number"]: n for n in trunk["phone_numbers"]}
@@ -233,6 +245,7 @@ def test_bad_input_names_the_hcl_path_before_any_request(work: TofuDir, tofu_emu
         "  security      = { authentication = true }\n"
         "}\n"
     )
+    broken.run("init")
     tofu_emulator.clear_requests()
     plan = broken.plan_exit()
     assert plan.returncode == 1, plan.output
@@ -261,6 +274,7 @@ def test_import_a_console_made_config_then_plan_clean(work: TofuDir, tofu_emulat
     importing.write(
         f'provider "phonecfg" {{}}\nimport {{\n  to = phonecfg_phone_config.console\n  id = "{config_id}"\n}}\n'
     )
+    importing.run("init")
     tofu_emulator.clear_requests()
     plan = importing.run("plan", "-generate-config-out=generated.tf", check=False)
     assert plan.returncode in (0, 2), plan.output
@@ -280,6 +294,7 @@ def test_import_a_console_made_config_then_plan_clean(work: TofuDir, tofu_emulat
     cli_import = TofuDir(work.root / "cli-import", tofu_emulator)
     cli_import.write('provider "phonecfg" {}\n')
     (cli_import.root / "generated.tf").write_text(generated)
+    cli_import.run("init")
     cli_import.run("import", "phonecfg_phone_config.console", config_id)
     assert cli_import.plan_exit().returncode == 0
     assert writes(tofu_emulator) == []

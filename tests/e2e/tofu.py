@@ -1,8 +1,9 @@
 """Running the real OpenTofu CLI (`make tofu`: scripts/install-tofu.sh) against the emulator, through the
 provider installed as the console script `terraform-provider-phonecfg` of the test's virtualenv.
 
-No registry is reachable: the CLI finds the provider through a `dev_overrides` CLI configuration written per
-working directory (what docs/guides/terraform.md tells users). Every run's combined output and the CLI's log
+No registry is reachable: the CLI finds the provider in a filesystem mirror written per working directory by
+`phonecfg terraform-mirror`'s code (what docs/guides/terraform.md tells users), so `tofu init` works as for any
+provider. Every run's combined output and the CLI's log
 (TF_LOG=trace, which records every gRPC call) are kept, so a test can scan them for credentials.
 """
 
@@ -19,9 +20,9 @@ from typing import Any
 from support import REPO
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator
+from pulumi_phonecfg.terraform.mirror import write_mirror
 
 TOFU = REPO / ".tofu" / "bin" / "tofu"
-SOURCE = "phonecfg/phonecfg"
 HEADER = """terraform {
   required_version = ">= 1.11"
   required_providers {
@@ -49,13 +50,9 @@ class TofuDir:
 
     def __post_init__(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        provider_dir = Path(sys.executable).parent  # the venv's bin: terraform-provider-phonecfg is there
-        assert (provider_dir / "terraform-provider-phonecfg").exists(), "run `make venv`"
-        (self.root / "tofurc").write_text(
-            "provider_installation {\n"
-            f'  dev_overrides {{\n    "{SOURCE}" = "{provider_dir}"\n  }}\n'
-            "  direct {}\n}\n"
-        )
+        provider = Path(sys.executable).parent / "terraform-provider-phonecfg"
+        assert provider.exists(), "run `make venv`"
+        self.cli_config = write_mirror(self.root / ".mirror", provider)
 
     @property
     def log(self) -> Path:
@@ -65,7 +62,7 @@ class TofuDir:
         keep = ("PATH", "HOME", "LANG", "TMPDIR", "SSL_CERT_FILE")
         return {
             **{k: v for k, v in os.environ.items() if k in keep},
-            "TF_CLI_CONFIG_FILE": str(self.root / "tofurc"),
+            "TF_CLI_CONFIG_FILE": str(self.cli_config),
             "TF_IN_AUTOMATION": "1",
             "TF_INPUT": "0",
             "CHECKPOINT_DISABLE": "1",
@@ -117,12 +114,12 @@ class TofuDir:
         raise KeyError(address)
 
     def everything_written(self) -> dict[str, str]:
-        """What a credential must never be in: every file of the directory (state, backups, plan files, the CLI
-        log) and every run's output."""
+        """What a credential must never be in: every file of the directory (state, backups, plan files, generated
+        configuration, the CLI's trace log) and every run's output."""
         found = {
-            str(p.relative_to(self.root)): p.read_text(errors="replace")
-            for p in self.root.rglob("*")
-            if (p.is_file() and ".terraform" not in p.parts[:-1]) or p.name == "terraform.tfstate"
+            str(path.relative_to(self.root)): path.read_text(errors="replace")
+            for path in self.root.rglob("*")
+            if path.is_file() and not path.is_symlink()
         }
-        found.update({f"output of tofu {' '.join(r.args)}": r.output for r in self.runs})
+        found.update({f"output of tofu {' '.join(run.args)}": run.output for run in self.runs})
         return found
