@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from pulumi_phonecfg.core.http.setting_keys import SETTING_KEYS, SettingKey
 from pulumi_phonecfg.core.schema.fields import (
     AGENT_ATTACHMENT,
     GENESYS_ONLY,
@@ -34,12 +35,11 @@ from pulumi_phonecfg.core.schema.fields import (
     object_type,
 )
 from pulumi_phonecfg.dynamic.args_codegen import args_class_name
-from pulumi_phonecfg.native.config import CONFIG_KEYS, INSTANCE_KEYS, ConfigKey
+from pulumi_phonecfg.native.config import INSTANCE_KEYS
 from pulumi_phonecfg.native.names import to_camel, to_snake
 from pulumi_phonecfg.native.phone_number import IMPORT_ID_FORM as NUMBER_IMPORT_ID_FORM
 from pulumi_phonecfg.native.provider import GET_AGENT_TOKEN
 from pulumi_phonecfg.native.schema import PACKAGE, schema, type_token
-from pulumi_phonecfg.terraform.provider_config import SETTING_NAMES
 from pulumi_phonecfg.terraform.schema import AGENT_DATA_SOURCE, resource_schema
 
 # The import id of each resource of the native provider (the dynamic provider has no `pulumi import`: its
@@ -461,11 +461,11 @@ def examples_section() -> list[str]:
     ]
 
 
-def environment_variable(key: ConfigKey) -> str:
-    return "PHONECFG_" + to_snake(key.name).upper()
+def environment_variable(key: SettingKey) -> str:
+    return key.variable
 
 
-def config_change(key: ConfigKey) -> str:
+def config_change(key: SettingKey) -> str:
     if key.name in INSTANCE_KEYS:
         return "replaces every resource of the provider (created in the new instance, deleted from the old)"
     return "nothing (applies to the next requests)"
@@ -484,7 +484,7 @@ def config_keys_table() -> list[str]:
                 config_change(key),
                 key.description,
             ]
-            for key in CONFIG_KEYS
+            for key in SETTING_KEYS
         ),
     )
 
@@ -504,10 +504,9 @@ def with_config_keys(text: str) -> str:
     return "\n".join([head + start, *config_keys_table(), end + tail])
 
 
-def hcl_setting(key: ConfigKey) -> str:
+def hcl_setting(key: SettingKey) -> str:
     """The key in the Terraform face's provider block, or `-` for a setting it does not have (providerThreads)."""
-    name = to_snake(key.name)
-    return f"`{name}`" if name in SETTING_NAMES else "-"
+    return "-" if key.pulumi_only else f"`{key.snake_name}`"
 
 
 def provider_page() -> str:
@@ -547,7 +546,7 @@ def provider_page() -> str:
                     *property_names((to_snake(key.name),))[1:-1],
                     hcl_setting(key),
                 ]
-                for key in CONFIG_KEYS
+                for key in SETTING_KEYS
             ),
         ),
     ]

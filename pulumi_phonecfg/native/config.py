@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import urlsplit, urlunsplit
 
@@ -23,40 +22,11 @@ from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 from pulumi_phonecfg.core.http.errors import ConfigurationError
+from pulumi_phonecfg.core.http.setting_keys import SETTING_KEYS
 from pulumi_phonecfg.core.http.settings import ProviderSettings
 
 CONFIG_PREFIX: Final = "phonecfg:"
 VARIABLE_PREFIX: Final = "phonecfg:config:"
-
-
-@dataclass(frozen=True)
-class ConfigKey:
-    name: str  # without the `phonecfg:` prefix
-    type: str  # schema type: string, integer, number, boolean
-    description: str
-    secret: bool = False
-
-
-# Every key `ProviderSettings.from_sources` reads (a test holds the two together).
-CONFIG_KEYS: Final = (
-    ConfigKey(
-        "url", "string", "Instance URL; requests go to `{url}/v1/channels/phone...`. https, or http to loopback."
-    ),
-    ConfigKey("apiKey", "string", "API key, exchanged for short-lived bearer tokens.", secret=True),
-    ConfigKey("token", "string", "A ready bearer token instead of an API key.", secret=True),
-    ConfigKey("authType", "string", "`ibm_iam`, `mcsp` or `bearer`; inferred from the URL when unset."),
-    ConfigKey("authUrl", "string", "Token endpoint (https); defaults per auth type."),
-    ConfigKey("maxRetries", "integer", "Retries per request (default 5)."),
-    ConfigKey("timeout", "number", "Deadline in seconds for one operation, retries included (default 120)."),
-    ConfigKey("providerThreads", "integer", "Provider calls served at once (default 32)."),
-    ConfigKey("adoptExisting", "boolean", "Default of `adoptExisting` for every PhoneConfig that does not set it."),
-    ConfigKey(
-        "strictPhoneNumbers",
-        "boolean",
-        "Also refuse numbers that are not valid for their country in the installed phonenumbers metadata "
-        "(default false: E.164 syntax and a possible length only).",
-    ),
-)
 
 
 def config_text(value: Any) -> str | None:
@@ -91,7 +61,7 @@ _KEY_IN_MESSAGE: Final = re.compile(r"\bphonecfg:(\w+)")
 
 def secret_values(values: Mapping[str, Any], secret: Iterable[str] = ()) -> set[str]:
     """The text of every credential in a configuration (secret keys, and values the engine sent as secrets)."""
-    named = {key.name for key in CONFIG_KEYS if key.secret} | set(secret)
+    named = {key.name for key in SETTING_KEYS if key.secret} | set(secret)
     return {text for key in named if (text := config_text(values.get(key))) and not is_unknown(values.get(key))}
 
 

@@ -15,8 +15,8 @@ import sys
 from importlib.metadata import version
 from typing import Any, Final
 
+from pulumi_phonecfg.core.http.setting_keys import SETTING_KEYS
 from pulumi_phonecfg.core.schema.fields import BOTH, RESOURCES, TYPES, Field, ResourceTable
-from pulumi_phonecfg.native.config import CONFIG_KEYS
 from pulumi_phonecfg.native.names import to_camel
 from pulumi_phonecfg.native.provider import GET_AGENT_TOKEN
 
@@ -81,7 +81,7 @@ def resource_spec(table: ResourceTable) -> dict[str, Any]:
 
 def _config_variables() -> dict[str, Any]:
     variables: dict[str, Any] = {}
-    for key in CONFIG_KEYS:
+    for key in SETTING_KEYS:
         spec: dict[str, Any] = {"type": key.type, "description": key.description}
         if key.secret:
             spec["secret"] = True

@@ -11,8 +11,8 @@ line (operation, status, the API's `detail`), never a traceback, never a credent
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import threading
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -60,8 +60,6 @@ class PhoneConfigProviderServicer(rpc.ProviderServicer):  # type: ignore[misc]
 
     def __init__(self) -> None:
         self.session = ProviderSession()
-        self._lock = threading.Lock()
-        self._configured = False
 
     # ---- provider ------------------------------------------------------------------------------------------
 
@@ -98,8 +96,6 @@ class PhoneConfigProviderServicer(rpc.ProviderServicer):  # type: ignore[misc]
             return pb.ConfigureProvider.Response(diagnostics=[error(failure[1], path=failure[0])])
         if settings is not None:  # None: a setting is unknown until apply; the plan needs no request
             self.session.configure(settings)
-            with self._lock:
-                self._configured = True
         return pb.ConfigureProvider.Response()
 
     def StopProvider(self, request: pb.StopProvider.Request, context: grpc.ServicerContext) -> pb.StopProvider.Response:
@@ -227,7 +223,7 @@ class PhoneConfigProviderServicer(rpc.ProviderServicer):  # type: ignore[misc]
                 raise AgentLookupError("phonecfg_agent: name and environment must be known at plan time")
             environment = config.get("environment") or "live"
             found = lookup_agent(self.session.settings, config.get("name"), environment)
-            state = {"name": config.get("name"), "environment": environment, **found.__dict__}
+            state = {"name": config.get("name"), "environment": environment, **dataclasses.asdict(found)}
             return pb.ReadDataSource.Response(state=encode(from_core(state, AGENT_DATA_SOURCE.attributes)))
 
         return self._answer(pb.ReadDataSource.Response, read)

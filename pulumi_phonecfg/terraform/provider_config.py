@@ -13,37 +13,24 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from pulumi_phonecfg.core.http.errors import ConfigurationError
+from pulumi_phonecfg.core.http.setting_keys import SETTING_KEYS, SettingKey
 from pulumi_phonecfg.core.http.settings import ProviderSettings
 from pulumi_phonecfg.terraform.schema import TfAttribute, TfSchema, snake
 from pulumi_phonecfg.terraform.values import is_unknown
 
-
-def _setting(name: str, scalar: str, description: str, *, sensitive: bool = False) -> TfAttribute:
-    return TfAttribute(name, description, scalar=scalar, sensitive=sensitive)
+_TYPES: Final = {"string": "string", "integer": "number", "number": "number", "boolean": "bool"}
 
 
-# The Pulumi providers' keys (`phonecfg:maxRetries` -> max_retries), but providerThreads: the CLI runs the
-# provider's calls itself (a test holds this list to the native plugin's CONFIG_KEYS).
+def _setting(key: SettingKey) -> TfAttribute:
+    description = f"{key.description} Unset: `{key.variable}`."
+    return TfAttribute(key.snake_name, description, scalar=_TYPES[key.type], sensitive=key.secret)
+
+
+# The Pulumi providers' settings (`phonecfg:maxRetries` -> max_retries), from the one table of them.
 PROVIDER_SCHEMA: Final = TfSchema(
     "phonecfg",
     "IBM watsonx Orchestrate phone configs. Every setting falls back to its `PHONECFG_*` environment variable.",
-    (
-        _setting("url", "string", "Instance URL (`PHONECFG_URL`). https, or http to a loopback host."),
-        _setting(
-            "api_key", "string", "API key, exchanged for short-lived tokens (`PHONECFG_API_KEY`).", sensitive=True
-        ),
-        _setting("token", "string", "A ready bearer token instead of an API key (`PHONECFG_TOKEN`).", sensitive=True),
-        _setting("auth_type", "string", "`ibm_iam`, `mcsp` or `bearer`; inferred from the URL when unset."),
-        _setting("auth_url", "string", "Token endpoint (https); defaults per auth type."),
-        _setting("max_retries", "number", "Retries per request (default 5)."),
-        _setting("timeout", "number", "Deadline in seconds for one operation, retries included (default 120)."),
-        _setting("adopt_existing", "bool", "Default of `adopt_existing` for every phone config that does not set it."),
-        _setting(
-            "strict_phone_numbers",
-            "bool",
-            "Also refuse numbers not valid for their country in the phonenumbers metadata (default false).",
-        ),
-    ),
+    tuple(_setting(key) for key in SETTING_KEYS if not key.pulumi_only),
 )
 SETTING_NAMES: Final = tuple(a.name for a in PROVIDER_SCHEMA.attributes)
 _KEY_IN_MESSAGE: Final = re.compile(r"\bphonecfg:(\w+)")

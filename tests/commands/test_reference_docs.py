@@ -16,10 +16,10 @@ import pytest
 from pulumi_phonecfg import dynamic
 from pulumi_phonecfg.commands import reference_docs
 from pulumi_phonecfg.commands.reference_docs import LANGUAGES, Row, property_names
+from pulumi_phonecfg.core.http.setting_keys import SETTING_KEYS
 from pulumi_phonecfg.core.schema import models
 from pulumi_phonecfg.core.schema.fields import PHONE_CONFIG, RESOURCES, TYPES, Field, ResourceTable, walk
 from pulumi_phonecfg.dynamic import resources
-from pulumi_phonecfg.native.config import CONFIG_KEYS
 from pulumi_phonecfg.native.names import to_camel
 from pulumi_phonecfg.terraform.schema import TfAttribute, resource_schema
 
@@ -155,7 +155,7 @@ def test_every_rule_of_the_models_has_its_text() -> None:
 def test_every_config_key_and_its_environment_variable_is_on_the_provider_page() -> None:
     page = reference_docs.pages()["provider-configuration.md"]
     settings = (REPO / "pulumi_phonecfg" / "core" / "http" / "settings.py").read_text()
-    for key in CONFIG_KEYS:
+    for key in SETTING_KEYS:
         variable = reference_docs.environment_variable(key)
         assert f'"{key.name}", "{variable}"' in settings, variable
         assert f"| `phonecfg:{key.name}` |" in page and f"`{variable}`" in page

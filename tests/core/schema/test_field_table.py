@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
+from pulumi_phonecfg.core.http.setting_keys import SETTING_KEYS
 from pulumi_phonecfg.core.http.settings import ProviderSettings
 from pulumi_phonecfg.core.schema import canonical, models
 from pulumi_phonecfg.core.schema.fields import (
@@ -36,7 +37,6 @@ from pulumi_phonecfg.core.schema.fingerprints import SECRET_FIELDS
 from pulumi_phonecfg.dynamic import args_codegen
 from pulumi_phonecfg.dynamic import resources as resource
 from pulumi_phonecfg.native import schema
-from pulumi_phonecfg.native.config import CONFIG_KEYS
 from pulumi_phonecfg.native.names import to_camel, to_snake
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -172,7 +172,7 @@ def test_the_schema_s_config_keys_are_the_keys_the_settings_read() -> None:
         read.append(key.removeprefix("phonecfg:"))
 
     ProviderSettings.from_sources(lambda key: record(key), env={})
-    assert sorted(set(read)) == sorted(key.name for key in CONFIG_KEYS)
+    assert sorted(set(read)) == sorted(key.name for key in SETTING_KEYS)
 
 
 def test_the_schema_names_are_the_program_names() -> None:
