@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
@@ -106,7 +107,14 @@ class TfSchema:
 
 
 def _description(f: Field) -> str:
-    return f.description.replace("agentId", "agent_id").replace("environmentId", "environment_id")
+    """The table's description in HCL's words: camelCase names snake_case, a resource by its type name."""
+    text = f.description
+    for table in (PHONE_CONFIG, PHONE_NUMBER, AGENT_ATTACHMENT):
+        text = text.replace(f"a {table.name}'s", f"a {PROVIDER_PREFIX}{snake(table.name)}'s")
+    return _CAMEL_WORD.sub(lambda m: snake(m.group(0)), text)
+
+
+_CAMEL_WORD: Final = re.compile(r"\b[a-z]+(?:[A-Z][a-z]+)+\b")
 
 
 def _input(f: Field, *, in_set: bool = False) -> TfAttribute:

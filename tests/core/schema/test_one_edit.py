@@ -1,5 +1,6 @@
 """Adding a field is one edit: one line in a copy of the field table, then `make schema`'s own commands, and the
-schema, the pydantic model, the dynamic resource's typed arguments and the API mapping all have the field.
+schema, the pydantic model, the dynamic resource's typed arguments, the Terraform schema and the API mapping all
+have the field.
 
 The copy of the package is imported in fresh interpreters (first on PYTHONPATH), so nothing here is patched: the
 copy's own `tests/core/schema/test_field_table.py` passes unchanged, and a program-side check declares the new field.
@@ -66,6 +67,13 @@ CHECK = textwrap.dedent(
     assert not checked.failures and checked.inputs["holdMusicUrl"] == URL, checked
     olds = lifecycle.check_inputs({"name": "T"}).inputs
     assert lifecycle.changed_fields(olds, {**olds, "hold_music_url": URL}) == ["hold_music_url"]
+
+    # The Terraform face: an optional string attribute of `phonecfg_phone_config`, its plan carries the field.
+    from pulumi_phonecfg.terraform.resources import PHONE_CONFIG_RESOURCE
+    attribute = PHONE_CONFIG_RESOURCE.schema.attribute("hold_music_url")
+    assert attribute.scalar == "string" and attribute.optional and not attribute.computed, attribute
+    config = {a.name: None for a in PHONE_CONFIG_RESOURCE.schema.attributes} | {"name": "T", "hold_music_url": URL}
+    assert PHONE_CONFIG_RESOURCE.plan(None, config, False).state["hold_music_url"] == URL
 
     # The dynamic resource: a typed keyword argument and output attribute, registered as an input.
     parameter = inspect.signature(PhoneConfig.__init__).parameters["hold_music_url"]
