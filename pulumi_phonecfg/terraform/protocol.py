@@ -51,10 +51,6 @@ def error(summary: str, detail: str = "", path: str = "") -> pb.Diagnostic:
     return diagnostic
 
 
-def check_errors(type_name: str, failures: list[tuple[str, str]]) -> list[pb.Diagnostic]:
-    return [error(f"{type_name}: {path} {reason}", "Refused before any request.", path) for path, reason in failures]
-
-
 class PhoneConfigProviderServicer(rpc.ProviderServicer):  # type: ignore[misc]
     """Thread-safe: the CLI runs calls for several resources at once; the session serializes what must be."""
 

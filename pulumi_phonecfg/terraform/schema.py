@@ -164,6 +164,7 @@ def _extra_outputs(table: ResourceTable) -> Iterator[TfAttribute]:
                 yield _output(sub, f"{f.name}_{sub.name}")
 
 
+@functools.cache
 def resource_schema(table: ResourceTable) -> TfSchema:
     inputs = tuple(_input(f) for f in table.inputs)
     outputs = tuple(_output(f) for f in table.outputs)
@@ -174,12 +175,6 @@ def resource_schema(table: ResourceTable) -> TfSchema:
 def snake(camel: str) -> str:
     """`PhoneConfig` -> `phone_config`, `adoptExisting` -> `adopt_existing`."""
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in camel).lstrip("_")
-
-
-@functools.cache
-def resource_schemas() -> dict[str, TfSchema]:
-    schemas = (resource_schema(t) for t in (PHONE_CONFIG, PHONE_NUMBER, AGENT_ATTACHMENT))
-    return {s.type_name: s for s in schemas}
 
 
 def _string(name: str, description: str, **flags: Any) -> TfAttribute:
