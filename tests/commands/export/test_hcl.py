@@ -5,7 +5,8 @@ quoted strings with HCL's escapes, `$${` / `%%{`, references); the references ar
 agents and fake credentials. What each resource declares must validate and equal the exported document in
 canonical form, as for the Pulumi languages, and each resource must have an import block naming its id. The
 reader's reading of strings is checked against the real CLI (`tofu console`, else `terraform console`), and the
-whole file against `tofu fmt -check`: both skip without a CLI, except under CI.
+whole file against `tofu fmt -check`: both end-to-end tests (run after `make tofu`), skipped without a CLI, except
+under CI.
 """
 
 from __future__ import annotations
@@ -713,7 +714,8 @@ def test_same_tenant_same_file_whatever_the_listing_order() -> None:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# The real CLI: its reading of the strings, its formatter
+# The real CLI: its reading of the strings, its formatter. End-to-end tests (`-m e2e`): they run after `make tofu`,
+# not with the unit tests, which CI runs while OpenTofu may still be building.
 
 
 def hcl_cli() -> str:
@@ -740,6 +742,7 @@ def run_cli(args: Sequence[str], cwd: Path, stdin: str = "") -> subprocess.Compl
     )
 
 
+@pytest.mark.e2e
 def test_the_cli_reads_every_string_as_the_reader_does(tmp_path: Path) -> None:
     """`tofu console` evaluates each written literal: the value is the text it was written from."""
     texts = [*TRICKY, "tab\tnew\nline \u2028 \x7f \U0001f600 é \\ \"'", "", "~"]
@@ -752,6 +755,7 @@ def test_the_cli_reads_every_string_as_the_reader_does(tmp_path: Path) -> None:
     assert json.loads(base64.b64decode(encoded)) == texts
 
 
+@pytest.mark.e2e
 def test_main_tf_is_as_the_formatter_leaves_it(tmp_path: Path) -> None:
     tricky = [sip_document(f"s{i}", f"trunk {i}", description=text) for i, text in enumerate(TRICKY)]
     variants = {
