@@ -4,7 +4,8 @@
 # No release download is reachable on our machines, so `tofu` is built from the Go module proxy.
 # `go install github.com/opentofu/opentofu/cmd/tofu@vX` is refused (its go.mod has a `replace` for hcl/v2), so the
 # module is downloaded (`go mod download`), copied somewhere writable and built inside its own directory, where its
-# replace directives apply. Cold on 2 cores: ~3 minutes and ~160 MB of binary; the per-user cache
+# replace directives apply. Cold on 2 cores: 3 to 7 minutes (174 s and 394 s seen; ~1.8 GB of memory at its peak)
+# and a ~160 MB binary; the per-user cache
 # (~/.cache/pulumi_phonecfg/tofu-vX) makes a second run take < 1 s.
 # Order of preference: .tofu/bin already holds the pinned version -> nothing; a `tofu` on PATH of the pinned
 # minor version -> link it; the cache -> copy; else build into the cache, then copy.
@@ -48,7 +49,7 @@ if ! { [ -x "$CACHE/tofu" ] && [ "$(version_of "$CACHE/tofu")" = "$V" ]; }; then
   command -v go >/dev/null 2>&1 || { say "no Go toolchain: cannot build tofu"; exit 1; }
   start=$SECONDS
   WORK="$(mktemp -d)"; trap 'chmod -R u+w "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
-  say "building tofu v$V from the Go module proxy into $CACHE (cold: ~3 minutes)"
+  say "building tofu v$V from the Go module proxy into $CACHE (cold: 3 to 7 minutes)"
   dir="$(cd "$WORK" && GOFLAGS=-mod=mod go mod download -json "github.com/opentofu/opentofu@v$V" \
          | sed -n 's/^[[:space:]]*"Dir": *"\([^"]*\)".*/\1/p')"
   [ -n "$dir" ] && [ -d "$dir" ] || { say "go mod download gave no module directory"; exit 1; }
