@@ -22,22 +22,11 @@ from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 from pulumi_phonecfg.core.http.errors import ConfigurationError
-from pulumi_phonecfg.core.http.setting_keys import SETTING_KEYS
+from pulumi_phonecfg.core.http.setting_keys import SETTING_KEYS, setting_text
 from pulumi_phonecfg.core.http.settings import ProviderSettings
 
 CONFIG_PREFIX: Final = "phonecfg:"
 VARIABLE_PREFIX: Final = "phonecfg:config:"
-
-
-def config_text(value: Any) -> str | None:
-    """A configuration value as the stack config holds it (a string), whatever type the engine sent."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def from_variables(variables: Mapping[str, str]) -> dict[str, Any]:
@@ -49,7 +38,7 @@ def config_lookup(values: Mapping[str, Any]) -> Callable[[str], str | None]:
     """The configuration keyed without prefix, as the lookup of `phonecfg:*` keys the settings read."""
 
     def lookup(key: str) -> str | None:
-        return config_text(values.get(key.removeprefix(CONFIG_PREFIX)))
+        return setting_text(values.get(key.removeprefix(CONFIG_PREFIX)))
 
     return lookup
 
@@ -62,7 +51,7 @@ _KEY_IN_MESSAGE: Final = re.compile(r"\bphonecfg:(\w+)")
 def secret_values(values: Mapping[str, Any], secret: Iterable[str] = ()) -> set[str]:
     """The text of every credential in a configuration (secret keys, and values the engine sent as secrets)."""
     named = {key.name for key in SETTING_KEYS if key.secret} | set(secret)
-    return {text for key in named if (text := config_text(values.get(key))) and not is_unknown(values.get(key))}
+    return {text for key in named if (text := setting_text(values.get(key))) and not is_unknown(values.get(key))}
 
 
 def is_unknown(value: Any) -> bool:
@@ -89,7 +78,7 @@ def config_failures(values: Mapping[str, Any]) -> list[tuple[str, str]]:
 def instance_url(value: Any) -> str | None:
     """The URL in a form where two spellings of one instance compare equal (scheme and host lower case, no
     trailing slash); None when unset."""
-    text = config_text(value)
+    text = setting_text(value)
     if text is None:
         return None
     parts = urlsplit(text.strip())

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from pulumi_phonecfg.core.http.errors import ConfigurationError
-from pulumi_phonecfg.core.http.setting_keys import SETTING_KEYS, SettingKey
+from pulumi_phonecfg.core.http.setting_keys import SETTING_KEYS, SettingKey, setting_text
 from pulumi_phonecfg.core.http.settings import ProviderSettings
 from pulumi_phonecfg.terraform.schema import TfAttribute, TfSchema, snake
 from pulumi_phonecfg.terraform.values import is_unknown
@@ -36,22 +36,12 @@ SETTING_NAMES: Final = tuple(a.name for a in PROVIDER_SCHEMA.attributes)
 _KEY_IN_MESSAGE: Final = re.compile(r"\bphonecfg:(\w+)")
 
 
-def _text(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def lookup(values: Mapping[str, Any]) -> Callable[[str], str | None]:
     """The block as the `phonecfg:<camelCase>` lookup `ProviderSettings.from_sources` reads."""
 
     def find(key: str) -> str | None:
         value = values.get(snake(key.removeprefix("phonecfg:")))
-        return None if is_unknown(value) else _text(value)
+        return None if is_unknown(value) else setting_text(value)
 
     return find
 

@@ -10,17 +10,15 @@ destroy. Every credential is searched for in the state, the plans, the outputs a
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from support import in_ci
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator, start_emulator
 
 from .helpers import PHONE_PATH, scan_for_secrets
-from .tofu import TOFU, TofuDir
+from .tofu import TofuDir, require_tofu
 
 pytestmark = [pytest.mark.e2e, pytest.mark.e2e_sequence]
 
@@ -114,11 +112,7 @@ output "connector_id" {
 
 @pytest.fixture(scope="module")
 def tofu_emulator() -> Iterator[RunningEmulator]:
-    if not os.access(TOFU, os.X_OK):
-        message = f"no OpenTofu CLI at {TOFU}: run `make tofu` (scripts/install-tofu.sh)"
-        if in_ci():
-            pytest.fail(f"CI=true and {message}", pytrace=False)
-        pytest.skip(message)
+    require_tofu()
     with start_emulator(token="tofu-e2e-emulator-token-not-secret") as running:
         yield running
 

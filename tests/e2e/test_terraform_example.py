@@ -18,13 +18,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import REPO, in_ci
+from support import REPO
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator, start_emulator
 
 from .helpers import get_config, list_configs, scan_for_secrets
 from .test_export_roundtrip import GENESYS_API_KEY, GENESYS_CLIENT_SECRET, SERVER_WRITTEN, SIP_PASSWORD, make_tenant
-from .tofu import TOFU, TofuDir
+from .tofu import TofuDir, require_tofu
 
 pytestmark = [pytest.mark.e2e]
 
@@ -38,11 +38,7 @@ EXAMPLE_SECRETS = {
 
 @pytest.fixture
 def phone(tmp_path: Path) -> Iterator[RunningEmulator]:
-    if not os.access(TOFU, os.X_OK):
-        message = f"no OpenTofu CLI at {TOFU}: run `make tofu` (scripts/install-tofu.sh)"
-        if in_ci():
-            pytest.fail(f"CI=true and {message}", pytrace=False)
-        pytest.skip(message)
+    require_tofu()
     with start_emulator(token="tofu-example-emulator-token-not-secret") as running:
         yield running
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from support import REPO
+import pytest
+from support import REPO, in_ci
 
 from pulumi_phonecfg.emulator.testing import RunningEmulator
 from pulumi_phonecfg.terraform.mirror import write_mirror
@@ -30,6 +31,15 @@ HEADER = """terraform {
   }
 }
 """
+
+
+def require_tofu() -> None:
+    """The CLI in .tofu/bin: skipped when absent, except under CI where that is a failure."""
+    if not os.access(TOFU, os.X_OK):
+        message = f"no OpenTofu CLI at {TOFU}: run `make tofu` (scripts/install-tofu.sh)"
+        if in_ci():
+            pytest.fail(f"CI=true and {message}", pytrace=False)
+        pytest.skip(message)
 
 
 @dataclass

@@ -7,7 +7,7 @@ its snake_case name in upper case.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 
 @dataclass(frozen=True)
@@ -48,3 +48,15 @@ SETTING_KEYS: Final = (
         "(default false: E.164 syntax and a possible length only).",
     ),
 )
+
+
+def setting_text(value: Any) -> str | None:
+    """A setting's value as stack config holds it (text), whatever type a face received it as: what
+    `ProviderSettings.from_sources` reads. None for unset or empty."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
