@@ -33,6 +33,7 @@ from pulumi_phonecfg.core.schema.fields import (
     ObjectType,
     ResourceTable,
     object_type,
+    type_named,
 )
 from pulumi_phonecfg.dynamic.args_codegen import args_class_name
 from pulumi_phonecfg.native.config import INSTANCE_KEYS
@@ -112,7 +113,7 @@ def object_type_names(type_name: str, *, dynamic: bool, output: bool) -> list[st
             f"`outputs.{type_name}`",
             f"`{go}`",
             f"`{type_token(type_name)}`",
-            "nested attribute",
+            hcl_object_name(type_name),
         ]
     return [
         f"`{args_class_name(type_name)}`" if dynamic else "-",
@@ -120,8 +121,26 @@ def object_type_names(type_name: str, *, dynamic: bool, output: bool) -> list[st
         f"`inputs.{type_name}Args`",
         f"`{go}Args`",
         f"`{type_token(type_name)}`",
-        "nested attribute",
+        hcl_object_name(type_name),
     ]
+
+
+def hcl_object_name(type_name: str) -> str:
+    """An object type in HCL: a nested attribute, except the parts of an output type wider than its input, which
+    the Terraform schema keeps beside it (`security` -> `security_fingerprints`)."""
+    for table in RESOURCES:
+        for f in table.inputs:
+            if not f.output_type:
+                continue
+            own = {sub.name for sub in type_named(f.type).fields}
+            extras = [sub for sub in type_named(f.output_type).fields if sub.name not in own]
+            if f.output_type == type_name:
+                beside = ", ".join(f"`{f.name}_{sub.name}`" for sub in extras)
+                return f"`{f.name}`, and {beside} beside it"
+            for sub in extras:
+                if sub.type == type_name:
+                    return f"`{f.name}_{sub.name}`"
+    return "nested attribute"
 
 
 def resource_class_names(table: ResourceTable) -> list[str]:
