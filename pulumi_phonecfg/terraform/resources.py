@@ -14,6 +14,7 @@ The Terraform protocol asks different questions than Pulumi's engine, answered f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -113,7 +114,9 @@ class TfResource:
         declared = to_core(config, self._inputs())
         result = self.check(declared, strict_numbers)
         if result.failures:
-            raise PlanError([(hcl_path(f), str(f.reason)) for f in result.failures])
+            raise PlanError(
+                [(hcl_path(f), str(f.reason) + _element_value(declared, hcl_path(f))) for f in result.failures]
+            )
         return dict(result.inputs or {})
 
     def plan(self, prior: Mapping[str, Any] | None, config: Mapping[str, Any], strict_numbers: bool) -> Planned:
@@ -190,6 +193,23 @@ def _without_empty_lists(state: dict[str, Any], inputs: tuple[TfAttribute, ...])
         if a.nesting != "single" and state.get(a.name) == []:
             state[a.name] = None
     return state
+
+
+_ELEMENT_PATH: Final = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
+
+
+def _element_value(declared: Mapping[str, Any], path: str) -> str:
+    """` (got '...')` for a field of a set element: the CLI can point at the set, not at the element (it addresses
+    set elements by value), so the message says which one. Set elements hold no credential."""
+    found = _ELEMENT_PATH.match(path)
+    if found is None:
+        return ""
+    items = declared.get(found.group(1))
+    index = int(found.group(2))
+    if not isinstance(items, list) or index >= len(items) or not isinstance(items[index], Mapping):
+        return ""
+    value = items[index].get(found.group(3))
+    return f" (got {value!r})" if isinstance(value, str) else ""
 
 
 def hcl_path(failure: CheckFailure) -> str:

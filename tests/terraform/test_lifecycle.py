@@ -95,6 +95,7 @@ def test_service_provider_change_replaces(provider: TfProvider) -> None:
 def test_bad_input_names_the_hcl_path_before_any_request(provider: TfProvider, phone_api: RunningEmulator) -> None:
     found = provider.validate(CONFIG, {"name": "Bad", "phone_numbers": [{"phone_number": "12"}]})
     assert found and found[0].startswith("phone_numbers[0].phone_number "), found
+    assert found[0].endswith("(got '12')"), found  # the CLI points at the set: the message says which element
     found = provider.validate(CONFIG, {"name": "Bad", "security": {"authentication": True}})
     assert any(m.startswith("security.username ") for m in found), found
     response = provider.plan_response(CONFIG, None, {"name": "   "})
