@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from pulumi_phonecfg.commands.private_files import write_private_text
-from pulumi_phonecfg.native.names import to_camel, to_snake
+from pulumi_phonecfg.core.schema.case import to_camel, to_snake
 
 DYNAMIC_TYPE: Final = "pulumi-python:dynamic/phonecfg:PhoneConfig"
 NUMBER_DYNAMIC_TYPE: Final = "pulumi-python:dynamic/phonecfg:PhoneNumber"

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from pulumi_phonecfg.core.http.setting_keys import SETTING_KEYS, SettingKey
+from pulumi_phonecfg.core.schema.case import to_camel, to_snake
 from pulumi_phonecfg.core.schema.fields import (
     AGENT_ATTACHMENT,
     GENESYS_ONLY,
@@ -33,11 +34,10 @@ from pulumi_phonecfg.core.schema.fields import (
     ObjectType,
     ResourceTable,
     object_type,
-    type_named,
+    wider_outputs,
 )
 from pulumi_phonecfg.dynamic.args_codegen import args_class_name
 from pulumi_phonecfg.native.config import INSTANCE_KEYS
-from pulumi_phonecfg.native.names import to_camel, to_snake
 from pulumi_phonecfg.native.phone_number import IMPORT_ID_FORM as NUMBER_IMPORT_ID_FORM
 from pulumi_phonecfg.native.provider import GET_AGENT_TOKEN
 from pulumi_phonecfg.native.schema import PACKAGE, schema, type_token
@@ -129,17 +129,14 @@ def hcl_object_name(type_name: str) -> str:
     """An object type in HCL: a nested attribute, except the parts of an output type wider than its input, which
     the Terraform schema keeps beside it (`security` -> `security_fingerprints`)."""
     for table in RESOURCES:
-        for f in table.inputs:
-            if not f.output_type:
-                continue
-            own = {sub.name for sub in type_named(f.type).fields}
-            extras = [sub for sub in type_named(f.output_type).fields if sub.name not in own]
+        extras = wider_outputs(table)
+        for f in {f.name: f for f, _ in extras}.values():
             if f.output_type == type_name:
-                beside = ", ".join(f"`{f.name}_{sub.name}`" for sub in extras)
+                beside = ", ".join(f"`{f.name}_{sub.name}`" for owner, sub in extras if owner is f)
                 return f"`{f.name}`, and {beside} beside it"
-            for sub in extras:
-                if sub.type == type_name:
-                    return f"`{f.name}_{sub.name}`"
+        for f, sub in extras:
+            if sub.type == type_name:
+                return f"`{f.name}_{sub.name}`"
     return "nested attribute"
 
 

@@ -29,10 +29,11 @@ from pulumi_phonecfg.core.lifecycle.agent_attachment import (
     update_attachment,
 )
 from pulumi_phonecfg.core.lifecycle.config_locks import ConfigLocks
+from pulumi_phonecfg.core.schema.case import to_camel
 from pulumi_phonecfg.core.schema.fields import AGENT_ATTACHMENT
 from pulumi_phonecfg.core.schema.integration import connector_id
 from pulumi_phonecfg.native.flat import flat_diff
-from pulumi_phonecfg.native.names import InputShape, keys_to_api, keys_to_program, to_camel
+from pulumi_phonecfg.native.names import InputShape, keys_to_api, keys_to_program
 from pulumi_phonecfg.native.phone_config import Checked, Created, Diff, Read, checked_by
 
 TOKEN: Final = "phonecfg:index:AgentAttachment"

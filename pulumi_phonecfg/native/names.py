@@ -18,19 +18,7 @@ from typing import Any, Final
 from pulumi.output import Unknown
 
 from pulumi_phonecfg.core.http.field_text import Spelling, spelled
-
-_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])([A-Z])")
-
-
-def to_camel(name: str) -> str:
-    """`phone_numbers` -> `phoneNumbers`."""
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-def to_snake(name: str) -> str:
-    """`phoneNumbers` -> `phone_numbers`."""
-    return _CAMEL_HUMP.sub(r"_\1", name).lower()
+from pulumi_phonecfg.core.schema.case import to_camel, to_snake
 
 
 def program_path(api_path: str) -> str:

@@ -26,6 +26,7 @@ from pulumi_phonecfg.core.lifecycle.phone_config import (
 )
 from pulumi_phonecfg.core.lifecycle.results import CheckResult
 from pulumi_phonecfg.core.schema.canonical import canonical_values
+from pulumi_phonecfg.core.schema.case import to_camel
 from pulumi_phonecfg.core.schema.fields import PHONE_CONFIG, Field, element_key, object_type
 from pulumi_phonecfg.core.schema.fingerprints import SECRET_FIELDS
 from pulumi_phonecfg.core.schema.models import INPUT_FIELDS
@@ -37,7 +38,6 @@ from pulumi_phonecfg.native.names import (
     keys_to_program,
     program_path,
     program_text,
-    to_camel,
 )
 
 TOKEN: Final = "phonecfg:index:PhoneConfig"

@@ -16,8 +16,8 @@ from importlib.metadata import version
 from typing import Any, Final
 
 from pulumi_phonecfg.core.http.setting_keys import SETTING_KEYS
+from pulumi_phonecfg.core.schema.case import to_camel
 from pulumi_phonecfg.core.schema.fields import BOTH, RESOURCES, TYPES, Field, ResourceTable
-from pulumi_phonecfg.native.names import to_camel
 from pulumi_phonecfg.native.provider import GET_AGENT_TOKEN
 
 PACKAGE: Final = "phonecfg"

@@ -15,7 +15,8 @@ from typing import Any, Final
 from pulumi_phonecfg.core.http.errors import ConfigurationError
 from pulumi_phonecfg.core.http.setting_keys import SETTING_KEYS, SettingKey, setting_text
 from pulumi_phonecfg.core.http.settings import ProviderSettings
-from pulumi_phonecfg.terraform.schema import TfAttribute, TfSchema, snake
+from pulumi_phonecfg.core.schema.case import to_snake
+from pulumi_phonecfg.terraform.schema import TfAttribute, TfSchema
 from pulumi_phonecfg.terraform.values import is_unknown
 
 _TYPES: Final = {"string": "string", "integer": "number", "number": "number", "boolean": "bool"}
@@ -40,7 +41,7 @@ def lookup(values: Mapping[str, Any]) -> Callable[[str], str | None]:
     """The block as the `phonecfg:<camelCase>` lookup `ProviderSettings.from_sources` reads."""
 
     def find(key: str) -> str | None:
-        value = values.get(snake(key.removeprefix("phonecfg:")))
+        value = values.get(to_snake(key.removeprefix("phonecfg:")))
         return None if is_unknown(value) else setting_text(value)
 
     return find
@@ -48,7 +49,7 @@ def lookup(values: Mapping[str, Any]) -> Callable[[str], str | None]:
 
 def hcl_message(message: str) -> str:
     """A settings message with the HCL names: `phonecfg:maxRetries must ...` -> `max_retries must ...`."""
-    return _KEY_IN_MESSAGE.sub(lambda m: snake(m.group(1)), message)
+    return _KEY_IN_MESSAGE.sub(lambda m: to_snake(m.group(1)), message)
 
 
 def unknown_settings(values: Mapping[str, Any]) -> list[str]:
@@ -63,4 +64,4 @@ def settings_or_failure(values: Mapping[str, Any]) -> tuple[ProviderSettings | N
         return ProviderSettings.from_sources(lookup(values)), None
     except ConfigurationError as error:
         named = _KEY_IN_MESSAGE.search(str(error))
-        return None, (snake(named.group(1)) if named else "", hcl_message(str(error)))
+        return None, (to_snake(named.group(1)) if named else "", hcl_message(str(error)))

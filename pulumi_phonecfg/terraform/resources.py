@@ -26,7 +26,13 @@ from pulumi_phonecfg.core.lifecycle import phone_number as number_lifecycle
 from pulumi_phonecfg.core.lifecycle.results import CheckFailure, CheckResult, DiffResult
 from pulumi_phonecfg.core.lifecycle.session import ProviderSession
 from pulumi_phonecfg.core.schema.canonical import canonical_values
-from pulumi_phonecfg.core.schema.fields import AGENT_ATTACHMENT, PHONE_CONFIG, PHONE_NUMBER, ResourceTable, type_named
+from pulumi_phonecfg.core.schema.fields import (
+    AGENT_ATTACHMENT,
+    PHONE_CONFIG,
+    PHONE_NUMBER,
+    ResourceTable,
+    wider_outputs,
+)
 from pulumi_phonecfg.terraform.schema import TfAttribute, TfSchema, resource_schema
 from pulumi_phonecfg.terraform.values import UNKNOWN, from_core, is_unknown, settle_object, to_core
 
@@ -77,12 +83,7 @@ class TfResource:
 
     def _extras(self) -> list[tuple[str, str]]:
         """(input, field) of outputs kept beside their input: `security` -> `security_fingerprints`."""
-        extras = []
-        for f in self.table.inputs:
-            if f.output_type:
-                own = {sub.name for sub in type_named(f.type).fields}
-                extras += [(f.name, s.name) for s in type_named(f.output_type).fields if s.name not in own]
-        return extras
+        return [(f.name, sub.name) for f, sub in wider_outputs(self.table)]
 
     # ---- state <-> core outputs ----------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from typing import Any, Final, Literal
 
 from tf.gen import tfplugin_pb2 as pb
 
+from pulumi_phonecfg.core.schema.case import to_snake
 from pulumi_phonecfg.core.schema.fields import (
     AGENT_ATTACHMENT,
     PHONE_CONFIG,
@@ -28,7 +29,7 @@ from pulumi_phonecfg.core.schema.fields import (
     Field,
     ResourceTable,
     object_type,
-    type_named,
+    wider_outputs,
 )
 
 Nesting = Literal["single", "set", "list"]
@@ -110,8 +111,8 @@ def _description(f: Field) -> str:
     """The table's description in HCL's words: camelCase names snake_case, a resource by its type name."""
     text = f.description
     for table in (PHONE_CONFIG, PHONE_NUMBER, AGENT_ATTACHMENT):
-        text = text.replace(f"a {table.name}'s", f"a {PROVIDER_PREFIX}{snake(table.name)}'s")
-    return _CAMEL_WORD.sub(lambda m: snake(m.group(0)), text)
+        text = text.replace(f"a {table.name}'s", f"a {PROVIDER_PREFIX}{to_snake(table.name)}'s")
+    return _CAMEL_WORD.sub(lambda m: to_snake(m.group(0)), text)
 
 
 _CAMEL_WORD: Final = re.compile(r"\b[a-z]+(?:[A-Z][a-z]+)+\b")
@@ -153,15 +154,10 @@ ID: Final = TfAttribute("id", "The resource's id.", scalar="string", computed=Tr
 
 
 def _extra_outputs(table: ResourceTable) -> Iterator[TfAttribute]:
-    """Output fields of an input whose output type has more than its input type (`security` -> its fingerprints):
-    computed attributes of their own, `<input>_<field>` (an attribute cannot be input-shaped and output-shaped)."""
-    for f in table.inputs:
-        if not f.output_type:
-            continue
-        input_names = {sub.name for sub in type_named(f.type).fields}
-        for sub in type_named(f.output_type).fields:
-            if sub.name not in input_names:
-                yield _output(sub, f"{f.name}_{sub.name}")
+    """Output fields wider than their input (`security` -> its fingerprints): computed attributes of their own,
+    `<input>_<field>` (an attribute cannot be input-shaped and output-shaped)."""
+    for f, sub in wider_outputs(table):
+        yield _output(sub, f"{f.name}_{sub.name}")
 
 
 @functools.cache
@@ -169,12 +165,7 @@ def resource_schema(table: ResourceTable) -> TfSchema:
     inputs = tuple(_input(f) for f in table.inputs)
     outputs = tuple(_output(f) for f in table.outputs)
     attributes = (ID, *inputs, *_extra_outputs(table), *outputs)
-    return TfSchema(PROVIDER_PREFIX + snake(table.name), table.description, attributes)
-
-
-def snake(camel: str) -> str:
-    """`PhoneConfig` -> `phone_config`, `adoptExisting` -> `adopt_existing`."""
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in camel).lstrip("_")
+    return TfSchema(PROVIDER_PREFIX + to_snake(table.name), table.description, attributes)
 
 
 def _string(name: str, description: str, **flags: Any) -> TfAttribute:

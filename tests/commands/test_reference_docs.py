@@ -18,9 +18,9 @@ from pulumi_phonecfg.commands import reference_docs
 from pulumi_phonecfg.commands.reference_docs import LANGUAGES, Row, property_names
 from pulumi_phonecfg.core.http.setting_keys import SETTING_KEYS
 from pulumi_phonecfg.core.schema import models
+from pulumi_phonecfg.core.schema.case import to_camel
 from pulumi_phonecfg.core.schema.fields import PHONE_CONFIG, RESOURCES, TYPES, Field, ResourceTable, walk
 from pulumi_phonecfg.dynamic import resources
-from pulumi_phonecfg.native.names import to_camel
 from pulumi_phonecfg.terraform.schema import TfAttribute, resource_schema
 
 REPO = Path(__file__).resolve().parents[2]

@@ -32,7 +32,7 @@ from pulumi_phonecfg.commands.export.model import (
 from pulumi_phonecfg.commands.export.stack_config import secret_commands, stack_file
 from pulumi_phonecfg.commands.export.strings import yaml_string
 from pulumi_phonecfg.core.lifecycle.agents import Agent
-from pulumi_phonecfg.native.names import to_camel
+from pulumi_phonecfg.core.schema.case import to_camel
 
 LANGUAGE: Final = Language(program_file="index.ts", agent_lookup="phonecfg.getAgentOutput(...)")
 SDK_PACKAGE: Final = "pulumi-phonecfg"

@@ -30,7 +30,7 @@ from pulumi_phonecfg.commands.export.model import (
 from pulumi_phonecfg.commands.export.stack_config import secret_commands, stack_file
 from pulumi_phonecfg.commands.export.strings import yaml_string
 from pulumi_phonecfg.core.lifecycle.agents import Agent
-from pulumi_phonecfg.native.names import to_camel
+from pulumi_phonecfg.core.schema.case import to_camel
 
 LANGUAGE: Final = Language(program_file="Pulumi.yaml", agent_lookup="phonecfg:index:getAgent(...)")
 TYPE_PREFIX: Final = "phonecfg:index:"

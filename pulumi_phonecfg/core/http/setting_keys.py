@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
+from pulumi_phonecfg.core.schema.case import to_snake
+
 
 @dataclass(frozen=True)
 class SettingKey:
@@ -21,7 +23,7 @@ class SettingKey:
     @property
     def snake_name(self) -> str:
         """`maxRetries` -> `max_retries`: the Terraform provider block's name."""
-        return "".join(f"_{c.lower()}" if c.isupper() else c for c in self.name)
+        return to_snake(self.name)
 
     @property
     def variable(self) -> str:

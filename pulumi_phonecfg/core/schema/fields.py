@@ -372,6 +372,17 @@ def server_outputs() -> tuple[str, ...]:
     return tuple(f.name for f in PHONE_CONFIG.outputs if not f.derived)
 
 
+def wider_outputs(table: ResourceTable) -> list[tuple[Field, Field]]:
+    """(input, field) for each field an input's output type has and its input type lacks: `security`'s
+    `fingerprints`. A face whose attribute cannot be input-shaped and output-shaped keeps these beside it."""
+    found = []
+    for f in table.inputs:
+        if f.output_type:
+            own = {sub.name for sub in type_named(f.type).fields}
+            found += [(f, sub) for sub in type_named(f.output_type).fields if sub.name not in own]
+    return found
+
+
 def object_type(name: str) -> ObjectType | None:
     return next((t for t in TYPES if t.name == name), None)
 

@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from pulumi_phonecfg.core.http.setting_keys import SETTING_KEYS
 from pulumi_phonecfg.core.http.settings import ProviderSettings
 from pulumi_phonecfg.core.schema import canonical, models
+from pulumi_phonecfg.core.schema.case import to_camel, to_snake
 from pulumi_phonecfg.core.schema.fields import (
     PHONE_CONFIG,
     PHONE_NUMBER,
@@ -37,7 +38,6 @@ from pulumi_phonecfg.core.schema.fingerprints import SECRET_FIELDS
 from pulumi_phonecfg.dynamic import args_codegen
 from pulumi_phonecfg.dynamic import resources as resource
 from pulumi_phonecfg.native import schema
-from pulumi_phonecfg.native.names import to_camel, to_snake
 
 ROOT = Path(__file__).resolve().parents[3]
 # The pydantic model and the dynamic args class of each object type a program writes.
